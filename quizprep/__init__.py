@@ -1,0 +1,3 @@
+"""quizprep: a terminal trainer for machine-learning interviews."""
+
+__version__ = "0.1.0"

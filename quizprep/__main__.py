@@ -1,0 +1,3 @@
+from quizprep.cli import main
+
+main()

@@ -1,0 +1,105 @@
+"""A cache of parsed decks, so lookups skip YAML parsing (and importing PyYAML) entirely.
+
+Keyed by each file's resolved path, size and modification time; a file that changed, or
+had problems, is parsed again. The cache holds plain tuples written with :mod:`marshal`
+(built in, so free to import, and unable to run code when read). Losing the cache costs
+only speed: any error reading or writing it is ignored.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+from pathlib import Path
+from typing import Any
+
+from quizprep.deck import Card, Deck, FollowUp, KeyPoint
+
+FORMAT = 1
+
+
+class DeckCache:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.entries: dict[str, Any] = {}
+        self.dirty = False
+        try:
+            data = marshal.loads(path.read_bytes())
+            if isinstance(data, dict) and data.get("format") == FORMAT:
+                self.entries = data["entries"]
+        except (OSError, ValueError, EOFError, TypeError, KeyError):
+            pass
+
+    @staticmethod
+    def _stamp(path: Path) -> tuple[int, int] | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size)
+
+    def get(self, path: Path, builtin: bool) -> Deck | None:
+        entry = self.entries.get(str(path))
+        if entry is None or tuple(entry[0]) != self._stamp(path):
+            return None
+        try:
+            return _deck_from_data(entry[1], path, builtin)
+        except (TypeError, ValueError, IndexError):
+            return None
+
+    def put(self, path: Path, deck: Deck) -> None:
+        stamp = self._stamp(path)
+        if stamp is not None:
+            self.entries[str(path)] = (stamp, _deck_to_data(deck))
+            self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(marshal.dumps({"format": FORMAT, "entries": self.entries}))
+            os.replace(tmp, self.path)  # atomic: a concurrent reader sees old or new
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+
+def _deck_to_data(deck: Deck) -> tuple:
+    cards = tuple(
+        (
+            c.id, c.topic, c.difficulty, c.question, c.answer,
+            tuple((k.text, k.accept) for k in c.key_points),
+            c.tags, c.aliases, c.formula, c.math, c.why_asked, c.common_mistakes,
+            tuple((f.question, f.card) for f in c.follow_ups),
+            c.related, c.line,
+        )
+        for c in deck.cards
+    )  # fmt: skip
+    return (deck.id, deck.title, deck.version, deck.description, deck.line, cards)
+
+
+def _deck_from_data(data: tuple, path: Path, builtin: bool) -> Deck:
+    deck_id, title, version, description, line, cards = data
+    source = str(path)
+    return Deck(
+        id=deck_id,
+        title=title,
+        version=version,
+        description=description,
+        line=line,
+        path=path,
+        builtin=builtin,
+        cards=tuple(
+            Card(
+                deck=deck_id, id=cid, topic=topic, difficulty=diff, question=q, answer=a,
+                key_points=tuple(KeyPoint(t, acc) for t, acc in kps),
+                tags=tags, aliases=aliases, formula=formula, math=math, why_asked=why,
+                common_mistakes=mistakes,
+                follow_ups=tuple(FollowUp(fq, fc) for fq, fc in follows),
+                related=related, source=source, line=cline,
+            )
+            for (cid, topic, diff, q, a, kps, tags, aliases, formula, math, why, mistakes,
+                 follows, related, cline) in cards
+        ),
+    )  # fmt: skip

@@ -1,0 +1,1 @@
+"""Everything that draws on the terminal. The only package that imports rich."""

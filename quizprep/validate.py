@@ -1,0 +1,66 @@
+"""``quizprep deck validate``: every problem of the given deck files, in one run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizprep.catalog import check_references, deck_files, load_catalog
+from quizprep.deck import Deck
+from quizprep.errors import QuizprepError
+from quizprep.loader import load_deck
+from quizprep.problem import Problem
+
+
+@dataclass(frozen=True)
+class Report:
+    decks: list[Deck]
+    problems: list[str]
+    files: int
+
+
+def validate_paths(paths: Iterable[Path]) -> Report:
+    """Check each file on its own, then its references against the other visible decks."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise QuizprepError(f"{path}: no such file or folder")
+        found = deck_files(path)
+        if not found:
+            raise QuizprepError(f"{path}: no .yaml or .yml deck files in this folder")
+        files += found
+    targets = {f.resolve() for f in files}
+    problems: list[Problem] = []
+    decks: list[Deck] = []
+    for path in files:
+        deck, found_problems = load_deck(path)
+        problems += found_problems
+        if deck is not None:
+            decks.append(deck)
+            problems += _math_problems(deck)
+    # References may point into decks that are not being validated (built-in or the
+    # user's folder); those decks are context only, their own problems are not ours.
+    context = load_catalog(strict=False).decks
+    context = [d for d in context if d.path.resolve() not in targets]
+    problems += [
+        p for p in check_references([*decks, *context]) if Path(p.path).resolve() in targets
+    ]
+    return Report(decks, [str(p) for p in sorted(set(problems))], len(files))
+
+
+def _math_problems(deck: Deck) -> list[Problem]:
+    from quizprep.mathnames import MATH_NAMES, closest_math_name
+
+    out = []
+    for card in deck.cards:
+        if card.math and card.math not in MATH_NAMES:
+            out.append(
+                Problem(
+                    card.source,
+                    card.line,
+                    f"card {card.id!r}: math {card.math!r} is not a function or demo"
+                    f"{closest_math_name(card.math)}",
+                )
+            )
+    return out

@@ -1,0 +1,66 @@
+"""Start-up discipline: the lookup commands never import NumPy, fsrs or PyYAML needlessly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import DECKS
+
+PROBE = """
+import sys
+from quizprep.cli import app
+try:
+    app(sys.argv[1:], standalone_mode=False)
+finally:
+    heavy = sorted(m for m in ("numpy", "fsrs", "sqlite3") if m in sys.modules)
+    print("HEAVY=" + ",".join(heavy), file=sys.stderr)
+"""
+
+
+def heavy_modules(args: list[str], home: Path) -> str:
+    env = {**os.environ, "QUIZPREP_HOME": str(home)}
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, check=False
+    )
+    line = [ln for ln in proc.stderr.splitlines() if ln.startswith("HEAVY=")]
+    assert line, proc.stderr
+    return line[-1].removeprefix("HEAVY=")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["explain", "focal"],
+        ["list"],
+        ["list", "--json"],
+        ["deck", "validate", str(DECKS / "good" / "full.yaml")],
+        ["--help"],
+    ],
+    ids=" ".join,
+)
+def test_lookup_commands_do_not_import_numpy(args: list[str], quizprep_home: Path) -> None:
+    # Twice: the first run parses the YAML, the second is served from the deck cache.
+    assert heavy_modules(args, quizprep_home) == ""
+    assert heavy_modules(args, quizprep_home) == ""
+
+
+def test_second_lookup_skips_yaml(quizprep_home: Path) -> None:
+    probe = PROBE.replace('("numpy", "fsrs", "sqlite3")', '("yaml",)')
+    env = {**os.environ, "QUIZPREP_HOME": str(quizprep_home)}
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", probe, "explain", "kl"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        ).stderr
+        for _ in range(2)
+    ]
+    assert "HEAVY=yaml" in runs[0]  # cold: parses the decks
+    assert "HEAVY=\n" in runs[1] or runs[1].rstrip().endswith("HEAVY=")  # warm: cache only
