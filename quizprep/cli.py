@@ -164,6 +164,59 @@ def deck_validate(
         raise typer.Exit(1)
 
 
+@deck_app.command("new")
+@handles_errors
+def deck_new(
+    name: Annotated[str, typer.Argument(help="Deck name; its id is made from it.")],
+    path: Annotated[
+        Path | None,
+        typer.Option(help="File or folder to write (default: your decks folder)."),
+    ] = None,
+) -> None:
+    """Write a commented template deck that passes validation."""
+    from quizprep.decktools import new_deck
+
+    written = new_deck(name, path)
+    _console().print(f"Wrote {written}\nEdit it, then: quizprep deck validate {written}")
+
+
+@deck_app.command("list")
+@handles_errors
+def deck_list(deck: DeckOption = None, as_json: JsonOption = False) -> None:
+    """Every deck: built-in, your decks folder and --deck paths, with counts."""
+    from quizprep.catalog import load_catalog
+    from quizprep.decktools import describe_decks
+
+    catalog = load_catalog(deck or ())
+    rows = describe_decks(catalog, _due_by_deck(catalog))
+    if as_json:
+        _print_json(rows)
+        return
+    from quizprep.render.decks import render_deck_list
+
+    render_deck_list(_console(), rows)
+
+
+def _due_by_deck(catalog: Any) -> dict[str, int] | None:
+    """Due counts per deck when a progress database exists (never creates one)."""
+    from quizprep.paths import database_path
+
+    if not database_path().exists():
+        return None
+    from quizprep.progress import due_counts_by_deck
+
+    return due_counts_by_deck(catalog)
+
+
+@deck_app.command("schema")
+@handles_errors
+def deck_schema() -> None:
+    """Print the deck format as JSON Schema (for editor completion and checking)."""
+    from quizprep.decktools import schema_text
+
+    sys.stdout.write(schema_text())
+
+
 # --- math commands ---
 # --- end math commands ---
 

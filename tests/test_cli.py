@@ -149,7 +149,7 @@ def test_broken_user_deck_is_a_clear_error_not_a_traceback() -> None:
 def test_deck_validate_good_file_summarises() -> None:
     result = run("deck", "validate", str(DECKS / "good" / "minimal.yaml"))
     assert result.exit_code == 0
-    assert "1 cards: 1 easy, 0 medium, 0 hard" in result.output
+    assert "1 card: 1 easy, 0 medium, 0 hard" in result.output
 
 
 def test_deck_validate_bad_file_lists_all_problems() -> None:

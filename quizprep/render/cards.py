@@ -178,7 +178,7 @@ def render_card_table(console: Console, cards: Sequence[Card]) -> None:
         table.add_row(chip(card.difficulty), card.ref, card.topic, card.question)
     console.print(table)
     counts = {d: sum(c.difficulty == d for c in cards) for d in ("easy", "medium", "hard")}
-    summary = Text(f"{len(cards)} cards: ")
+    summary = Text(f"{len(cards)} card{'s' * (len(cards) != 1)}: ")
     for i, (difficulty, n) in enumerate(counts.items()):
         summary.append(f"{n} {difficulty}", style=colour(difficulty))
         summary.append(", " if i < 2 else "")
@@ -204,7 +204,8 @@ def render_validation(
     for deck in decks:
         counts = deck.by_difficulty()
         line = Text("✓ ", style="bold green") + Text(str(deck.path), style="bold")
-        line.append(f"  {deck.id} · {len(deck.cards)} cards: ")
+        n = len(deck.cards)
+        line.append(f"  {deck.id} · {n} card{'s' * (n != 1)}: ")
         for i, (difficulty, n) in enumerate(counts.items()):
             line.append(f"{n} {difficulty}", style=colour(difficulty))
             line.append(", " if i < 2 else "")

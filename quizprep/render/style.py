@@ -35,9 +35,9 @@ def stderr_console() -> Console:
 def print_error(message: str, hint: str | None = None) -> None:
     console = stderr_console()
     first, _, rest = message.partition("\n")
-    console.print(Text("Error: ", style="bold red") + Text(first))
+    console.print(Text("Error: ", style="bold red") + Text(first), soft_wrap=True)
     if rest:
-        console.print(Text(rest))
+        console.print(Text(rest), soft_wrap=True)
     if hint:
         console.print(Text(hint, style="dim"))
     sys.stderr.flush()

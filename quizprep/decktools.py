@@ -1,0 +1,104 @@
+"""``deck new``, ``deck list`` and ``deck schema``: the tooling around users' own decks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from quizprep.catalog import Catalog
+from quizprep.errors import QuizprepError
+from quizprep.paths import user_decks_dir
+
+SCHEMA_FILE = Path(__file__).resolve().parent / "deck.schema.json"
+
+TEMPLATE = """\
+# yaml-language-server: $schema={schema}
+#
+# A quizprep deck. Check it with:   quizprep deck validate {path}
+# Drill it with:                    quizprep drill --deck {path}
+# The format is documented in docs/deck-format.md; `quizprep deck schema` prints the
+# JSON Schema your editor can use for completion.
+
+deck: {deck_id}          # stable id: progress is kept under (deck id, card id)
+title: {title}
+version: 1
+cards:
+  - id: first-card       # unique in this deck; keep it when you edit the text
+    topic: Losses
+    difficulty: easy     # easy | medium | hard
+    tags: [example]
+    aliases: [first]     # extra words for `quizprep explain`
+    question: What does a loss function give the optimiser?
+    answer: |
+      A single number per example (averaged over the batch) that is lower for better
+      predictions. Its gradient with respect to the model's outputs is the signal that
+      backpropagation sends to every weight.
+    key_points:          # what an interviewer listens for; typed answers are graded on these
+      - text: a scalar that scores a prediction
+        accept: [a number measuring error]
+      - its gradient drives the weight updates
+    formula: "L(θ) = (1/n) Σ ℓ(f_θ(xᵢ), yᵢ)"
+    math: mse            # optional: a function or demo of `quizprep math`
+    common_mistakes:
+      - Confusing the training loss with the evaluation metric.
+    follow_ups:
+      - question: Why not train on accuracy directly?
+        card: losses/why-not-accuracy
+    related: [losses/loss-function]
+"""
+
+
+def slug(name: str) -> str:
+    value = re.sub(r"[^A-Za-z0-9_.-]+", "-", name.strip()).strip("-.").lower()
+    return value[:64]
+
+
+def new_deck(name: str, path: Path | None = None) -> Path:
+    """Write a commented template deck that passes validation; refuse to overwrite."""
+    deck_id = slug(name)
+    if not deck_id:
+        raise QuizprepError(f"cannot make a deck id from {name!r}; use letters and digits")
+    if path is None:
+        path = user_decks_dir() / f"{deck_id}.yaml"
+    elif path.is_dir():
+        path = path / f"{deck_id}.yaml"
+    if path.suffix not in (".yaml", ".yml"):
+        raise QuizprepError(f"{path}: deck files must end in .yaml or .yml")
+    if path.exists():
+        raise QuizprepError(f"{path} already exists; choose another name or --path")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    title = name.strip().replace('"', "'")
+    path.write_text(
+        TEMPLATE.format(schema=SCHEMA_FILE.as_uri(), path=path, deck_id=deck_id,
+                        title=f'"{title}"'),
+        encoding="utf-8",
+    )  # fmt: skip
+    return path
+
+
+def describe_decks(catalog: Catalog, due: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """One row per deck: id, title, file, where it comes from, counts, due cards."""
+    user_dir = user_decks_dir().resolve()
+    rows = []
+    for deck in catalog.decks:
+        if deck.builtin:
+            origin = "built-in"
+        elif deck.path.resolve().is_relative_to(user_dir):
+            origin = "user folder"
+        else:
+            origin = "--deck"
+        rows.append({
+            "id": deck.id,
+            "title": deck.title,
+            "file": str(deck.path),
+            "origin": origin,
+            "cards": len(deck.cards),
+            **deck.by_difficulty(),
+            "due": (due or {}).get(deck.id),
+        })  # fmt: skip
+    return rows
+
+
+def schema_text() -> str:
+    return SCHEMA_FILE.read_text(encoding="utf-8")
