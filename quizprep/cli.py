@@ -218,9 +218,265 @@ def deck_schema() -> None:
 
 
 # --- math commands ---
+MathParam = Annotated[str | None, typer.Option(show_default=False, rich_help_panel="Parameters")]
+
+
+@app.command("math")
+@handles_errors
+def math_cmd(
+    name: Annotated[
+        str | None, typer.Argument(help="A function (focal, cross_entropy, gelu…) or 'demo'.")
+    ] = None,
+    demo: Annotated[str | None, typer.Argument(help="With 'demo': the demo to run.")] = None,
+    x: Annotated[
+        str | None,
+        typer.Option("--x", help="Inputs, comma-separated; rows of logits separated by ';'."),
+    ] = None,
+    target: Annotated[str | None, typer.Option(help="Targets, comma-separated.")] = None,
+    gamma: MathParam = None,
+    alpha: MathParam = None,
+    delta: MathParam = None,
+    margin: MathParam = None,
+    p: MathParam = None,
+    weight: MathParam = None,
+    label_smoothing: MathParam = None,
+    pos_weight: MathParam = None,
+    negative_slope: MathParam = None,
+    approximate: MathParam = None,
+    lam: MathParam = None,
+    reduction: MathParam = None,
+    plot: Annotated[bool, typer.Option("--plot/--no-plot", help="Draw the terminal plot.")] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the math: formula, worked example, gradient check, plot. Alone: list everything.
+
+    Examples: quizprep math focal --gamma 2; quizprep math cross_entropy --x 2,1,0.1
+    --target 0; quizprep math demo vanishing.
+    """
+    from quizprep import mathlab
+
+    if name is None:
+        entries = mathlab.list_entries()
+        if as_json:
+            _print_json(entries)
+            return
+        from quizprep.render.math import render_index
+
+        render_index(_console(), entries)
+        return
+    if name == "demo":
+        if demo is None:
+            raise QuizprepError(
+                "which demo? e.g. quizprep math demo vanishing",
+                hint="Run `quizprep math` to list every demo.",
+            )
+        name = demo
+    elif demo is not None:
+        raise QuizprepError(f"unexpected extra argument {demo!r}")
+    params = {
+        "gamma": gamma, "alpha": alpha, "delta": delta, "margin": margin, "p": p,
+        "weight": weight, "label_smoothing": label_smoothing, "pos_weight": pos_weight,
+        "negative_slope": negative_slope, "approximate": approximate, "lam": lam,
+        "reduction": reduction,
+    }  # fmt: skip
+    result = mathlab.run(name, x=x, target=target, params=params)
+    if as_json:
+        _print_json(result)
+        return
+    from quizprep.render.math import render
+
+    render(_console(), result, plot=plot)
+
+
 # --- end math commands ---
 
+# --- export commands ---
+EXPORT_FORMATS = ("markdown", "csv", "anki")
+
+
+@app.command("export")
+@handles_errors
+def export_cmd(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="markdown (cheat sheet), csv (Anki text) or anki.")
+    ] = "markdown",
+    deck_ids: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--deck", help="A deck id to export (repeatable); default: all.", metavar="ID"
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here (anki: default quizprep.apkg)."),
+    ] = None,
+) -> None:
+    """Export decks: a Markdown cheat sheet, a CSV for Anki, or an Anki .apkg package."""
+    if fmt not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"use one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    from quizprep import export
+    from quizprep.catalog import load_catalog
+
+    decks = export.select_decks(load_catalog().decks, deck_ids or ())
+    cards = sum(len(d.cards) for d in decks)
+    if fmt == "anki":
+        output = output or Path("quizprep.apkg")
+        export.export_apkg(decks, output)
+    else:
+        if fmt == "markdown":
+            text = export.export_markdown(decks)
+        else:
+            text = export.export_csv([card for deck in decks for card in deck.cards])
+        if output is None:
+            sys.stdout.write(text)
+            return
+        _write_text_file(output, text, overwrite=True)
+    _note(f"Exported {cards} cards from {len(decks)} decks to {output}.")
+
+
+@app.command("import")
+@handles_errors
+def import_cmd(
+    table: Annotated[Path, typer.Argument(help="A .csv or .tsv table with a header row.")],
+    deck_id: Annotated[
+        str | None, typer.Option("--deck-id", help="The new deck's id (default: the file name).")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the YAML deck here.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite --output if it exists.")
+    ] = False,
+) -> None:
+    """Turn a question/answer table into a YAML deck (printed, or written with -o)."""
+    from quizprep.importer import convert_table, existing_deck
+
+    result = convert_table(table, deck_id)
+    if result.ignored_columns:
+        _note(f"Ignored columns: {', '.join(result.ignored_columns)}.")
+    if (clash := existing_deck(result.deck_id)) and clash != (output and output.resolve()):
+        _note(f"Deck id {result.deck_id!r} is already used by {clash}; use --deck-id to rename.")
+    if output is None:
+        sys.stdout.write(result.yaml_text)
+        return
+    _write_text_file(output, result.yaml_text, overwrite=force)
+    _note(
+        f"Imported {result.cards} cards into {output} (deck id {result.deck_id}). "
+        f"Check it: quizprep deck validate {output}"
+    )
+
+
+def _write_text_file(path: Path, text: str, *, overwrite: bool) -> None:
+    if path.exists() and not overwrite:
+        raise QuizprepError(f"{path} already exists", hint="Pass --force to overwrite it.")
+    try:
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise QuizprepError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _note(message: str) -> None:
+    from quizprep.render.style import stderr_console
+
+    stderr_console().print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+# --- end export commands ---
+
 # --- drill commands ---
+
+
+@app.command()
+@handles_errors
+def drill(
+    deck: DeckOption = None,
+    topic: Annotated[str | None, typer.Option(help="Only cards whose topic contains this.")] = None,
+    difficulty: Annotated[
+        str | None, typer.Option(help="Only cards of this difficulty: easy, medium or hard.")
+    ] = None,
+    tag: Annotated[str | None, typer.Option(help="Only cards with this tag.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most N cards this session.")] = None,
+    new: Annotated[
+        int | None, typer.Option("--new", help="New cards allowed today (default 10).")
+    ] = None,
+    cram: Annotated[
+        bool, typer.Option("--cram", help="Drill the selected cards without touching the schedule.")
+    ] = False,
+    typed: Annotated[
+        bool, typer.Option("--typed", help="Type each answer; quizprep grades the key points.")
+    ] = False,
+    retention: Annotated[
+        float | None,
+        typer.Option(help="Desired retention, 0.70–0.99 (default 0.9); remembered."),
+    ] = None,
+) -> None:
+    """Spaced-repetition drill: due cards first, then new ones. Keys: Enter, 1-4, m, u, s, t, q."""
+    from quizprep.drill import DrillOptions, run
+    from quizprep.keys import for_stdin
+
+    options = DrillOptions(deck or (), topic, difficulty, tag, limit, new, cram, typed, retention)
+    code = run(options, _console(), for_stdin())
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+@handles_errors
+def stats(deck: DeckOption = None, as_json: JsonOption = False) -> None:
+    """Your progress: reviews, retention, streak, due soon, mastery, review calendar."""
+    from quizprep.stats import gather
+
+    result = gather(deck or ())
+    if as_json:
+        _print_json(result.to_json())
+        return
+    from quizprep.render.stats import render_stats
+
+    render_stats(_console(), result)
+
+
+@app.command()
+@handles_errors
+def reset(
+    deck_id: Annotated[
+        str | None, typer.Option("--deck", metavar="ID", help="Only this deck's progress.")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Clear progress (card states and review history), after confirmation."""
+    from quizprep.render.stats import render_reset, reset_question
+    from quizprep.storage import Storage
+
+    with Storage.open() as storage:
+        cards, reviews = storage.progress_counts(deck_id)
+        asked = (cards or reviews) and not yes
+        if asked and not typer.confirm(reset_question(cards, reviews, deck_id), err=True):
+            sys.stderr.write("Nothing was deleted.\n")
+            raise typer.Exit(1)
+        if cards or reviews:
+            storage.reset(deck_id)
+    render_reset(_console(), cards, reviews, deck_id)
+
+
+@deck_app.command("orphans")
+@handles_errors
+def deck_orphans(
+    deck: DeckOption = None,
+    prune: Annotated[bool, typer.Option("--prune", help="Delete that history.")] = False,
+) -> None:
+    """Progress of cards no loaded deck contains any more (removed or renamed cards)."""
+    from quizprep.catalog import load_catalog
+    from quizprep.render.stats import render_orphans
+    from quizprep.storage import Storage
+
+    known = [card.key for card in load_catalog(deck or ()).cards]
+    with Storage.open() as storage:
+        orphans = storage.orphans(known)
+        pruned = storage.prune([o.key for o in orphans]) if prune else None
+    render_orphans(_console(), orphans, pruned)
+
+
 # --- end drill commands ---
 
 

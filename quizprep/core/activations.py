@@ -1,0 +1,176 @@
+"""Activation functions with their derivatives, following PyTorch.
+
+Each elementwise activation is ``name(x, **params) -> (y, dy_dx)`` with the shape and dtype of
+``x`` (float32 kept, anything else float64). Derivatives at kinks are torch's: relu'(0) = 0,
+leaky_relu'(0) = negative_slope, elu'(0) = α, prelu'(0) = slope.
+
+Two functions do not fit the elementwise mould, and return more:
+
+- ``prelu(x, weight=0.25) -> (y, dy_dx, dy_dweight)``: ``dy_dweight`` is elementwise
+  (``x`` where x ≤ 0, else 0); the gradient of a loss for the slope is
+  ``(upstream * dy_dweight).sum()`` over the elements that share it.
+- ``softmax(x, v=None, axis=-1) -> (y, jvp)``: with ``v`` given, ``jvp = J·v = y ⊙ (v - Σ y·v)``
+  along ``axis`` (J is symmetric, so this is also the backward pass for an upstream gradient v);
+  without ``v``, ``jvp`` is the diagonal of J, ∂y_i/∂x_i = y_i(1 - y_i).
+  ``softmax_jacobian(x)`` returns the full C×C matrix for one vector.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from quizprep.core.losses import as_floats
+
+Array = np.ndarray
+
+__all__ = [
+    "elu",
+    "gelu",
+    "leaky_relu",
+    "prelu",
+    "relu",
+    "sigmoid",
+    "silu",
+    "softmax",
+    "softmax_jacobian",
+    "tanh",
+]
+
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_GELU_CUBIC = 0.044715
+
+
+def _sigmoids(x: Array) -> tuple[Array, Array]:
+    """σ(x) and σ(-x), each as 1/(1+e) or e/(1+e) with e = exp(-|x|): no overflow, and no
+    ``1 - σ`` cancellation for large |x|."""
+    e = np.exp(-np.abs(x))
+    r = 1 / (1 + e)
+    er = e * r
+    pos = x >= 0
+    return np.where(pos, r, er), np.where(pos, er, r)
+
+
+def relu(x: Any) -> tuple[Array, Array]:
+    """max(x, 0); derivative 1 for x > 0, else 0 (0 at x = 0, as torch)."""
+    a = as_floats(x)
+    return np.maximum(a, 0), (a > 0).astype(a.dtype)
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> tuple[Array, Array]:
+    """x for x > 0, else negative_slope·x."""
+    a = as_floats(x)
+    slope = a.dtype.type(negative_slope)
+    pos = a > 0
+    return np.where(pos, a, slope * a), np.where(pos, a.dtype.type(1), slope)
+
+
+def sigmoid(x: Any) -> tuple[Array, Array]:
+    """σ(x) = 1/(1+e^-x); σ'(x) = σ(x)·σ(-x)."""
+    a = as_floats(x)
+    sp, sn = _sigmoids(a)
+    return sp, sp * sn
+
+
+def tanh(x: Any) -> tuple[Array, Array]:
+    """tanh(x); derivative sech²(x) = 4e/(1+e)² with e = exp(-2|x|), exact where 1 - tanh² is
+    not."""
+    a = as_floats(x)
+    e = np.exp(-2 * np.abs(a))
+    return np.tanh(a), 4 * e / ((1 + e) * (1 + e))
+
+
+_erfc = np.frompyfunc(math.erfc, 1, 1)
+
+
+def _normal_cdf(a: Array) -> Array:
+    # NumPy has no erf; math.erfc is correctly rounded to about an ulp and keeps the far tail
+    # (Φ(-30) ≈ 5e-198) that 1 + erf would lose.
+    tail = _erfc(a.astype(np.float64) * -math.sqrt(0.5)).astype(np.float64)
+    return (0.5 * tail).astype(a.dtype)
+
+
+def gelu(x: Any, approximate: str = "none") -> tuple[Array, Array]:
+    """x·Φ(x) ("none") or torch's tanh form ½x(1 + tanh(√(2/π)(x + 0.044715x³))) ("tanh").
+
+    The tanh form is evaluated as x·σ(2u), the same number without 1 + tanh's cancellation.
+    """
+    a = as_floats(x)
+    if approximate == "none":
+        cdf = _normal_cdf(a)
+        pdf = np.exp(-0.5 * a * a) * a.dtype.type(_INV_SQRT_2PI)
+        return a * cdf, cdf + a * pdf
+    if approximate == "tanh":
+        u2 = 2 * _SQRT_2_OVER_PI * (a + _GELU_CUBIC * a * a * a)
+        sp, sn = _sigmoids(u2.astype(a.dtype))
+        du2 = 2 * _SQRT_2_OVER_PI * (1 + 3 * _GELU_CUBIC * a * a)
+        return a * sp, (sp + a * sp * sn * du2).astype(a.dtype)
+    raise ValueError('approximate must be "none" or "tanh"')
+
+
+def silu(x: Any) -> tuple[Array, Array]:
+    """x·σ(x); derivative σ(x) + x·σ(x)·σ(-x)."""
+    a = as_floats(x)
+    sp, sn = _sigmoids(a)
+    return a * sp, sp + a * sp * sn
+
+
+def elu(x: Any, alpha: float = 1.0) -> tuple[Array, Array]:
+    """x for x > 0, else α·(eˣ - 1); derivative 1, else α·eˣ (α at 0, as torch)."""
+    a = as_floats(x)
+    al = a.dtype.type(alpha)
+    neg = np.minimum(a, 0)  # keeps exp from overflowing on the branch that is thrown away
+    pos = a > 0
+    return np.where(pos, a, al * np.expm1(neg)), np.where(pos, a.dtype.type(1), al * np.exp(neg))
+
+
+def prelu(x: Any, weight: Any = 0.25) -> tuple[Array, Array, Array]:
+    """x for x > 0, else weight·x, with the elementwise derivatives for x and for the slope.
+
+    ``weight`` is a scalar or one slope per channel, channels on axis 1 as in torch.
+    """
+    a = as_floats(x)
+    w = np.asarray(weight, dtype=a.dtype)
+    if w.ndim == 1 and w.size > 1:
+        if a.ndim < 2 or a.shape[1] != w.size:
+            raise ValueError(f"{w.size} slopes need input with {w.size} channels on axis 1")
+        w = w.reshape((1, w.size) + (1,) * (a.ndim - 2))
+    pos = a > 0
+    y = np.where(pos, a, w * a)
+    dy_dx = np.where(pos, a.dtype.type(1), w).astype(a.dtype)
+    dy_dw = np.where(pos, a.dtype.type(0), a)
+    return y, np.broadcast_to(dy_dx, a.shape).copy(), dy_dw
+
+
+def softmax(x: Any, v: Any = None, axis: int = -1) -> tuple[Array, Array]:
+    """exp(x_i - max) / Σ exp(x_j - max) along ``axis``; see the module notes for the second
+    value (J·v, or the Jacobian's diagonal when ``v`` is None)."""
+    a = as_floats(x)
+    if a.ndim == 0:
+        raise ValueError("softmax needs at least one axis")
+    moved = np.moveaxis(a, axis, -1)
+    top = np.argmax(moved, axis=-1)[..., None]
+    e = np.exp(moved - np.take_along_axis(moved, top, axis=-1))
+    np.put_along_axis(e, top, 0.0, axis=-1)
+    rest = e.sum(axis=-1, keepdims=True)  # Σ over all but the largest term, exp(0) = 1 left out
+    np.put_along_axis(e, top, 1.0, axis=-1)
+    y_last = e / (1 + rest)
+    if v is None:
+        # off the max entry y ≤ ½, so 1 - y is safe; at the max it is rest/(1+rest), exactly
+        one_minus = 1 - y_last
+        np.put_along_axis(one_minus, top, rest / (1 + rest), axis=-1)
+        return np.moveaxis(y_last, -1, axis), np.moveaxis(y_last * one_minus, -1, axis)
+    y = np.moveaxis(y_last, -1, axis)
+    vv = np.asarray(v, dtype=a.dtype)
+    if vv.shape != a.shape:
+        raise ValueError(f"v has shape {vv.shape}, x has shape {a.shape}")
+    return y, y * (vv - (y * vv).sum(axis=axis, keepdims=True))
+
+
+def softmax_jacobian(x: Any) -> Array:
+    """The C×C Jacobian ∂y_i/∂x_j = y_i(δ_ij - y_j) of softmax for one vector."""
+    y, _ = softmax(np.asarray(x).reshape(-1))
+    return np.diag(y) - np.outer(y, y)

@@ -1,0 +1,300 @@
+"""Drawing ``quizprep math`` results: formula panel, worked example, gradient check, plots,
+demo tables and the index.
+
+Plots are drawn with Unicode braille (2×4 dots per character) on a terminal. When the output
+is not a terminal (a pipe or a file) they fall back to plain ASCII
+``*``/``o``/``+`` marks so logs stay readable; when the console is narrower than 60 columns
+the plot is skipped with a one-line note. Everything fits 80 columns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+MIN_PLOT_WIDTH = 60
+MAX_WIDTH = 80
+PLOT_ROWS = 8
+MAX_TABLE_ROWS = 40
+SERIES_STYLES = ("cyan", "magenta", "yellow", "green")
+ASCII_MARKS = ("*", "o", "+", "x")
+_BRAILLE_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
+
+
+def _num(v: Any, digits: int = 6) -> str:
+    if isinstance(v, str):
+        return v
+    if v is None:
+        return "—"
+    return f"{v:.{digits}g}"
+
+
+def _flat(values: Any, prefix: tuple[int, ...] = ()) -> list[tuple[tuple[int, ...], float]]:
+    """Nested lists as (index, value) pairs in row-major order."""
+    if not isinstance(values, list):
+        return [(prefix, values)]
+    out: list[tuple[tuple[int, ...], float]] = []
+    for i, v in enumerate(values):
+        out.extend(_flat(v, (*prefix, i)))
+    return out
+
+
+# ---- plots --------------------------------------------------------------------------------
+
+
+def _y_range(values: list[float]) -> tuple[float, float]:
+    """Min and max, ignoring the top and bottom 1% so one spike does not flatten the curve."""
+    finite = sorted(v for v in values if v == v and abs(v) != float("inf"))
+    if not finite:
+        return -1.0, 1.0
+    cut = len(finite) // 100
+    lo, hi = finite[cut], finite[len(finite) - 1 - cut]
+    if hi - lo < 1e-12 * max(1.0, abs(hi)):
+        lo, hi = lo - 0.5, hi + 0.5
+    return lo, hi
+
+
+def plot_lines(
+    series: list[tuple[list[float], list[float]]], width: int, height: int, braille: bool
+) -> tuple[list[Text], tuple[float, float], tuple[float, float]]:
+    """Draw curves on a width×height character canvas; returns the rows and the ranges."""
+    xs_all = [x for xs, _ in series for x in xs]
+    x_lo, x_hi = min(xs_all), max(xs_all)
+    y_lo, y_hi = _y_range([y for _, ys in series for y in ys])
+    sub_w, sub_h = (2, 4) if braille else (1, 1)
+    px_w, px_h = width * sub_w, height * sub_h
+    dots: dict[tuple[int, int], int] = {}  # pixel -> series index (last one drawn wins)
+
+    def pixel(x: float, y: float) -> tuple[int, int]:
+        y = min(max(y, y_lo), y_hi)
+        col = round((x - x_lo) / ((x_hi - x_lo) or 1) * (px_w - 1))
+        row = round((y_hi - y) / (y_hi - y_lo) * (px_h - 1))
+        return col, row
+
+    for index, (xs, ys) in enumerate(series):
+        points = [
+            pixel(x, y) for x, y in zip(xs, ys, strict=True) if y == y and abs(y) != float("inf")
+        ]
+        for (c0, r0), (c1, r1) in zip(points, points[1:] or points, strict=False):
+            steps = max(abs(c1 - c0), abs(r1 - r0), 1)
+            for k in range(steps + 1):  # join neighbours so steep parts stay connected
+                dots[(c0 + (c1 - c0) * k // steps, r0 + (r1 - r0) * k // steps)] = index
+    rows = []
+    for r in range(height):
+        line = Text()
+        for c in range(width):
+            owners = [
+                (dots[(c * sub_w + dc, r * sub_h + dr)], dr, dc)
+                for dr in range(sub_h)
+                for dc in range(sub_w)
+                if (c * sub_w + dc, r * sub_h + dr) in dots
+            ]
+            if not owners:
+                line.append(" ")
+            elif braille:
+                bits = sum(_BRAILLE_BITS[dr][dc] for _, dr, dc in owners)
+                line.append(chr(0x2800 + bits), style=SERIES_STYLES[owners[-1][0] % 4])
+            else:
+                line.append(ASCII_MARKS[owners[-1][0] % 4])
+        rows.append(line)
+    return rows, (x_lo, x_hi), (y_lo, y_hi)
+
+
+def _framed(
+    title: str, series: list[tuple[list[float], list[float]]], width: int, braille: bool
+) -> list[Text]:
+    """A plot with y labels on the left and x labels underneath, ``width`` columns wide."""
+    # The y labels are only known after the ranges are; draw once to learn them, and size
+    # the canvas so that label + axis + canvas is exactly ``width`` (side-by-side plots
+    # must not overflow, or the grid wraps them).
+    _, _, (y_lo, y_hi) = plot_lines(series, 10, PLOT_ROWS, braille)
+    top, bottom = _num(y_hi, 3), _num(y_lo, 3)
+    label_w = max(len(top), len(bottom))
+    canvas_w = width - label_w - 1
+    rows, (x_lo, x_hi), (y_lo, y_hi) = plot_lines(series, canvas_w, PLOT_ROWS, braille)
+    out = [Text(title[:width], style="bold")]
+    for i, row in enumerate(rows):
+        label = top if i == 0 else bottom if i == len(rows) - 1 else ""
+        out.append(Text(f"{label:>{label_w}}" + ("│" if braille else "|")) + row)
+    left, right = _num(x_lo, 3), _num(x_hi, 3)
+    gap = max(1, canvas_w - len(left) - len(right))
+    axis = " " * (label_w + 1) + left + " " * gap + right
+    out.append(Text(axis[:width], style="dim"))
+    return out
+
+
+def _plot_allowed(console: Console) -> tuple[bool, str | None]:
+    if console.width < MIN_PLOT_WIDTH:
+        return False, f"(plot skipped: it needs a console {MIN_PLOT_WIDTH} columns wide)"
+    return True, None
+
+
+def _side_by_side(left: list[Text], right: list[Text]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column()
+    grid.add_column()
+    for a, b in zip(left, right, strict=True):
+        grid.add_row(a, b)
+    return grid
+
+
+def render_function_plot(console: Console, plot: dict[str, Any]) -> None:
+    ok, note = _plot_allowed(console)
+    if not ok:
+        console.print(Text(note or "", style="dim"))
+        return
+    braille = console.is_terminal
+    half = (min(console.width, MAX_WIDTH) - 2) // 2
+    xs = plot["x"]
+    left = _framed(plot["y_label"], [(xs, plot["y"])], half, braille)
+    right = _framed(plot["dy_label"], [([], []), (xs, plot["dy"])], half, braille)
+    console.print(_side_by_side(left, right))
+    console.print(Text(f"x axis: {plot['x_label']}", style="dim"))
+
+
+def render_demo_plot(console: Console, series: list[dict[str, Any]]) -> None:
+    ok, note = _plot_allowed(console)
+    if not ok:
+        console.print(Text(note or "", style="dim"))
+        return
+    braille = console.is_terminal
+    width = min(console.width, MAX_WIDTH)
+    for line in _framed("", [(s["x"], s["y"]) for s in series], width, braille)[1:]:
+        console.print(line)
+    legend = Text()
+    for i, s in enumerate(series):
+        mark = "⣿" if braille else ASCII_MARKS[i % 4]
+        legend.append(f"{mark} {s['label']}   ", style=SERIES_STYLES[i % 4] if braille else "")
+    console.print(legend)
+
+
+# ---- results ------------------------------------------------------------------------------
+
+
+def _header(result: dict[str, Any]) -> Panel:
+    body = Text()
+    body.append(result["formula"] + "\n", style="bold")
+    body.append(result["derivative"])
+    params = {k: v for k, v in result["params"].items() if v is not None}
+    if params:
+        shown = ", ".join(
+            f"{k} = {_num(v) if not isinstance(v, list) else v}" for k, v in params.items()
+        )
+        body.append(f"\n{shown}", style="dim")
+    if result.get("point"):
+        body.append(f"\n{result['point']}", style="italic")
+    title = f"[bold]{result['name']}[/] — {result['summary']}"
+    return Panel(body, title=title, title_align="left", box=box.ROUNDED, width=MAX_WIDTH)
+
+
+def _example_table(result: dict[str, Any]) -> tuple[Table, int]:
+    loss = result["family"] == "loss"
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("#", style="dim")
+    table.add_column("x", justify="right")
+    xs = _flat(result["x"])
+    targets: dict[tuple[int, ...], str] = {}
+    class_rows = result["input"] == "class-logits"
+    if result["target"] is not None:
+        if class_rows:
+            for i, y in enumerate(result["target"]):
+                targets[(i, y)] = "●"
+        else:
+            targets = {k: _num(v) for k, v in _flat(result["target"])}
+        table.add_column("target", justify="right")
+    if not loss:
+        table.add_column("y", justify="right")
+    extra = result["extra"].get("dy_dweight")
+    table.add_column("∂ analytic", justify="right", style="cyan")
+    table.add_column("∂ numeric", justify="right", style="magenta")
+    table.add_column("|diff|", justify="right", style="dim")
+    if extra is not None:
+        table.add_column("∂y/∂a", justify="right")
+    values = dict(_flat(result["value"])) if not loss else {}
+    analytic, numeric = dict(_flat(result["analytic"])), dict(_flat(result["numeric"]))
+    extras = dict(_flat(extra)) if extra is not None else {}
+    for index, x in xs[:MAX_TABLE_ROWS]:
+        cells = [",".join(map(str, index)), _num(x)]
+        if result["target"] is not None:
+            cells.append(targets.get(index, ""))
+        if not loss:
+            cells.append(_num(values[index]))
+        a, n = analytic[index], numeric[index]
+        cells += [_num(a, 10), _num(n, 10), f"{abs(a - n):.1e}"]
+        if extra is not None:
+            cells.append(_num(extras[index]))
+        table.add_row(*cells)
+    return table, max(0, len(xs) - MAX_TABLE_ROWS)
+
+
+def _render_function(console: Console, result: dict[str, Any], plot: bool) -> None:
+    console.print(_header(result))
+    table, hidden = _example_table(result)
+    console.print(table)
+    if hidden:
+        console.print(Text(f"… {hidden} more elements (see --json for all)", style="dim"))
+    summary = Text()
+    if result["family"] == "loss":
+        summary.append("value = ", style="bold")
+        summary.append(_num(result["value"], 12) + "   ")
+    where = ",".join(map(str, result["worst_index"])) or "-"
+    summary.append(f"largest |analytic − numeric| = {result['max_abs_diff']:.2e} at [{where}]")
+    console.print(summary)
+    for note in result["notes"]:
+        console.print(Text(note, style="yellow"))
+    jacobian = result["extra"].get("jacobian")
+    if jacobian is not None:
+        jt = Table(
+            title="Jacobian ∂yᵢ/∂xⱼ", box=box.SIMPLE, show_header=False, title_justify="left"
+        )
+        for row in jacobian:
+            jt.add_row(*(_num(v, 4) for v in row))
+        console.print(jt)
+    if plot:
+        render_function_plot(console, result["plot"])
+
+
+def _render_demo(console: Console, result: dict[str, Any], plot: bool) -> None:
+    table = Table(
+        title=f"[bold]{result['name']}[/] — {result['title']}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for column in result["columns"]:
+        table.add_column(column, justify="right")
+    for row in result["rows"]:
+        table.add_row(*(_num(v, 4) for v in row))
+    console.print(table)
+    console.print(Text("→ " + result["takeaway"], style="bold"))
+    if plot and result.get("series"):
+        render_demo_plot(console, result["series"])
+
+
+def render(console: Console, result: dict[str, Any], plot: bool = True) -> None:
+    """Draw a result of :func:`quizprep.mathlab.run` (a function or a demo)."""
+    if result["kind"] == "demo":
+        _render_demo(console, result, plot)
+    else:
+        _render_function(console, result, plot)
+
+
+def render_index(console: Console, entries: list[dict[str, str]]) -> None:
+    """The table of every function and demo ``quizprep math`` knows."""
+    table = Table(box=box.SIMPLE_HEAD, title="quizprep math", title_justify="left")
+    table.add_column("name", style="bold cyan", no_wrap=True)
+    table.add_column("kind", style="dim")
+    table.add_column("what it shows")
+    for entry in entries:
+        table.add_row(entry["name"], entry["kind"], entry["summary"])
+    console.print(table)
+    console.print(
+        Group(
+            Text("quizprep math NAME [--x 1,2,3] [--target ...]   a function, worked", style="dim"),
+            Text("quizprep math demo NAME                         a demo", style="dim"),
+        )
+    )
