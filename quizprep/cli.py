@@ -203,7 +203,7 @@ def _due_by_deck(catalog: Any) -> dict[str, int] | None:
 
     if not database_path().exists():
         return None
-    from quizprep.progress import due_counts_by_deck
+    from quizprep.stats import due_counts_by_deck
 
     return due_counts_by_deck(catalog)
 

@@ -1,0 +1,220 @@
+"""FSRS scheduling through the ``fsrs`` package, with seeded fuzz and Anki-style previews.
+
+fsrs draws its interval fuzz from the module-level ``random()`` of ``fsrs.scheduler`` (the
+global ``random`` generator). To make fuzz reproducible without touching the global
+generator, each review swaps that name for a generator seeded from (our seed, the card,
+the card's last review) while ``review_card`` runs. Keying the draw on the card's state
+rather than on call order means the preview shown on a button is exactly the interval the
+rating gives, and a test with a fixed seed and clock is exact.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, NamedTuple
+
+from quizprep.errors import QuizprepError
+
+if TYPE_CHECKING:
+    import fsrs
+
+CardKey = tuple[str, str]
+
+RATINGS: dict[int, str] = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+DEFAULT_RETENTION = 0.9
+MIN_RETENTION, MAX_RETENTION = 0.70, 0.99
+
+_fuzz_lock = threading.Lock()
+
+
+class Outcome(NamedTuple):
+    """What a rating does to a card."""
+
+    fsrs: str  # the scheduler card as JSON, for storage
+    state: int  # 1 learning, 2 review, 3 relearning (fsrs.State values)
+    due: datetime
+    interval: timedelta  # due - review time
+
+
+def check_retention(value: float) -> float:
+    if not MIN_RETENTION <= value <= MAX_RETENTION:
+        raise QuizprepError(
+            f"desired retention {value:g} is out of range; "
+            f"use a value from {MIN_RETENTION:g} to {MAX_RETENTION:g} (0.9 is a good default)"
+        )
+    return value
+
+
+def as_utc(moment: datetime) -> datetime:
+    """fsrs insists on tzinfo == timezone.utc exactly."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: pass an aware datetime")
+    return moment.astimezone(timezone.utc)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def day_start(now: datetime) -> datetime:
+    """Midnight of ``now``'s day in ``now``'s own time zone (local days, not UTC days)."""
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def local(moment: datetime) -> datetime:
+    """``moment`` in the computer's local time zone."""
+    return moment.astimezone()
+
+
+def next_day_start(now: datetime) -> datetime:
+    """The next local midnight after ``now`` (DST-safe: computed on the wall clock)."""
+    here = local(now)
+    tomorrow = (day_start(here) + timedelta(days=1)).replace(tzinfo=None)
+    return tomorrow.astimezone()  # the wall-clock midnight in the local zone
+
+
+class Scheduler:
+    """FSRS with this app's choices: seeded fuzz, default learning steps (1m, 10m)."""
+
+    def __init__(
+        self,
+        desired_retention: float = DEFAULT_RETENTION,
+        *,
+        fuzz: bool = True,
+        seed: int | None = None,
+    ) -> None:
+        self.desired_retention = check_retention(desired_retention)
+        self.seed = int.from_bytes(os.urandom(8), "big") if seed is None else seed
+        self.fuzz = fuzz
+        self._scheduler: fsrs.Scheduler | None = None
+
+    @property
+    def _fsrs(self) -> fsrs.Scheduler:
+        # fsrs is imported on first use, not at start-up: the first drill card shows the
+        # question side only, and the scheduler is needed once the answer is revealed.
+        if self._scheduler is None:
+            import fsrs
+
+            self._scheduler = fsrs.Scheduler(
+                desired_retention=self.desired_retention, enable_fuzzing=self.fuzz
+            )
+        return self._scheduler
+
+    @staticmethod
+    def card_id(key: CardKey) -> int:
+        # fsrs wants an int id (and sleeps 1 ms to invent one if none is given).
+        return zlib.crc32(f"{key[0]}/{key[1]}".encode())
+
+    def load(self, key: CardKey, stored: str | None) -> fsrs.Card:
+        import fsrs
+
+        if stored is None:
+            return fsrs.Card(
+                card_id=self.card_id(key), due=datetime(1970, 1, 1, tzinfo=timezone.utc)
+            )
+        return fsrs.Card.from_json(stored)
+
+    @contextmanager
+    def _seeded(self, key: CardKey, card: fsrs.Card) -> Iterator[None]:
+        import fsrs.scheduler as _fsrs_scheduler
+
+        if not callable(getattr(_fsrs_scheduler, "random", None)):  # pragma: no cover
+            raise RuntimeError("fsrs.scheduler no longer draws fuzz from random(); update quizprep")
+        rng = random.Random(f"{self.seed}|{key[0]}/{key[1]}|{card.last_review}|{card.step}")
+        with _fuzz_lock:
+            original = _fsrs_scheduler.random
+            _fsrs_scheduler.random = rng.random  # type: ignore[assignment]
+            try:
+                yield
+            finally:
+                _fsrs_scheduler.random = original  # type: ignore[assignment]
+
+    def review(
+        self,
+        key: CardKey,
+        stored: str | None,
+        rating: int,
+        when: datetime,
+        duration_ms: int | None = None,
+    ) -> Outcome:
+        """Rate a card (``stored`` is its saved JSON, ``None`` for a new card)."""
+        if rating not in RATINGS:
+            raise QuizprepError(f"rating must be 1–4, not {rating!r}")
+        import fsrs
+
+        when = as_utc(when)
+        card = self.load(key, stored)
+        with self._seeded(key, card):
+            after, _log = self._fsrs.review_card(
+                card, fsrs.Rating(rating), review_datetime=when, review_duration=duration_ms
+            )
+        return Outcome(after.to_json(), int(after.state), after.due, after.due - when)
+
+    def preview(self, key: CardKey, stored: str | None, when: datetime) -> dict[int, timedelta]:
+        """The interval each rating 1–4 would give if pressed at ``when``."""
+        return {r: self.review(key, stored, r, when).interval for r in RATINGS}
+
+    def retrievability(self, stored: str | None, when: datetime) -> float:
+        """FSRS's predicted probability of recalling the card at ``when`` (0 if never rated)."""
+        if stored is None:
+            return 0.0
+        import fsrs
+
+        return float(self._fsrs.get_card_retrievability(fsrs.Card.from_json(stored), as_utc(when)))
+
+    def retrievability_of(
+        self, stability: float | None, last_review: datetime | None, when: datetime
+    ) -> float:
+        """Same as :meth:`retrievability` from the two numbers it depends on."""
+        if stability is None or last_review is None:
+            return 0.0
+        import fsrs
+
+        card = fsrs.Card(
+            card_id=0,
+            state=fsrs.State.Review,
+            stability=stability,
+            difficulty=5.0,
+            due=when,
+            last_review=last_review,
+        )
+        return float(self._fsrs.get_card_retrievability(card, as_utc(when)))
+
+
+def format_interval(interval: timedelta) -> str:
+    """Anki's short form: ``<1m``, ``10m``, ``3h``, ``1d``, ``4d``, ``1.2mo``, ``2.5y``."""
+    seconds = interval.total_seconds()
+    if seconds < 60:
+        return "<1m"
+    minutes = seconds / 60
+    if minutes < 60:
+        return f"{round(minutes)}m"
+    hours = minutes / 60
+    if hours < 24:
+        return _unit(hours, "h")
+    days = hours / 24
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return _unit(days / 30, "mo")
+    return _unit(days / 365, "y")
+
+
+def _unit(value: float, suffix: str) -> str:
+    rounded = round(value, 1)
+    text = f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}"
+    return text + suffix
+
+
+def format_until(moment: datetime, now: datetime) -> str:
+    """``now``, ``in 10m``, ``in 3d`` — how long until ``moment``."""
+    delta = moment - now
+    if delta <= timedelta(0):
+        return "now"
+    return "in " + format_interval(delta)

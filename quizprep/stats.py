@@ -1,0 +1,259 @@
+"""Where the user stands: plain numbers for ``quizprep stats`` (and ``--json``).
+
+Everything over the review log is a SQL aggregate on the ``(reviewed_at, state_before,
+rating)`` index, so a log of 100,000 rows costs index range scans, not Python loops. The
+per-card numbers (states, due counts, mastery) loop over card states, of which there is
+one per card, not per review.
+
+Days are local calendar days: the log's UTC milliseconds are shifted by the local UTC
+offset of ``now`` before being cut into days.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from quizprep.deck import DIFFICULTIES, Card
+from quizprep.scheduler import Scheduler, local
+from quizprep.storage import NEW, REVIEW, STATE_NAMES, Storage, to_ms
+
+DAY_MS = 86_400_000
+RETENTION_DAYS = 30
+HEATMAP_WEEKS = 53
+EPOCH = date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Mastery:
+    name: str
+    cards: int
+    seen: int
+    mastery: float  # mean recall probability over all cards (never-seen cards count 0)
+    recall: float | None  # mean recall probability over seen cards only
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "cards": self.cards,
+            "seen": self.seen,
+            "mastery": round(self.mastery, 4),
+            "recall": None if self.recall is None else round(self.recall, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Stats:
+    today: date
+    reviews: int
+    reviews_today: int
+    again_today: int
+    retention: float | None  # share of review-state reviews in 30 days not rated Again
+    retention_reviews: int  # how many reviews that share is over
+    streak: int
+    states: dict[str, int]
+    cards: int
+    cards_seen: int
+    due_now: int
+    due_next_7_days: list[tuple[date, int]]
+    by_topic: list[Mastery]
+    by_difficulty: list[Mastery]
+    heatmap: dict[date, int] = field(default_factory=dict)
+    heatmap_start: date | None = None
+    desired_retention: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "reviews": self.reviews,
+            "reviews_today": self.reviews_today,
+            "again_today": self.again_today,
+            "retention": None if self.retention is None else round(self.retention, 4),
+            "retention_reviews": self.retention_reviews,
+            "retention_days": RETENTION_DAYS,
+            "streak": self.streak,
+            "cards": self.cards,
+            "cards_seen": self.cards_seen,
+            "due_now": self.due_now,
+            "states": self.states,
+            "due_next_7_days": [{"date": d.isoformat(), "due": n} for d, n in self.due_next_7_days],
+            "mastery": {
+                "by_topic": [m.to_json() for m in self.by_topic],
+                "by_difficulty": [m.to_json() for m in self.by_difficulty],
+            },
+            "heatmap": {d.isoformat(): n for d, n in sorted(self.heatmap.items())},
+            "desired_retention": self.desired_retention,
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=2, ensure_ascii=False)
+
+
+def collect(
+    storage: Storage,
+    cards: Sequence[Card],
+    now: datetime,
+    scheduler: Scheduler | None = None,
+) -> Stats:
+    """Every number ``stats`` shows. ``cards`` are the cards of the loaded decks."""
+    here = local(now)
+    offset_ms = int(here.utcoffset().total_seconds() * 1000)  # type: ignore[union-attr]
+    today = here.date()
+    today_ms = _day_start_ms(today, offset_ms)
+    now_ms = to_ms(now)
+
+    # The log: aggregates only.
+    reviews = storage.query("SELECT COUNT(*) FROM review_log")[0][0]
+    today_row = storage.query(
+        "SELECT COUNT(*), COALESCE(SUM(rating = 1), 0) FROM review_log WHERE reviewed_at >= ?",
+        (today_ms,),
+    )[0]
+    since = now_ms - RETENTION_DAYS * DAY_MS
+    kept = storage.query(
+        "SELECT COUNT(*), COALESCE(SUM(rating > 1), 0) FROM review_log"
+        " WHERE reviewed_at >= ? AND state_before = ?",
+        (since, REVIEW),
+    )[0]
+    heat_start = today - timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
+    tomorrow_ms = _day_start_ms(today + timedelta(days=1), offset_ms)
+    heatmap = _days(storage, offset_ms, _day_start_ms(heat_start, offset_ms), tomorrow_ms)
+    streak = _streak(storage, heatmap, today, offset_ms)
+
+    # Card states: one row per card.
+    scheduler = scheduler or Scheduler()
+    stored = storage.states()
+    states = dict.fromkeys(STATE_NAMES.values(), 0)
+    ends = [_day_start_ms(today + timedelta(days=i + 1), offset_ms) for i in range(7)]
+    due_counts = [0] * 7
+    due_now = 0
+    recall: dict[tuple[str, str], float] = {}
+    for card in cards:
+        row = stored.get(card.key)
+        if row is None:
+            states[STATE_NAMES[NEW]] += 1
+            continue
+        states[STATE_NAMES[row.state]] += 1
+        due = to_ms(row.due)
+        due_now += due <= now_ms
+        for i, end in enumerate(ends):
+            if due < end:
+                due_counts[i] += 1
+                break
+        recall[card.key] = scheduler.retrievability(row.fsrs, now)
+    return Stats(
+        today=today,
+        reviews=int(reviews),
+        reviews_today=int(today_row[0]),
+        again_today=int(today_row[1]),
+        retention=(kept[1] / kept[0]) if kept[0] else None,
+        retention_reviews=int(kept[0]),
+        streak=streak,
+        states=states,
+        cards=len(cards),
+        cards_seen=len(recall),
+        due_now=due_now,
+        due_next_7_days=[(today + timedelta(days=i), n) for i, n in enumerate(due_counts)],
+        by_topic=_mastery(cards, recall, lambda c: c.topic),
+        by_difficulty=sorted(
+            _mastery(cards, recall, lambda c: c.difficulty),
+            key=lambda m: DIFFICULTIES.index(m.name) if m.name in DIFFICULTIES else 99,
+        ),
+        heatmap=heatmap,
+        heatmap_start=heat_start,
+        desired_retention=scheduler.desired_retention,
+    )
+
+
+def gather(deck_paths: Sequence[Path] = (), now: datetime | None = None) -> Stats:
+    """``quizprep stats``: the loaded decks' cards against the progress database."""
+    from quizprep.catalog import load_catalog
+    from quizprep.drill import desired_retention
+    from quizprep.scheduler import utc_now
+
+    cards = load_catalog(list(deck_paths)).cards
+    with Storage.open() as storage:
+        scheduler = Scheduler(desired_retention(storage), fuzz=False)
+        return collect(storage, cards, now or utc_now(), scheduler)
+
+
+def due_by_deck(storage: Storage, cards: Sequence[Card], now: datetime) -> dict[str, int]:
+    """Cards due now per deck id (seen cards only; new cards are not 'due')."""
+    stored = storage.states()
+    counts: dict[str, int] = {}
+    for card in cards:
+        row = stored.get(card.key)
+        counts.setdefault(card.deck, 0)
+        if row is not None and row.due <= now:
+            counts[card.deck] += 1
+    return counts
+
+
+def due_counts_by_deck(catalog: Any, now: datetime | None = None) -> dict[str, int]:
+    """Cards due now per deck of ``catalog`` (what ``deck list`` shows), from the database."""
+    from quizprep.scheduler import utc_now
+
+    with Storage.open() as storage:
+        return due_by_deck(storage, catalog.cards, now or utc_now())
+
+
+def _day_start_ms(day: date, offset_ms: int) -> int:
+    return (day - EPOCH).days * DAY_MS - offset_ms
+
+
+def _days(storage: Storage, offset_ms: int, start_ms: int, end_ms: int) -> dict[date, int]:
+    """Reviews per local day from ``start_ms`` (a local midnight) to ``end_ms``.
+
+    One index range count per day, generated in SQL: about twice as fast as GROUP BY on
+    a computed day, which sorts every row through a temporary B-tree.
+    """
+    days = max(0, -(-(end_ms - start_ms) // DAY_MS))  # ceiling
+    rows = storage.query(
+        "WITH RECURSIVE day(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM day WHERE n + 1 < ?)"
+        " SELECT n, (SELECT COUNT(*) FROM review_log WHERE reviewed_at >= ? + n * ?"
+        " AND reviewed_at < ? + (n + 1) * ?) AS reviews FROM day WHERE reviews > 0",
+        (days, start_ms, DAY_MS, start_ms, DAY_MS),
+    )
+    first = EPOCH + timedelta(days=(start_ms + offset_ms) // DAY_MS)
+    return {first + timedelta(days=int(n)): int(count) for n, count in rows}
+
+
+def _streak(storage: Storage, recent: dict[date, int], today: date, offset_ms: int) -> int:
+    """Consecutive days with reviews up to today (or up to yesterday, if today has none yet).
+
+    Walks back one day at a time in SQL with an EXISTS probe per day: one index seek a
+    day, however many reviews each day holds.
+    """
+    last = today if today in recent else today - timedelta(days=1)
+    if last not in recent:
+        return 0
+    rows = storage.query(
+        "WITH RECURSIVE back(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM back WHERE EXISTS"
+        " (SELECT 1 FROM review_log"
+        "  WHERE reviewed_at >= :last - n * :day AND reviewed_at < :last - (n - 1) * :day))"
+        " SELECT COUNT(*) - 1 FROM back",
+        {"last": _day_start_ms(last, offset_ms), "day": DAY_MS},
+    )
+    return int(rows[0][0])
+
+
+def _mastery(cards: Sequence[Card], recall: dict, group: Any) -> list[Mastery]:
+    groups: dict[str, list[Card]] = {}
+    for card in cards:
+        groups.setdefault(group(card), []).append(card)
+    out = []
+    for name, members in groups.items():
+        seen = [recall[c.key] for c in members if c.key in recall]
+        out.append(
+            Mastery(
+                name=name,
+                cards=len(members),
+                seen=len(seen),
+                mastery=sum(seen) / len(members),
+                recall=sum(seen) / len(seen) if seen else None,
+            )
+        )
+    return sorted(out, key=lambda m: m.name.lower())

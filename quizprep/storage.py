@@ -1,0 +1,531 @@
+"""Lasting progress: one SQLite file holding card state, the review log and settings.
+
+Card state is keyed by ``(deck id, card id)`` so editing a card's text keeps its progress.
+The scheduler's card is stored as opaque JSON (storage knows nothing about FSRS) next to
+``state`` and ``due`` columns that queries use. Every write commits before returning, and
+the file runs in WAL mode with a busy timeout so two terminals can drill at once.
+
+Times are integer milliseconds since the Unix epoch (UTC) in the database and aware UTC
+datetimes everywhere else. Records are NamedTuples rather than dataclasses: a drill imports
+this module before its first card is drawn, and NamedTuples cost a fraction to define.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import NamedTuple
+
+from quizprep.errors import QuizprepError
+
+CardKey = tuple[str, str]
+
+# State codes stored in the log and in card_state. 1–3 are FSRS's own State values; a card
+# that has never been rated has no card_state row and is logged as NEW.
+NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
+
+BUSY_TIMEOUT_MS = 5000
+
+# Numbered migrations. Never edit one that has shipped: append a new one. Each runs in its
+# own transaction and is recorded in schema_migrations.
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "card state, review log, buried cards, settings",
+        [
+            """CREATE TABLE card_state (
+                deck_id TEXT NOT NULL,
+                card_id TEXT NOT NULL,
+                fsrs TEXT NOT NULL,
+                state INTEGER NOT NULL,
+                due INTEGER NOT NULL,
+                PRIMARY KEY (deck_id, card_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX card_state_due ON card_state(due)",
+            """CREATE TABLE review_log (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                deck_id TEXT NOT NULL,
+                card_id TEXT NOT NULL,
+                reviewed_at INTEGER NOT NULL,
+                rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+                duration_ms INTEGER,
+                state_before INTEGER NOT NULL,
+                state_after INTEGER NOT NULL,
+                interval_before INTEGER,
+                interval_after INTEGER NOT NULL,
+                due_before INTEGER,
+                due_after INTEGER NOT NULL,
+                fsrs_before TEXT,
+                fsrs_after TEXT NOT NULL
+            )""",
+            # Covers every stats aggregate (time range, retention, per-day counts) so they
+            # read the index alone instead of the table.
+            "CREATE INDEX review_log_time ON review_log(reviewed_at, state_before, rating)",
+            "CREATE INDEX review_log_card ON review_log(deck_id, card_id)",
+            """CREATE TABLE buried (
+                deck_id TEXT NOT NULL,
+                card_id TEXT NOT NULL,
+                until INTEGER NOT NULL,
+                PRIMARY KEY (deck_id, card_id)
+            ) WITHOUT ROWID""",
+            "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        ],
+    ),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def to_ms(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: pass an aware (UTC) datetime")
+    return round(moment.timestamp() * 1000)
+
+
+def from_ms(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+
+
+class StoredCard(NamedTuple):
+    """A card's scheduling state as saved: the scheduler's JSON plus the queried columns."""
+
+    key: CardKey
+    fsrs: str
+    state: int
+    due: datetime
+
+
+class ReviewRecord(NamedTuple):
+    """What one rating changes; built by the caller from the state read in the transaction."""
+
+    reviewed_at: datetime
+    rating: int
+    duration_ms: int | None
+    fsrs_after: str
+    state_after: int
+    due_after: datetime
+
+
+class LogEntry(NamedTuple):
+    id: int
+    key: CardKey
+    reviewed_at: datetime
+    rating: int
+    duration_ms: int | None
+    state_before: int
+    state_after: int
+    interval_before: int | None  # seconds
+    interval_after: int  # seconds
+    due_after: datetime
+
+
+class Orphan(NamedTuple):
+    """Progress for a card that no loaded deck contains any more."""
+
+    key: CardKey
+    reviews: int
+    last_review: datetime | None
+    has_state: bool
+
+
+def _recovery_hint(path: Path) -> str:
+    return (
+        f"Move it aside to start fresh (your old progress stays in the moved file): "
+        f"mv '{path}' '{path}.broken'"
+    )
+
+
+class Storage:
+    """The progress database. Open with :meth:`open`; use as a context manager to close."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Storage:
+        """Open (creating if needed) and migrate the database; ``None`` means the default."""
+        if path is None:
+            from quizprep.paths import database_path
+
+            path = database_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise QuizprepError(
+                f"{path.parent}: cannot create the data folder ({exc.strerror or exc})",
+                hint="Set QUIZPREP_HOME to a folder you can write to.",
+            ) from None
+        if path.is_dir():
+            raise QuizprepError(
+                f"{path}: is a folder, not a progress database", hint=_recovery_hint(path)
+            )
+        storage = None
+        try:
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves, so nothing is left
+            # in an implicit transaction between ratings.
+            db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            storage = cls(db, path)
+            with storage._errors():
+                db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                # Some filesystems (network mounts) refuse WAL and keep the rollback journal:
+                # every commit still lasts, concurrent readers only wait longer.
+                db.execute("PRAGMA journal_mode = WAL")
+                # FULL: a commit survives power loss too, not only a killed process.
+                db.execute("PRAGMA synchronous = FULL")
+                db.execute("PRAGMA foreign_keys = ON")
+                storage._migrate()
+        except QuizprepError:
+            if storage is not None:
+                storage.close()
+            raise
+        except sqlite3.Error as exc:
+            raise storage_error(path, exc) from None
+        return storage
+
+    def close(self) -> None:
+        with suppress(sqlite3.Error):
+            self._db.close()
+
+    def __enter__(self) -> Storage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise storage_error(self.path, exc) from None
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction: the write lock is taken before anything is read."""
+        with self._errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        with self._errors():
+            row = self._db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    def _migrate(self) -> None:
+        db = self._db
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)"
+        )
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise QuizprepError(
+                f"{self.path}: this progress database was written by a newer quizprep "
+                f"(schema {current}; this version knows up to {SCHEMA_VERSION})",
+                hint="Upgrade quizprep, or move the file aside to start fresh.",
+            )
+        for version, description, statements in MIGRATIONS:
+            if version <= current:
+                continue
+            with self._write():
+                # Re-check inside the lock: another terminal may have just migrated.
+                done = db.execute(
+                    "SELECT 1 FROM schema_migrations WHERE version = ?", (version,)
+                ).fetchone()
+                if done:
+                    continue
+                for statement in statements:
+                    db.execute(statement)
+                db.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    (version, description, to_ms(datetime.now(timezone.utc))),
+                )
+
+    # -- card state ----------------------------------------------------------------------
+
+    def state(self, key: CardKey) -> StoredCard | None:
+        with self._errors():
+            row = self._db.execute(
+                "SELECT fsrs, state, due FROM card_state WHERE deck_id = ? AND card_id = ?", key
+            ).fetchone()
+        return StoredCard(key, row[0], row[1], from_ms(row[2])) if row else None
+
+    def states(self) -> dict[CardKey, StoredCard]:
+        """Every stored card state (one row per card ever rated; small next to the log)."""
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT deck_id, card_id, fsrs, state, due FROM card_state"
+            ).fetchall()
+        return {(d, c): StoredCard((d, c), f, s, from_ms(due)) for d, c, f, s, due in rows}
+
+    def review(
+        self, key: CardKey, compute: Callable[[StoredCard | None], ReviewRecord]
+    ) -> LogEntry:
+        """Rate a card: read its state, let ``compute`` schedule it, write state and log.
+
+        All under one write lock and committed before returning, so a second terminal
+        rating the same card builds on this result instead of overwriting it.
+        """
+        with self._write() as db:
+            before = self._state_in(db, key)
+            record = compute(before)
+            at = to_ms(record.reviewed_at)
+            due_after = to_ms(record.due_after)
+            interval_before = None
+            if before is not None:
+                last = db.execute(
+                    "SELECT reviewed_at FROM review_log WHERE deck_id = ? AND card_id = ?"
+                    " ORDER BY reviewed_at DESC, id DESC LIMIT 1",
+                    key,
+                ).fetchone()
+                if last is not None:
+                    interval_before = (to_ms(before.due) - last[0]) // 1000
+            row = (
+                key[0],
+                key[1],
+                at,
+                record.rating,
+                record.duration_ms,
+                before.state if before else NEW,
+                record.state_after,
+                interval_before,
+                (due_after - at) // 1000,
+                to_ms(before.due) if before else None,
+                due_after,
+                before.fsrs if before else None,
+                record.fsrs_after,
+            )
+            cursor = db.execute(
+                "INSERT INTO review_log (deck_id, card_id, reviewed_at, rating, duration_ms,"
+                " state_before, state_after, interval_before, interval_after, due_before,"
+                " due_after, fsrs_before, fsrs_after) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                row,
+            )
+            db.execute(
+                "INSERT INTO card_state (deck_id, card_id, fsrs, state, due) VALUES (?,?,?,?,?)"
+                " ON CONFLICT (deck_id, card_id) DO UPDATE SET"
+                " fsrs = excluded.fsrs, state = excluded.state, due = excluded.due",
+                (key[0], key[1], record.fsrs_after, record.state_after, due_after),
+            )
+            log_id = int(cursor.lastrowid or 0)
+        return LogEntry(
+            id=log_id,
+            key=key,
+            reviewed_at=from_ms(at),
+            rating=record.rating,
+            duration_ms=record.duration_ms,
+            state_before=row[5],
+            state_after=record.state_after,
+            interval_before=interval_before,
+            interval_after=row[8],
+            due_after=from_ms(due_after),
+        )
+
+    @staticmethod
+    def _state_in(db: sqlite3.Connection, key: CardKey) -> StoredCard | None:
+        row = db.execute(
+            "SELECT fsrs, state, due FROM card_state WHERE deck_id = ? AND card_id = ?", key
+        ).fetchone()
+        return StoredCard(key, row[0], row[1], from_ms(row[2])) if row else None
+
+    def undo(self, log_id: int) -> None:
+        """Remove one log row and put the card back as it was before that rating.
+
+        Refuses (QuizprepError) when the card has been rated again since, e.g. in another
+        terminal: restoring the old state would silently drop that later rating.
+        """
+        with self._write() as db:
+            row = db.execute(
+                "SELECT deck_id, card_id, state_before, due_before, fsrs_before, fsrs_after"
+                " FROM review_log WHERE id = ?",
+                (log_id,),
+            ).fetchone()
+            if row is None:
+                raise QuizprepError("nothing to undo: that rating is no longer in the log")
+            deck_id, card_id, state_before, due_before, fsrs_before, fsrs_after = row
+            current = self._state_in(db, (deck_id, card_id))
+            if current is None or current.fsrs != fsrs_after:
+                raise QuizprepError(
+                    f"cannot undo: {deck_id}/{card_id} was rated again since (another terminal?)"
+                )
+            db.execute("DELETE FROM review_log WHERE id = ?", (log_id,))
+            if fsrs_before is None:
+                db.execute(
+                    "DELETE FROM card_state WHERE deck_id = ? AND card_id = ?", (deck_id, card_id)
+                )
+            else:
+                db.execute(
+                    "UPDATE card_state SET fsrs = ?, state = ?, due = ?"
+                    " WHERE deck_id = ? AND card_id = ?",
+                    (fsrs_before, state_before, due_before, deck_id, card_id),
+                )
+
+    # -- the log -------------------------------------------------------------------------
+
+    def log(self, key: CardKey | None = None) -> list[LogEntry]:
+        """Review log rows, oldest first (all cards, or one)."""
+        query = (
+            "SELECT id, deck_id, card_id, reviewed_at, rating, duration_ms, state_before,"
+            " state_after, interval_before, interval_after, due_after FROM review_log"
+        )
+        args: tuple = ()
+        if key is not None:
+            query += " WHERE deck_id = ? AND card_id = ?"
+            args = key
+        with self._errors():
+            rows = self._db.execute(query + " ORDER BY reviewed_at, id", args).fetchall()
+        return [
+            LogEntry(
+                r[0],
+                (r[1], r[2]),
+                from_ms(r[3]),
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                from_ms(r[10]),
+            )
+            for r in rows
+        ]
+
+    def new_cards_since(self, since: datetime) -> int:
+        """How many cards had their first ever rating at or after ``since``."""
+        with self._errors():
+            row = self._db.execute(
+                "SELECT COUNT(DISTINCT deck_id || '/' || card_id) FROM review_log"
+                " WHERE reviewed_at >= ? AND state_before = ?",
+                (to_ms(since), NEW),
+            ).fetchone()
+        return int(row[0])
+
+    def query(self, sql: str, args: Iterable[object] | dict[str, object] = ()) -> list[tuple]:
+        """Read-only aggregate queries for stats (kept here so sqlite errors stay clear)."""
+        params = args if isinstance(args, dict) else tuple(args)
+        with self._errors():
+            return self._db.execute(sql, params).fetchall()
+
+    # -- burying (skip until tomorrow) ---------------------------------------------------
+
+    def bury(self, key: CardKey, until: datetime) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO buried VALUES (?, ?, ?) ON CONFLICT (deck_id, card_id)"
+                " DO UPDATE SET until = excluded.until",
+                (key[0], key[1], to_ms(until)),
+            )
+
+    def unbury(self, key: CardKey) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM buried WHERE deck_id = ? AND card_id = ?", key)
+
+    def buried(self, now: datetime) -> set[CardKey]:
+        """Cards skipped until a time still in the future."""
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT deck_id, card_id FROM buried WHERE until > ?", (to_ms(now),)
+            ).fetchall()
+        return {(d, c) for d, c in rows}
+
+    # -- settings ------------------------------------------------------------------------
+
+    def setting(self, name: str, default: str | None = None) -> str | None:
+        with self._errors():
+            row = self._db.execute("SELECT value FROM settings WHERE key = ?", (name,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
+                " value = excluded.value",
+                (name, value),
+            )
+
+    # -- orphans and reset ---------------------------------------------------------------
+
+    def orphans(self, known: Iterable[CardKey]) -> list[Orphan]:
+        """Cards with stored progress that none of the ``known`` cards match."""
+        known_set = set(known)
+        with self._errors():
+            logged = self._db.execute(
+                "SELECT deck_id, card_id, COUNT(*), MAX(reviewed_at) FROM review_log"
+                " GROUP BY deck_id, card_id"
+            ).fetchall()
+            stated = {
+                (d, c) for d, c in self._db.execute("SELECT deck_id, card_id FROM card_state")
+            }
+        found: dict[CardKey, Orphan] = {}
+        for deck_id, card_id, count, last in logged:
+            key = (deck_id, card_id)
+            if key not in known_set:
+                found[key] = Orphan(key, count, from_ms(last), key in stated)
+        for key in stated - known_set - found.keys():
+            found[key] = Orphan(key, 0, None, True)
+        return sorted(found.values(), key=lambda o: o.key)
+
+    def prune(self, keys: Iterable[CardKey]) -> int:
+        """Delete all progress (state, log, burial) of these cards; returns log rows deleted."""
+        deleted = 0
+        with self._write() as db:
+            for key in keys:
+                deleted += db.execute(
+                    "DELETE FROM review_log WHERE deck_id = ? AND card_id = ?", key
+                ).rowcount
+                db.execute("DELETE FROM card_state WHERE deck_id = ? AND card_id = ?", key)
+                db.execute("DELETE FROM buried WHERE deck_id = ? AND card_id = ?", key)
+        return deleted
+
+    def reset(self, deck_id: str | None = None) -> tuple[int, int]:
+        """Clear progress of one deck or of everything (settings are kept).
+
+        Returns (cards whose state was cleared, log rows deleted).
+        """
+        where, args = ("WHERE deck_id = ?", (deck_id,)) if deck_id else ("", ())
+        with self._write() as db:
+            cards = db.execute(f"DELETE FROM card_state {where}", args).rowcount
+            logs = db.execute(f"DELETE FROM review_log {where}", args).rowcount
+            db.execute(f"DELETE FROM buried {where}", args)
+        return cards, logs
+
+    def progress_counts(self, deck_id: str | None = None) -> tuple[int, int]:
+        """(cards with state, log rows): what a reset would clear."""
+        where, args = ("WHERE deck_id = ?", (deck_id,)) if deck_id else ("", ())
+        with self._errors():
+            cards = self._db.execute(f"SELECT COUNT(*) FROM card_state {where}", args).fetchone()
+            logs = self._db.execute(f"SELECT COUNT(*) FROM review_log {where}", args).fetchone()
+        return int(cards[0]), int(logs[0])
+
+
+def storage_error(path: Path, exc: sqlite3.Error) -> QuizprepError:
+    """A sqlite error as a message naming the file and what to do about it."""
+    text = str(exc)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return QuizprepError(
+            f"{path}: the progress database is busy (another quizprep is writing to it)",
+            hint="Wait a moment and try again.",
+        )
+    if "unable to open" in lowered or "readonly" in lowered or "read-only" in lowered:
+        return QuizprepError(
+            f"{path}: cannot open the progress database for writing ({text})",
+            hint="Check the file's permissions, or set QUIZPREP_HOME to a folder you own.",
+        )
+    if "disk is full" in lowered or "disk i/o" in lowered:
+        return QuizprepError(f"{path}: cannot write the progress database ({text})")
+    return QuizprepError(
+        f"{path}: the progress database is unreadable or corrupt ({text})",
+        hint=_recovery_hint(path),
+    )
