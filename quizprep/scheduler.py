@@ -11,7 +11,6 @@ rating gives, and a test with a fixed seed and clock is exact.
 from __future__ import annotations
 
 import os
-import random
 import threading
 import zlib
 from collections.abc import Iterator
@@ -126,6 +125,8 @@ class Scheduler:
 
         if not callable(getattr(_fsrs_scheduler, "random", None)):  # pragma: no cover
             raise RuntimeError("fsrs.scheduler no longer draws fuzz from random(); update quizprep")
+        import random  # only a review needs it; keeps the first card fast
+
         rng = random.Random(f"{self.seed}|{key[0]}/{key[1]}|{card.last_review}|{card.step}")
         with _fuzz_lock:
             original = _fsrs_scheduler.random

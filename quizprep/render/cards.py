@@ -23,11 +23,16 @@ def card_panel(
     reveal: bool = True,
     resolve: Callable[[str, str], Card | None] | None = None,
     subtitle: str | None = None,
+    full: bool = True,
 ) -> Panel:
-    """The card as a panel. ``reveal=False`` shows only the question side (for drills)."""
+    """The card as a panel. ``reveal=False`` shows only the question side (for drills).
+
+    ``full=False`` is the drill's back side (answer, formula, key points, mistakes) so the
+    question stays on screen; ``explain`` adds why it is asked, follow-ups and related cards.
+    """
     parts: list[RenderableType] = [Text(card.question, style="bold")]
     if reveal:
-        parts += _answer_side(card, resolve)
+        parts += _answer_side(card, resolve, full)
     title = Text.assemble(chip(card.difficulty), " ", (card.topic, "bold"), "  ", (card.ref, "dim"))
     return Panel(
         Group(*parts),
@@ -104,7 +109,9 @@ def _bullets(marker: str, style: str, rows: list[Text]) -> Group:
     return Group(*(Hanging(Text(f"  {marker} ", style=style), row) for row in rows))
 
 
-def _answer_side(card: Card, resolve: Callable[[str, str], Card | None] | None) -> list:
+def _answer_side(
+    card: Card, resolve: Callable[[str, str], Card | None] | None, full: bool = True
+) -> list:
     parts: list[RenderableType] = [Text(""), Text(reflow(card.answer))]
     if card.formula:
         parts += [_section("Formula"), Text("  " + card.formula, style="bold cyan")]
@@ -112,7 +119,7 @@ def _answer_side(card: Card, resolve: Callable[[str, str], Card | None] | None) 
         _section("Key points"),
         _bullets("•", "bold", [Text(point.text) for point in card.key_points]),
     ]
-    if card.why_asked:
+    if card.why_asked and full:
         parts += [
             _section("Why interviewers ask"),
             _bullets(" ", "", [Text(reflow(card.why_asked))]),
@@ -122,6 +129,8 @@ def _answer_side(card: Card, resolve: Callable[[str, str], Card | None] | None) 
             _section("Common mistakes"),
             _bullets("✗", "red", [Text(reflow(m)) for m in card.common_mistakes]),
         ]
+    if not full:
+        return parts
     if card.follow_ups:
         rows = []
         for follow in card.follow_ups:
