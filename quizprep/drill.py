@@ -168,6 +168,8 @@ class Drill:
             if self.typed and not session.revealed:
                 self.draw()
                 self.ask_typed()
+                if session.finished or session.current is not card:
+                    return  # the typed line was q, s or u: act on the new state next step
         self.draw()
         self.note = None
         key = self.keys.read_key()
@@ -218,6 +220,11 @@ class Drill:
         card = self.session.current
         assert card is not None
         answer = self.keys.read_line(answer_prompt()).strip()
+        if answer.lower() in ("q", "u", "s", "m"):
+            # No one answers a question with one letter: while typing is on, these still
+            # quit, undo, skip and show the math, as their keys do elsewhere.
+            self.handle(answer.lower())
+            return
         self.session.reveal()
         if answer:
             self.answer = answer

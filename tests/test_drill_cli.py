@@ -64,6 +64,15 @@ def test_typed_answer_proposes_a_rating_that_enter_accepts(deck: Path) -> None:
         assert [e.rating for e in storage.log()] == [3]
 
 
+def test_a_lone_action_letter_at_the_typed_prompt_acts_as_its_key(deck: Path) -> None:
+    # rate the first card, then "u" at the next typed prompt undoes it, "q" quits
+    stdin = "some answer\n3\nu\nq\n"
+    result = run("drill", "--deck", str(deck), "--topic", "Alpha", "--typed", stdin=stdin)
+    assert result.exit_code == 0, result.output
+    assert "Undone: drilltest/" in result.output
+    assert Storage.open().log() == []
+
+
 def test_typed_answer_rating_can_be_overridden(deck: Path) -> None:
     stdin = "t\nsomething unrelated\n4\nq\n"
     result = run("drill", "--deck", str(deck), "--topic", "Alpha", stdin=stdin)

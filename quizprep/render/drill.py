@@ -141,7 +141,9 @@ def render_note(console: Console, text: str, style: str = "yellow") -> None:
 
 
 def answer_prompt() -> str:
-    return "Your answer (Enter when done, empty to just show the answer): "
+    return (
+        "Your answer (Enter when done; empty shows the answer; q, u, s or m alone act as keys):\n> "
+    )
 
 
 def _when(moment: datetime, now: datetime) -> str:
