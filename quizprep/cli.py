@@ -384,6 +384,71 @@ def _note(message: str) -> None:
 
 # --- end export commands ---
 
+# --- interview commands ---
+
+
+@app.command()
+@handles_errors
+def interview(
+    deck: DeckOption = None,
+    topic: Annotated[str | None, typer.Option(help="Only cards whose topic contains this.")] = None,
+    questions: Annotated[int, typer.Option(help="How many questions (easy to hard).")] = 6,
+    minutes: Annotated[float, typer.Option(help="Time budget in minutes.")] = 20.0,
+    seed: Annotated[
+        int | None, typer.Option(help="Pick the same questions as an earlier interview.")
+    ] = None,
+) -> None:
+    """A timed mock interview: type answers, get follow-ups, see a scorecard at the end."""
+    from quizprep.interview import InterviewOptions, run
+    from quizprep.keys import for_stdin
+
+    options = InterviewOptions(deck or (), topic, questions, minutes, seed)
+    code = run(options, _console(), for_stdin())
+    if code:
+        raise typer.Exit(code)
+
+
+progress_app = typer.Typer(
+    help="Carry your progress between machines: export and import the review log as JSON.",
+    no_args_is_help=True,
+)
+app.add_typer(progress_app, name="progress")
+
+
+@progress_app.command("export")
+@handles_errors
+def progress_export(
+    file: Annotated[Path, typer.Argument(help="The JSON file to write ('-' for stdout).")],
+) -> None:
+    """Write every review and your desired retention to FILE.json."""
+    from quizprep.scheduler import utc_now
+    from quizprep.storage import Storage
+    from quizprep.sync import export_progress
+
+    target = None if str(file) == "-" else file
+    with Storage.open() as storage:
+        result = export_progress(storage, target, utc_now())
+    if target is not None:
+        _note(f"Exported {result.reviews} reviews of {result.cards} cards to {file}.")
+
+
+@progress_app.command("import")
+@handles_errors
+def progress_import(
+    file: Annotated[Path, typer.Argument(help="A file written by `quizprep progress export`.")],
+) -> None:
+    """Merge reviews from FILE.json (the same review twice is kept once) and rebuild states."""
+    from quizprep.render.stats import render_import
+    from quizprep.storage import Storage
+    from quizprep.sync import import_progress
+
+    with Storage.open() as storage:
+        result = import_progress(storage, file)
+    render_import(_console(), result)
+
+
+# --- end interview commands ---
+
 # --- drill commands ---
 
 

@@ -27,6 +27,8 @@ from quizprep.storage import (
     ReviewRecord,
     Storage,
     StoredCard,
+    from_ms,
+    to_ms,
 )
 
 DEFAULT_NEW_PER_DAY = 10
@@ -208,7 +210,9 @@ class Session:
         if rating not in (1, 2, 3, 4):
             raise ValueError(f"rating must be 1–4, not {rating!r}")
         snapshot = self._snapshot()
-        now = self.now()
+        # Whole milliseconds, as the review log and progress files store them, so that a
+        # replay of the log computes exactly the state computed here.
+        now = from_ms(to_ms(self.now()))
         duration = int((now - self._shown_at).total_seconds() * 1000) if self._shown_at else None
         if self.cram:
             if rating == AGAIN:

@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from quizprep.deck import DIFFICULTIES, Card
 from quizprep.scheduler import Scheduler, local
-from quizprep.storage import NEW, REVIEW, STATE_NAMES, Storage, to_ms
+from quizprep.storage import NEW, REVIEW, STATE_NAMES, Storage, from_ms, to_ms
 
 DAY_MS = 86_400_000
 RETENTION_DAYS = 30
@@ -46,6 +46,36 @@ class Mastery:
         }
 
 
+class InterviewRecord(NamedTuple):
+    """One row of the interview history (``stats``)."""
+
+    id: int
+    started_at: datetime
+    ended_at: datetime | None
+    planned: int
+    questions: int
+    score: float | None
+    budget: timedelta
+    topic: str | None
+    end_reason: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "started_at": self.started_at.isoformat(timespec="seconds"),
+            "date": self.started_at.astimezone().date().isoformat(),
+            "questions": self.questions,
+            "planned": self.planned,
+            "score": None if self.score is None else round(self.score, 4),
+            "minutes": round((self.ended_at - self.started_at).total_seconds() / 60, 1)
+            if self.ended_at
+            else None,
+            "budget_minutes": round(self.budget.total_seconds() / 60, 1),
+            "topic": self.topic,
+            "end_reason": self.end_reason,
+        }
+
+
 @dataclass(frozen=True)
 class Stats:
     today: date
@@ -65,6 +95,7 @@ class Stats:
     heatmap: dict[date, int] = field(default_factory=dict)
     heatmap_start: date | None = None
     desired_retention: float | None = None
+    interviews: list[InterviewRecord] = field(default_factory=list)  # newest first
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,6 +118,7 @@ class Stats:
             },
             "heatmap": {d.isoformat(): n for d, n in sorted(self.heatmap.items())},
             "desired_retention": self.desired_retention,
+            "interviews": [i.to_json() for i in self.interviews],
         }
 
     def dumps(self) -> str:
@@ -165,7 +197,31 @@ def collect(
         heatmap=heatmap,
         heatmap_start=heat_start,
         desired_retention=scheduler.desired_retention,
+        interviews=interview_history(storage),
     )
+
+
+def interview_history(storage: Storage, limit: int | None = None) -> list[InterviewRecord]:
+    """Saved mock interviews, newest first."""
+    sql = (
+        "SELECT id, started_at, ended_at, planned, questions, score, budget_ms, topic,"
+        " end_reason FROM interviews ORDER BY started_at DESC, id DESC"
+    )
+    rows = storage.query(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ())
+    return [
+        InterviewRecord(
+            id=row[0],
+            started_at=from_ms(row[1]),
+            ended_at=from_ms(row[2]) if row[2] is not None else None,
+            planned=row[3],
+            questions=row[4],
+            score=row[5],
+            budget=timedelta(milliseconds=row[6]),
+            topic=row[7],
+            end_reason=row[8],
+        )
+        for row in rows
+    ]
 
 
 def gather(deck_paths: Sequence[Path] = (), now: datetime | None = None) -> Stats:

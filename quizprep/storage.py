@@ -75,6 +75,59 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
         ],
     ),
+    (
+        2,
+        "mock interviews and their answers; progress-sync replay marks",
+        [
+            # questions and score are kept up to date after every answer, so a killed
+            # interview still shows in the history with what was answered.
+            """CREATE TABLE interviews (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                started_at INTEGER NOT NULL,
+                ended_at INTEGER,
+                budget_ms INTEGER NOT NULL,
+                planned INTEGER NOT NULL,
+                seed INTEGER,
+                topic TEXT,
+                questions INTEGER NOT NULL DEFAULT 0,
+                score REAL,
+                end_reason TEXT
+            )""",
+            "CREATE INDEX interviews_started ON interviews(started_at)",
+            # deck_id/card_id name the card the answer was graded against (NULL for a
+            # self-rated follow-up); review_id is the review-log row a bad answer added.
+            # No foreign key to review_log: reset and prune delete log rows freely.
+            """CREATE TABLE interview_answers (
+                interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('question', 'follow_up')),
+                parent_position INTEGER,
+                deck_id TEXT,
+                card_id TEXT,
+                topic TEXT NOT NULL,
+                question TEXT NOT NULL,
+                answer TEXT NOT NULL,
+                covered TEXT NOT NULL,
+                missed TEXT NOT NULL,
+                rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+                self_rated INTEGER NOT NULL,
+                score REAL NOT NULL,
+                duration_ms INTEGER NOT NULL,
+                review_id INTEGER,
+                PRIMARY KEY (interview_id, position)
+            ) WITHOUT ROWID""",
+            # The state a progress import last rebuilt for a card (and with which desired
+            # retention): while card_state still holds it, nothing was reviewed since and
+            # the next import need not replay that card again.
+            """CREATE TABLE replayed (
+                deck_id TEXT NOT NULL,
+                card_id TEXT NOT NULL,
+                fsrs TEXT NOT NULL,
+                retention REAL NOT NULL,
+                PRIMARY KEY (deck_id, card_id)
+            ) WITHOUT ROWID""",
+        ],
+    ),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -216,6 +269,13 @@ class Storage:
                 self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Several writes as one immediate transaction, for modules with their own tables
+        (interviews, progress sync): all of it is committed, or none of it."""
+        with self._write() as db:
+            yield db
 
     def schema_version(self) -> int:
         with self._errors():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -14,13 +15,18 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from quizprep.interview import format_clock
 from quizprep.render.style import chip
-from quizprep.stats import Mastery, Stats
+from quizprep.stats import InterviewRecord, Mastery, Stats
 from quizprep.storage import Orphan
+
+if TYPE_CHECKING:
+    from quizprep.sync import ImportResult
 
 # Shades differ in glyph as well as colour so the calendar reads without colour too.
 HEAT_CHARS = ("·", "░", "▒", "▓", "█")
 HEAT_STYLES = ("grey35", "green4", "green3", "green1", "bright_green")
+INTERVIEWS_SHOWN = 8
 STATE_STYLES = {"new": "cyan", "learning": "yellow", "relearning": "dark_orange", "review": "green"}
 
 
@@ -140,6 +146,45 @@ def heatmap(stats: Stats, max_weeks: int) -> RenderableType:
     return Panel(Group(*lines), title="Review days", title_align="left", expand=False)
 
 
+def interview_table(interviews: Sequence[InterviewRecord]) -> RenderableType:
+    """The latest mock interviews: when, how many questions, score, time."""
+    table = Table(
+        title="Mock interviews", title_justify="left", title_style="bold",
+        box=box.SIMPLE_HEAD, pad_edge=False,
+    )  # fmt: skip
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Questions", justify="right", no_wrap=True)
+    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column("Time", justify="right", no_wrap=True, style="dim")
+    table.add_column("", style="dim", overflow="ellipsis", no_wrap=True)
+    for record in interviews[:INTERVIEWS_SHOWN]:
+        score = record.score
+        style = "dim" if score is None else "green" if score >= 0.8 else "dark_orange"
+        if score is not None and score < 0.5:
+            style = "red"
+        took = format_clock(record.ended_at - record.started_at) if record.ended_at else "—"
+        notes = []
+        if record.topic:
+            notes.append(record.topic)
+        if record.end_reason and record.end_reason != "finished":
+            notes.append(
+                {"time": "time ran out", "interrupted": "stopped early"}.get(
+                    record.end_reason, record.end_reason
+                )
+            )
+        table.add_row(
+            record.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            f"{record.questions}/{record.planned}",
+            Text(_pct(score), style=style),
+            took,
+            ", ".join(notes),
+        )
+    if len(interviews) > INTERVIEWS_SHOWN:
+        table.caption = f"latest {INTERVIEWS_SHOWN} of {len(interviews)}"
+        table.caption_justify = "left"
+    return table
+
+
 def render_stats(console: Console, stats: Stats) -> None:
     console.print(headline(stats))
     console.print(states_line(stats))
@@ -151,6 +196,8 @@ def render_stats(console: Console, stats: Stats) -> None:
         )
         console.print(mastery_table("Mastery by difficulty", stats.by_difficulty, chips=True))
     console.print(heatmap(stats, max_weeks=max(4, console.width - 8)))
+    if stats.interviews:
+        console.print(interview_table(stats.interviews))
     if not stats.reviews:
         console.print(Text("No reviews yet. Start with: quizprep drill", style="bold cyan"))
 
@@ -209,3 +256,25 @@ def render_reset(console: Console, cards: int, reviews: int, deck_id: str | None
             style="green",
         )
     )
+
+
+def render_import(console: Console, result: ImportResult) -> None:
+    """What ``progress import`` added, and what it left alone."""
+    plural = "s" * (result.added != 1)
+    line = Text(f"Imported {result.path}: ", style="bold")
+    if result.added:
+        cards = f"{result.added_cards} card{'s' * (result.added_cards != 1)}"
+        line.append(f"added {result.added} review{plural} for {cards}", style="green")
+    else:
+        line.append("nothing new", style="green")
+    line.append(f"; {result.already} already present.", style="dim")
+    console.print(line)
+    console.print(
+        Text(
+            f"Replayed the reviews of {result.replayed} card{'s' * (result.replayed != 1)} "
+            f"through FSRS; {result.rebuilt} card state{'s' * (result.rebuilt != 1)} updated.",
+            style="dim",
+        )
+    )
+    for note in result.settings:
+        console.print(Text(f"Settings: {note}.", style="dim"))

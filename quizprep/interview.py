@@ -1,0 +1,556 @@
+"""A mock interview: timed questions from easy to hard, a follow-up each, and a scorecard.
+
+Answers are graded on key points exactly as the drill's typed mode grades them. Every
+answer is committed (with the interview row) as soon as it is given, so Ctrl-C or a killed
+process keeps what was answered; an answer graded Again or Hard also goes into the review
+log through the scheduler, which brings that card back in the drill.
+
+The :class:`Interview` holds no I/O: the loop in :func:`run` reads answers from a
+:class:`~quizprep.keys.KeySource` and draws through ``quizprep.render.interview``. Time
+comes from an injected clock and question choice from a seeded generator, so tests are exact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from quizprep.deck import DIFFICULTIES, Card, FollowUp
+from quizprep.errors import QuizprepError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from quizprep.keys import KeySource
+    from quizprep.scheduler import Scheduler
+    from quizprep.storage import Storage
+
+EXIT_INTERRUPTED = 130
+AGAIN, HARD = 1, 2
+# A self-rating counts like the grade that would propose it: Good and Easy cover the
+# question, Hard about half of it, Again none of it.
+SELF_RATING_SCORE = {1: 0.0, 2: 0.5, 3: 1.0, 4: 1.0}
+WEAK_TOPICS = 3
+
+# Why an interview ended.
+FINISHED, TIME_UP, INTERRUPTED, INPUT_ENDED = "finished", "time", "interrupted", "input ended"
+
+Resolve = Callable[[str, str], "Card | None"]
+
+
+class InterviewOptions(NamedTuple):
+    deck_paths: Sequence[Path] = ()
+    topic: str | None = None
+    questions: int = 6
+    minutes: float = 20.0
+    seed: int | None = None  # question choice; None draws one (saved, so it can be replayed)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One graded (or self-rated) answer."""
+
+    position: int  # 1-based order in the interview, follow-ups included
+    kind: str  # "question" or "follow_up"
+    question: str
+    text: str
+    card: Card | None  # the card graded against; None for a self-rated follow-up
+    topic: str
+    covered: tuple[str, ...]
+    missed: tuple[str, ...]
+    rating: int
+    self_rated: bool
+    score: float  # 0–1: share of key points covered, or the self-rating's worth
+    duration: timedelta
+    review_id: int | None = None  # the review-log row a bad answer added
+
+
+@dataclass
+class QuestionResult:
+    card: Card
+    answer: Answer
+    follow_up: Answer | None = None
+    follow_up_card: Card | None = None  # the card the follow-up names, when it resolves
+
+
+class TopicScore(NamedTuple):
+    topic: str
+    score: float
+    answers: int
+
+
+@dataclass
+class Scorecard:
+    interview_id: int | None
+    started_at: datetime
+    elapsed: timedelta
+    budget: timedelta
+    planned: int
+    seed: int
+    end_reason: str
+    results: list[QuestionResult] = field(default_factory=list)
+
+    @property
+    def answers(self) -> list[Answer]:
+        return flatten(self.results)
+
+    @property
+    def score(self) -> float | None:
+        return mean_score(self.answers)
+
+    @property
+    def weak_topics(self) -> list[TopicScore]:
+        return weak_topics(self.answers)
+
+    @property
+    def back_in_drill(self) -> list[Card]:
+        """Cards whose bad answers were recorded as reviews, so the drill brings them back."""
+        cards: dict[tuple[str, str], Card] = {}
+        for answer in self.answers:
+            if answer.review_id is not None and answer.card is not None:
+                cards.setdefault(answer.card.key, answer.card)
+        return list(cards.values())
+
+
+# -- choosing questions ------------------------------------------------------------------
+
+
+def pick_questions(cards: Sequence[Card], count: int, rng: random.Random) -> list[Card]:
+    """``count`` cards spread over the difficulties, ordered easy → medium → hard.
+
+    Draws round-robin from a shuffled pool per difficulty, so six questions from a mixed
+    deck are two of each; a difficulty that runs out leaves its turns to the others.
+    """
+    pools: dict[str, list[Card]] = {}
+    for card in dict.fromkeys(cards):  # keep the first of any duplicate, in order
+        pools.setdefault(card.difficulty, []).append(card)
+    for pool in pools.values():
+        rng.shuffle(pool)
+    order = sorted(pools, key=_difficulty_rank)
+    picked: list[Card] = []
+    while len(picked) < count and any(pools.values()):
+        for difficulty in order:
+            if pools[difficulty] and len(picked) < count:
+                picked.append(pools[difficulty].pop())
+    return sorted(picked, key=lambda c: _difficulty_rank(c.difficulty))  # stable in draw order
+
+
+def _difficulty_rank(difficulty: str) -> int:
+    return DIFFICULTIES.index(difficulty) if difficulty in DIFFICULTIES else len(DIFFICULTIES)
+
+
+def choose_follow_up(
+    card: Card, rng: random.Random, resolve: Resolve, avoid: set[tuple[str, str]] = frozenset()
+) -> tuple[FollowUp, Card | None] | None:
+    """One of ``card``'s follow-ups and the card it names (``None`` when it names none).
+
+    Follow-ups that name a card already in this interview are left out while others remain,
+    so the same question is not asked twice.
+    """
+    options = [(f, resolve(f.card, card.deck) if f.card else None) for f in card.follow_ups]
+    if not options:
+        return None
+    fresh = [(f, target) for f, target in options if target is None or target.key not in avoid]
+    return rng.choice(fresh or options)
+
+
+# -- scoring -----------------------------------------------------------------------------
+
+
+def flatten(results: Sequence[QuestionResult]) -> list[Answer]:
+    """Every answer in the order given: each question, then its follow-up."""
+    out = []
+    for result in results:
+        out.append(result.answer)
+        if result.follow_up is not None:
+            out.append(result.follow_up)
+    return out
+
+
+def mean_score(answers: Sequence[Answer]) -> float | None:
+    return sum(a.score for a in answers) / len(answers) if answers else None
+
+
+def weak_topics(answers: Sequence[Answer], limit: int = WEAK_TOPICS) -> list[TopicScore]:
+    """Topics answered least well (mean answer score below 100%), weakest first."""
+    by_topic: dict[str, list[float]] = {}
+    for answer in answers:
+        by_topic.setdefault(answer.topic, []).append(answer.score)
+    scores = [TopicScore(t, sum(s) / len(s), len(s)) for t, s in by_topic.items()]
+    weak = [s for s in scores if s.score < 1.0]
+    return sorted(weak, key=lambda s: (s.score, s.topic.lower()))[:limit]
+
+
+def format_clock(span: timedelta) -> str:
+    """``03:07``, or ``1:02:03`` past an hour."""
+    seconds = max(0, int(span.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
+# -- the interview -----------------------------------------------------------------------
+
+
+class Interview:
+    """The questions, the clock, and what answering does (grade, review, save)."""
+
+    def __init__(
+        self,
+        cards: Sequence[Card],
+        storage: Storage,
+        scheduler: Scheduler,
+        now: Callable[[], datetime],
+        *,
+        questions: int = 6,
+        budget: timedelta = timedelta(minutes=20),
+        seed: int | None = None,
+        resolve: Resolve | None = None,
+        topic: str | None = None,
+    ) -> None:
+        if questions < 1:
+            raise QuizprepError("--questions must be at least 1")
+        if budget <= timedelta(0):
+            raise QuizprepError("--minutes must be more than 0")
+        self.storage = storage
+        self.scheduler = scheduler
+        self.now = now
+        self.budget = budget
+        self.topic = topic
+        self.seed = int.from_bytes(os.urandom(4), "big") if seed is None else seed
+        self.rng = random.Random(self.seed)
+        self.resolve: Resolve = resolve or (lambda ref, deck: None)
+        self.questions = pick_questions(cards, questions, self.rng)
+        if not self.questions:
+            raise QuizprepError(
+                "no cards to ask", hint="See the cards there are with `quizprep list`."
+            )
+        self.started_at = now()
+        self.results: list[QuestionResult] = []
+        self.interview_id: int | None = None
+        self._position = 0
+
+    def elapsed(self) -> timedelta:
+        return self.now() - self.started_at
+
+    def time_up(self) -> bool:
+        return self.elapsed() > self.budget
+
+    def follow_up(self, card: Card) -> tuple[FollowUp, Card | None] | None:
+        return choose_follow_up(card, self.rng, self.resolve, {c.key for c in self.questions})
+
+    # -- answering -----------------------------------------------------------------------
+
+    def answer_question(self, card: Card, text: str, shown_at: datetime) -> Answer:
+        answer = self._graded("question", card.question, card, text, shown_at)
+        self.results.append(QuestionResult(card, answer))
+        return answer
+
+    def answer_follow_up(
+        self, follow: FollowUp, target: Card | None, text: str, shown_at: datetime
+    ) -> Answer:
+        """A follow-up graded against the card it names."""
+        if target is None:
+            raise ValueError("a follow-up without a card is self-rated: use self_rated()")
+        answer = self._graded("follow_up", follow.question, target, text, shown_at)
+        self._attach(answer, target)
+        return answer
+
+    def self_rated(self, follow: FollowUp, text: str, rating: int, shown_at: datetime) -> Answer:
+        """A follow-up no card answers: the user's own rating is the grade."""
+        if rating not in SELF_RATING_SCORE:
+            raise ValueError(f"rating must be 1–4, not {rating!r}")
+        parent = self._parent()
+        answer = self._save(
+            Answer(
+                position=self._next_position(),
+                kind="follow_up",
+                question=follow.question,
+                text=text,
+                card=None,
+                topic=parent.card.topic,
+                covered=(),
+                missed=(),
+                rating=rating,
+                self_rated=True,
+                score=SELF_RATING_SCORE[rating],
+                duration=self.now() - shown_at,
+            )
+        )
+        self._attach(answer, None)
+        return answer
+
+    def _graded(
+        self, kind: str, question: str, card: Card, text: str, shown_at: datetime
+    ) -> Answer:
+        from quizprep.grading import grade
+
+        result = grade(text, card.key_points)
+        total = result.total
+        score = len(result.covered) / total if total else float(bool(text.strip()))
+        when = self.now()
+        review_id = None
+        if result.rating in (AGAIN, HARD):
+            review_id = self._review(card, result.rating, when, when - shown_at)
+        return self._save(
+            Answer(
+                position=self._next_position(),
+                kind=kind,
+                question=question,
+                text=text,
+                card=card,
+                topic=card.topic,
+                covered=tuple(p.text for p in result.covered),
+                missed=tuple(p.text for p in result.missed),
+                rating=result.rating,
+                self_rated=False,
+                score=score,
+                duration=when - shown_at,
+                review_id=review_id,
+            )
+        )
+
+    def _review(self, card: Card, rating: int, when: datetime, took: timedelta) -> int:
+        """A real review with this rating: FSRS state and the log stay one story.
+
+        Whole milliseconds and the replay's fuzz seed: exactly the state a progress import
+        rebuilds from the log, so syncing never shifts these cards.
+        """
+        from quizprep.storage import ReviewRecord, StoredCard, from_ms, to_ms
+
+        when = from_ms(to_ms(when))
+        duration_ms = max(0, int(took.total_seconds() * 1000))
+
+        def compute(before: StoredCard | None) -> ReviewRecord:
+            outcome = self.scheduler.review(
+                card.key, before.fsrs if before else None, rating, when, duration_ms
+            )
+            return ReviewRecord(when, rating, duration_ms, outcome.fsrs, outcome.state, outcome.due)
+
+        return self.storage.review(card.key, compute).id
+
+    def _parent(self) -> QuestionResult:
+        if not self.results or self.results[-1].follow_up is not None:
+            raise RuntimeError("a follow-up needs its question answered first")
+        return self.results[-1]
+
+    def _attach(self, answer: Answer, target: Card | None) -> None:
+        parent = self._parent()
+        parent.follow_up = answer
+        parent.follow_up_card = target
+
+    def _next_position(self) -> int:
+        self._position += 1
+        return self._position
+
+    # -- saving --------------------------------------------------------------------------
+
+    def _save(self, answer: Answer) -> Answer:
+        """Commit the answer and the interview's running totals together."""
+        from quizprep.storage import to_ms
+
+        answers = [*flatten(self.results), answer]
+        questions = sum(a.kind == "question" for a in answers)
+        parent = None if answer.kind == "question" else self._parent().answer.position
+        with self.storage.transaction() as db:
+            if self.interview_id is None:
+                cursor = db.execute(
+                    "INSERT INTO interviews (started_at, budget_ms, planned, seed, topic)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (
+                        to_ms(self.started_at),
+                        int(self.budget.total_seconds() * 1000),
+                        len(self.questions),
+                        self.seed,
+                        self.topic,
+                    ),
+                )
+                self.interview_id = int(cursor.lastrowid or 0)
+            db.execute(
+                "INSERT INTO interview_answers VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    self.interview_id,
+                    answer.position,
+                    answer.kind,
+                    parent,
+                    answer.card.deck if answer.card else None,
+                    answer.card.id if answer.card else None,
+                    answer.topic,
+                    answer.question,
+                    answer.text,
+                    json.dumps(answer.covered, ensure_ascii=False),
+                    json.dumps(answer.missed, ensure_ascii=False),
+                    answer.rating,
+                    int(answer.self_rated),
+                    answer.score,
+                    int(answer.duration.total_seconds() * 1000),
+                    answer.review_id,
+                ),
+            )
+            db.execute(
+                "UPDATE interviews SET questions = ?, score = ? WHERE id = ?",
+                (questions, mean_score(answers), self.interview_id),
+            )
+        return answer
+
+    def finish(self, reason: str) -> Scorecard:
+        """Close the interview (saved only if something was answered) and score it."""
+        from quizprep.storage import to_ms
+
+        ended = self.now()
+        if self.interview_id is not None:
+            with self.storage.transaction() as db:
+                db.execute(
+                    "UPDATE interviews SET ended_at = ?, end_reason = ? WHERE id = ?",
+                    (to_ms(ended), reason, self.interview_id),
+                )
+        return Scorecard(
+            interview_id=self.interview_id,
+            started_at=self.started_at,
+            elapsed=ended - self.started_at,
+            budget=self.budget,
+            planned=len(self.questions),
+            seed=self.seed,
+            end_reason=reason,
+            results=list(self.results),
+        )
+
+
+# -- the interactive loop ----------------------------------------------------------------
+
+
+def run(
+    options: InterviewOptions,
+    console: Console,
+    keys: KeySource,
+    now: Callable[[], datetime] | None = None,
+) -> int:
+    """``quizprep interview``: pick questions, run the interview, show the scorecard."""
+    from quizprep.catalog import load_catalog
+    from quizprep.drill import desired_retention
+    from quizprep.scheduler import FUZZ_SEED, Scheduler, utc_now
+    from quizprep.storage import Storage
+
+    if options.questions < 1:
+        raise QuizprepError("--questions must be at least 1")
+    if options.minutes <= 0:
+        raise QuizprepError("--minutes must be more than 0")
+    catalog = load_catalog(list(options.deck_paths))
+    cards = catalog.select(topic=options.topic)
+    if not cards:
+        raise QuizprepError(
+            "no cards match these filters", hint="See the cards there are with `quizprep list`."
+        )
+    with Storage.open() as storage:
+        interview = Interview(
+            cards,
+            storage,
+            # The fuzz seed replays use, so a later progress import rebuilds the same state.
+            Scheduler(desired_retention(storage), seed=FUZZ_SEED),
+            now or utc_now,
+            questions=options.questions,
+            budget=timedelta(minutes=options.minutes),
+            seed=options.seed,
+            resolve=catalog.resolve,
+            topic=options.topic,
+        )
+        return InterviewLoop(interview, console, keys).run()
+
+
+class InterviewLoop:
+    """The interview on screen: ask, read the answer, follow up, and finally score."""
+
+    def __init__(self, interview: Interview, console: Console, keys: KeySource) -> None:
+        self.interview = interview
+        self.console = console
+        self.keys = keys
+
+    def run(self) -> int:
+        from quizprep.render import interview as view
+
+        interview = self.interview
+        view.render_intro(self.console, interview)
+        try:
+            reason = self._ask_all()
+        except KeyboardInterrupt:
+            reason = INTERRUPTED
+            self.console.print()
+        scorecard = interview.finish(reason)
+        view.render_scorecard(self.console, scorecard)
+        return EXIT_INTERRUPTED if reason == INTERRUPTED else 0
+
+    def _ask_all(self) -> str:
+        from quizprep.render import interview as view
+
+        interview = self.interview
+        total = len(interview.questions)
+        for number, card in enumerate(interview.questions, start=1):
+            view.render_question(self.console, card, number, total, interview)
+            shown = interview.now()
+            text = self.read_answer()
+            if text is None:
+                return INPUT_ENDED
+            view.render_feedback(self.console, interview.answer_question(card, text, shown))
+            if interview.time_up():  # even the last question's follow-up is skipped
+                view.render_time_up(self.console, interview)
+                return TIME_UP
+            chosen = interview.follow_up(card)
+            if chosen is None:
+                continue
+            follow, target = chosen
+            view.render_follow_up(self.console, follow, target, card, number, interview)
+            shown = interview.now()
+            text = self.read_answer()
+            if text is None:
+                return INPUT_ENDED
+            if target is not None:
+                answer = interview.answer_follow_up(follow, target, text, shown)
+            else:
+                rating = self.read_self_rating()
+                if rating is None:
+                    return INPUT_ENDED
+                answer = interview.self_rated(follow, text, rating, shown)
+            view.render_feedback(self.console, answer)
+            if interview.time_up() and number < total:
+                view.render_time_up(self.console, interview)
+                return TIME_UP
+        return FINISHED
+
+    def read_answer(self) -> str | None:
+        """Lines up to an empty line or Ctrl-D; ``None`` when piped input has run out."""
+        from quizprep.render.interview import line_prompt
+
+        lines: list[str] = []
+        while True:
+            prompt = line_prompt(self.interview.elapsed(), self.interview.budget, bool(lines))
+            try:
+                line = self.keys.read_line(prompt if self.keys.interactive else "")
+            except EOFError:
+                # Ctrl-D in a terminal ends the answer; the end of piped input ends the interview.
+                if lines or self.keys.interactive:
+                    if self.keys.interactive:
+                        self.console.print()
+                    return "\n".join(lines)
+                return None
+            if not line.strip():
+                return "\n".join(lines)
+            lines.append(line.rstrip())
+
+    def read_self_rating(self) -> int | None:
+        from quizprep.render.interview import render_self_rate_prompt
+
+        render_self_rate_prompt(self.console)
+        while True:
+            try:
+                key = self.keys.read_key()
+            except EOFError:
+                return None
+            if key in ("1", "2", "3", "4"):
+                return int(key)
+            render_self_rate_prompt(self.console, again=True)

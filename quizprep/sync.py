@@ -1,0 +1,459 @@
+"""Progress sync: the review log as versioned JSON, merged idempotently and replayed.
+
+``progress export`` writes every review-log row (deck, card, time to the millisecond, rating,
+duration) and the settings worth carrying over. ``progress import`` validates a file, adds
+the reviews this database lacks — a review is identified by (deck, card, time, rating), so
+importing a file twice adds nothing — and then rebuilds card states by replaying logs
+through FSRS in time order.
+
+Why every card is replayed, not only those that gained reviews: the drill computes a state
+with a session's random fuzz seed and a microsecond clock, so a card drilled on one machine
+only would otherwise keep that state there while the other machine holds the replayed one.
+Replaying every card with one fixed fuzz seed and millisecond times makes each card's state
+a function of its merged log alone, so two machines that exchanged files agree exactly.
+Rows whose replayed values already match are not rewritten, so a repeated import writes
+nothing. All of an import is one transaction: it happens completely or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from quizprep.errors import QuizprepError
+from quizprep.scheduler import FUZZ_SEED
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from quizprep.scheduler import Scheduler
+    from quizprep.storage import Storage
+
+FORMAT = "quizprep-progress"
+VERSION = 1
+RETENTION_SETTING = "desired_retention"
+MAX_PROBLEMS = 8
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+CardKey = tuple[str, str]
+
+
+class SyncedReview(NamedTuple):
+    deck: str
+    card: str
+    at_ms: int  # review time, ms since the epoch (UTC)
+    rating: int
+    duration_ms: int | None
+
+    @property
+    def key(self) -> CardKey:
+        return (self.deck, self.card)
+
+    @property
+    def identity(self) -> tuple[str, str, int, int]:
+        """What makes two reviews the same review."""
+        return (self.deck, self.card, self.at_ms, self.rating)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "deck": self.deck,
+            "card": self.card,
+            "reviewed_at": iso_ms(self.at_ms),
+            "rating": self.rating,
+            "duration_ms": self.duration_ms,
+        }
+
+
+@dataclass(frozen=True)
+class ProgressFile:
+    reviews: list[SyncedReview]
+    settings: dict[str, float] = field(default_factory=dict)
+    exported_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path | None  # None: written to standard output
+    reviews: int
+    cards: int
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    path: Path
+    in_file: int  # distinct reviews in the file
+    added: int
+    added_cards: int  # cards that gained reviews
+    already: int  # reviews of the file this database already had
+    rebuilt: int  # cards whose state the replay changed
+    replayed: int  # cards replayed (not those an earlier import rebuilt, unreviewed since)
+    settings: list[str] = field(default_factory=list)  # what happened to synced settings
+
+
+# -- times -------------------------------------------------------------------------------
+
+
+def iso_ms(ms: int) -> str:
+    """``2025-03-10T09:00:00.123Z``: exact to the millisecond, whatever the float rounding."""
+    moment = EPOCH + timedelta(milliseconds=ms)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{ms % 1000:03d}Z"
+
+
+def parse_ms(text: str) -> int:
+    """ISO-8601 with a time zone → ms since the epoch (microseconds round to the nearest ms)."""
+    moment = datetime.fromisoformat(text.strip())
+    if moment.tzinfo is None:
+        raise ValueError("no time zone")
+    span = moment - EPOCH
+    return span.days * 86_400_000 + span.seconds * 1000 + round(span.microseconds / 1000)
+
+
+# -- export ------------------------------------------------------------------------------
+
+
+def export_data(storage: Storage, now: datetime) -> dict[str, Any]:
+    """The whole review log and synced settings, as the JSON document to write."""
+    rows = storage.query(
+        "SELECT deck_id, card_id, reviewed_at, rating, duration_ms FROM review_log"
+        " ORDER BY reviewed_at, deck_id, card_id, rating, id"
+    )
+    settings: dict[str, float] = {}
+    # A damaged setting is not worth spreading to another machine.
+    saved = _as_float(storage.setting(RETENTION_SETTING) or "")
+    if saved is not None:
+        settings[RETENTION_SETTING] = saved
+    from quizprep.storage import to_ms
+
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": iso_ms(to_ms(now)),
+        "settings": settings,
+        "reviews": [SyncedReview(*row).to_json() for row in rows],
+    }
+
+
+def export_progress(storage: Storage, path: Path | None, now: datetime) -> ExportResult:
+    """Write the export to ``path`` (atomically), or to standard output when ``None``."""
+    data = export_data(storage, now)
+    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    cards = len({(r["deck"], r["card"]) for r in data["reviews"]})
+    if path is None:
+        import sys
+
+        sys.stdout.write(text)
+    else:
+        _write_atomically(path, text)
+    return ExportResult(path, len(data["reviews"]), cards)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """A sync tool watching the folder never sees half a file."""
+    if path.is_dir():
+        raise QuizprepError(f"{path}: is a folder; give a file name such as progress.json")
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise QuizprepError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+# -- reading and validating --------------------------------------------------------------
+
+
+def read_progress_file(path: Path) -> ProgressFile:
+    """Load and check an export; any problem is a QuizprepError naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise QuizprepError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise QuizprepError(f"{path}: is a folder, not a progress file") from None
+    except UnicodeDecodeError:
+        raise QuizprepError(f"{path}: not a progress file (not UTF-8 text)") from None
+    except OSError as exc:
+        raise QuizprepError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return parse_progress(text, str(path))
+
+
+def parse_progress(text: str, name: str) -> ProgressFile:
+    hint = "Make the file with `quizprep progress export FILE.json`."
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise QuizprepError(
+            f"{name}:{exc.lineno}: not valid JSON: {exc.msg} (line {exc.lineno}, column "
+            f"{exc.colno})",
+            hint=hint,
+        ) from None
+    if not isinstance(data, dict):
+        raise QuizprepError(f"{name}: not a quizprep progress file (not a JSON object)", hint=hint)
+    if data.get("format") != FORMAT:
+        found = 'has no "format"' if "format" not in data else f"format is {data['format']!r}"
+        raise QuizprepError(
+            f"{name}: not a quizprep progress file ({found}; expected {FORMAT!r})", hint=hint
+        )
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise QuizprepError(f'{name}: "version" must be a whole number ≥ 1, not {version!r}')
+    if version > VERSION:
+        raise QuizprepError(
+            f"{name}: written by a newer quizprep (progress format version {version}; "
+            f"this version reads {VERSION})",
+            hint="Upgrade quizprep on this machine, then import again.",
+        )
+    problems: list[str] = []
+    reviews = data.get("reviews")
+    if not isinstance(reviews, list):
+        problems.append('"reviews" must be a list')
+        reviews = []
+    parsed = []
+    for index, item in enumerate(reviews):
+        review = _review(item, f"reviews[{index}]", problems)
+        if review is not None:
+            parsed.append(review)
+    settings = _settings(data.get("settings", {}), problems)
+    if problems:
+        shown = problems[:MAX_PROBLEMS]
+        if len(problems) > len(shown):
+            shown.append(f"… and {len(problems) - len(shown)} more")
+        raise QuizprepError(
+            f"{name}: not a valid progress file; nothing was imported:\n  " + "\n  ".join(shown)
+        )
+    exported_at = data.get("exported_at")
+    return ProgressFile(parsed, settings, exported_at if isinstance(exported_at, str) else None)
+
+
+def _review(item: object, where: str, problems: list[str]) -> SyncedReview | None:
+    if not isinstance(item, dict):
+        problems.append(f"{where}: must be an object with deck, card, reviewed_at, rating")
+        return None
+    before = len(problems)
+    deck, card = item.get("deck"), item.get("card")
+    for name, value in (("deck", deck), ("card", card)):
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"{where}.{name}: must be a non-empty string, not {value!r}")
+    at_ms = 0
+    stamp = item.get("reviewed_at")
+    try:
+        if not isinstance(stamp, str):
+            raise ValueError
+        at_ms = parse_ms(stamp)
+    except (ValueError, OverflowError):
+        problems.append(
+            f"{where}.reviewed_at: must be an ISO-8601 time with a time zone "
+            f"(like 2025-03-10T09:00:00.000Z), not {stamp!r}"
+        )
+    rating = item.get("rating")
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 4:
+        problems.append(f"{where}.rating: must be 1, 2, 3 or 4, not {rating!r}")
+    duration = item.get("duration_ms")
+    bad_duration = isinstance(duration, bool) or not isinstance(duration, int) or duration < 0
+    if duration is not None and bad_duration:
+        problems.append(
+            f"{where}.duration_ms: must be a whole number ≥ 0 or null, not {duration!r}"
+        )
+    if len(problems) > before:
+        return None
+    return SyncedReview(str(deck), str(card), at_ms, int(rating), duration)  # type: ignore[arg-type]
+
+
+def _settings(value: object, problems: list[str]) -> dict[str, float]:
+    from quizprep.scheduler import MAX_RETENTION, MIN_RETENTION
+
+    if not isinstance(value, dict):
+        problems.append('"settings" must be an object')
+        return {}
+    out: dict[str, float] = {}
+    retention = value.get(RETENTION_SETTING)
+    if retention is not None:
+        if (
+            isinstance(retention, bool)
+            or not isinstance(retention, int | float)
+            or not MIN_RETENTION <= retention <= MAX_RETENTION
+        ):
+            problems.append(
+                f"settings.{RETENTION_SETTING}: must be a number from {MIN_RETENTION:g} to "
+                f"{MAX_RETENTION:g}, not {retention!r}"
+            )
+        else:
+            out[RETENTION_SETTING] = float(retention)
+    return out
+
+
+# -- import ------------------------------------------------------------------------------
+
+
+def import_progress(storage: Storage, path: Path) -> ImportResult:
+    """Merge ``path`` into ``storage`` and rebuild card states; one transaction."""
+    incoming = read_progress_file(path)
+    return merge(storage, incoming, path)
+
+
+def merge(storage: Storage, incoming: ProgressFile, path: Path) -> ImportResult:
+    from quizprep.scheduler import Scheduler
+
+    unique = {r.identity: r for r in incoming.reviews}
+    with storage.transaction() as db:
+        notes, retention = _merge_settings(db, incoming.settings)
+        scheduler = Scheduler(retention, seed=FUZZ_SEED)
+        have = {
+            (d, c, at, rating)
+            for d, c, at, rating in db.execute(
+                "SELECT deck_id, card_id, reviewed_at, rating FROM review_log"
+            )
+        }
+        new = [r for identity, r in unique.items() if identity not in have]
+        # Placeholders only: the replay below fills every derived column of these rows.
+        db.executemany(
+            "INSERT INTO review_log (deck_id, card_id, reviewed_at, rating, duration_ms,"
+            " state_before, state_after, interval_after, due_after, fsrs_after)"
+            " VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, '')",
+            [(r.deck, r.card, r.at_ms, r.rating, r.duration_ms) for r in new],
+        )
+        keys = [(d, c) for d, c in db.execute("SELECT DISTINCT deck_id, card_id FROM review_log")]
+        marks = {
+            (d, c): (fsrs, mark_retention)
+            for d, c, fsrs, mark_retention in db.execute("SELECT * FROM replayed")
+        }
+        current = {
+            (d, c): f for d, c, f in db.execute("SELECT deck_id, card_id, fsrs FROM card_state")
+        }
+        gained = {r.key for r in new}
+        rebuilt = replayed = 0
+        for key in sorted(keys):
+            if key not in gained and key in current and marks.get(key) == (current[key], retention):
+                continue  # rebuilt by an earlier import and not reviewed since
+            changed, fsrs = replay_card(db, key, scheduler)
+            rebuilt += changed
+            replayed += 1
+            db.execute(
+                "INSERT INTO replayed VALUES (?, ?, ?, ?) ON CONFLICT (deck_id, card_id)"
+                " DO UPDATE SET fsrs = excluded.fsrs, retention = excluded.retention",
+                (key[0], key[1], fsrs, retention),
+            )
+    return ImportResult(
+        path=path,
+        in_file=len(unique),
+        added=len(new),
+        added_cards=len({r.key for r in new}),
+        already=len(unique) - len(new),
+        rebuilt=rebuilt,
+        replayed=replayed,
+        settings=notes,
+    )
+
+
+def _merge_settings(db: sqlite3.Connection, settings: dict[str, float]) -> tuple[list[str], float]:
+    """Take the file's desired retention when this machine has not chosen one.
+
+    Returns notes for the user and the retention the replay uses.
+    """
+    from quizprep.scheduler import DEFAULT_RETENTION, MAX_RETENTION, MIN_RETENTION
+
+    notes: list[str] = []
+    row = db.execute("SELECT value FROM settings WHERE key = ?", (RETENTION_SETTING,)).fetchone()
+    ours = _as_float(row[0]) if row else None
+    if ours is not None and not MIN_RETENTION <= ours <= MAX_RETENTION:
+        ours = None
+    theirs = settings.get(RETENTION_SETTING)
+    if theirs is not None and ours is None:
+        db.execute(
+            "INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
+            " value = excluded.value",
+            (RETENTION_SETTING, repr(theirs)),
+        )
+        notes.append(f"desired retention set to {theirs:g} from the file")
+        return notes, theirs
+    if theirs is not None and ours != theirs:
+        notes.append(f"kept this machine's desired retention {ours:g} (the file has {theirs:g})")
+    return notes, ours if ours is not None else DEFAULT_RETENTION
+
+
+def _as_float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def replay_card(
+    db: sqlite3.Connection, key: CardKey, scheduler: Scheduler
+) -> tuple[bool, str | None]:
+    """Recompute one card's log (before/after columns) and state from its reviews in time
+    order. Returns whether anything changed, and the card's rebuilt scheduler JSON. Runs
+    inside the caller's transaction.
+
+    Ties in time are broken by rating and duration, never by row id, which differs
+    between machines.
+    """
+    from quizprep.storage import NEW, from_ms
+
+    rows = db.execute(
+        "SELECT id, reviewed_at, rating, duration_ms, state_before, state_after,"
+        " interval_before, interval_after, due_before, due_after, fsrs_before, fsrs_after"
+        " FROM review_log WHERE deck_id = ? AND card_id = ?"
+        " ORDER BY reviewed_at, rating, COALESCE(duration_ms, -1), id",
+        key,
+    ).fetchall()
+    if not rows:
+        return False, None
+    changed = False
+    fsrs: str | None = None
+    state, due, last_at = NEW, None, None
+    for row in rows:
+        log_id, at, rating, duration = row[0], row[1], row[2], row[3]
+        outcome = scheduler.review(key, fsrs, rating, from_ms(at), duration)
+        due_after = _ms(outcome.due)
+        interval_before = None if due is None or last_at is None else (due - last_at) // 1000
+        derived = (
+            state,
+            outcome.state,
+            interval_before,
+            (due_after - at) // 1000,
+            due,
+            due_after,
+            fsrs,
+            outcome.fsrs,
+        )
+        if tuple(row[4:]) != derived:
+            changed = True
+            db.execute(
+                "UPDATE review_log SET state_before = ?, state_after = ?, interval_before = ?,"
+                " interval_after = ?, due_before = ?, due_after = ?, fsrs_before = ?,"
+                " fsrs_after = ? WHERE id = ?",
+                (*derived, log_id),
+            )
+        fsrs, state, due, last_at = outcome.fsrs, outcome.state, due_after, at
+    current = db.execute(
+        "SELECT fsrs, state, due FROM card_state WHERE deck_id = ? AND card_id = ?", key
+    ).fetchone()
+    if current != (fsrs, state, due):
+        changed = True
+        db.execute(
+            "INSERT INTO card_state (deck_id, card_id, fsrs, state, due) VALUES (?,?,?,?,?)"
+            " ON CONFLICT (deck_id, card_id) DO UPDATE SET"
+            " fsrs = excluded.fsrs, state = excluded.state, due = excluded.due",
+            (key[0], key[1], fsrs, state, due),
+        )
+    return changed, fsrs
+
+
+def _ms(moment: datetime) -> int:
+    from quizprep.storage import to_ms
+
+    return to_ms(moment)
+
+
+def review_identities(storage: Storage) -> list[tuple[str, str, int, int]]:
+    """Every review's identity, sorted (for comparing two databases)."""
+    rows = storage.query("SELECT deck_id, card_id, reviewed_at, rating FROM review_log")
+    return sorted((d, c, at, r) for d, c, at, r in rows)
