@@ -399,7 +399,8 @@ def interview(
     ] = None,
 ) -> None:
     """A timed mock interview: type answers, get follow-ups, see a scorecard at the end."""
-    from quizprep.interview import InterviewOptions, run
+    from quizprep.interview import InterviewOptions
+    from quizprep.interview_runner import run
     from quizprep.keys import for_stdin
 
     options = InterviewOptions(deck or (), topic, questions, minutes, seed)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from quizprep.errors import QuizprepError
+from quizprep.migrations import MIGRATIONS, SCHEMA_VERSION
 
 CardKey = tuple[str, str]
 
@@ -29,107 +30,6 @@ NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
 
 BUSY_TIMEOUT_MS = 5000
-
-# Numbered migrations. Never edit one that has shipped: append a new one. Each runs in its
-# own transaction and is recorded in schema_migrations.
-MIGRATIONS: list[tuple[int, str, list[str]]] = [
-    (
-        1,
-        "card state, review log, buried cards, settings",
-        [
-            """CREATE TABLE card_state (
-                deck_id TEXT NOT NULL,
-                card_id TEXT NOT NULL,
-                fsrs TEXT NOT NULL,
-                state INTEGER NOT NULL,
-                due INTEGER NOT NULL,
-                PRIMARY KEY (deck_id, card_id)
-            ) WITHOUT ROWID""",
-            "CREATE INDEX card_state_due ON card_state(due)",
-            """CREATE TABLE review_log (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                deck_id TEXT NOT NULL,
-                card_id TEXT NOT NULL,
-                reviewed_at INTEGER NOT NULL,
-                rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
-                duration_ms INTEGER,
-                state_before INTEGER NOT NULL,
-                state_after INTEGER NOT NULL,
-                interval_before INTEGER,
-                interval_after INTEGER NOT NULL,
-                due_before INTEGER,
-                due_after INTEGER NOT NULL,
-                fsrs_before TEXT,
-                fsrs_after TEXT NOT NULL
-            )""",
-            # Covers every stats aggregate (time range, retention, per-day counts) so they
-            # read the index alone instead of the table.
-            "CREATE INDEX review_log_time ON review_log(reviewed_at, state_before, rating)",
-            "CREATE INDEX review_log_card ON review_log(deck_id, card_id)",
-            """CREATE TABLE buried (
-                deck_id TEXT NOT NULL,
-                card_id TEXT NOT NULL,
-                until INTEGER NOT NULL,
-                PRIMARY KEY (deck_id, card_id)
-            ) WITHOUT ROWID""",
-            "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        ],
-    ),
-    (
-        2,
-        "mock interviews and their answers; progress-sync replay marks",
-        [
-            # questions and score are kept up to date after every answer, so a killed
-            # interview still shows in the history with what was answered.
-            """CREATE TABLE interviews (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                started_at INTEGER NOT NULL,
-                ended_at INTEGER,
-                budget_ms INTEGER NOT NULL,
-                planned INTEGER NOT NULL,
-                seed INTEGER,
-                topic TEXT,
-                questions INTEGER NOT NULL DEFAULT 0,
-                score REAL,
-                end_reason TEXT
-            )""",
-            "CREATE INDEX interviews_started ON interviews(started_at)",
-            # deck_id/card_id name the card the answer was graded against (NULL for a
-            # self-rated follow-up); review_id is the review-log row a bad answer added.
-            # No foreign key to review_log: reset and prune delete log rows freely.
-            """CREATE TABLE interview_answers (
-                interview_id INTEGER NOT NULL REFERENCES interviews(id) ON DELETE CASCADE,
-                position INTEGER NOT NULL,
-                kind TEXT NOT NULL CHECK (kind IN ('question', 'follow_up')),
-                parent_position INTEGER,
-                deck_id TEXT,
-                card_id TEXT,
-                topic TEXT NOT NULL,
-                question TEXT NOT NULL,
-                answer TEXT NOT NULL,
-                covered TEXT NOT NULL,
-                missed TEXT NOT NULL,
-                rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
-                self_rated INTEGER NOT NULL,
-                score REAL NOT NULL,
-                duration_ms INTEGER NOT NULL,
-                review_id INTEGER,
-                PRIMARY KEY (interview_id, position)
-            ) WITHOUT ROWID""",
-            # The state a progress import last rebuilt for a card (and with which desired
-            # retention): while card_state still holds it, nothing was reviewed since and
-            # the next import need not replay that card again.
-            """CREATE TABLE replayed (
-                deck_id TEXT NOT NULL,
-                card_id TEXT NOT NULL,
-                fsrs TEXT NOT NULL,
-                retention REAL NOT NULL,
-                PRIMARY KEY (deck_id, card_id)
-            ) WITHOUT ROWID""",
-        ],
-    ),
-]
-SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
 def to_ms(moment: datetime) -> int:

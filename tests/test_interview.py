@@ -25,12 +25,12 @@ from quizprep.interview import (
     INTERRUPTED,
     TIME_UP,
     Interview,
-    InterviewLoop,
     choose_follow_up,
     format_clock,
     pick_questions,
     weak_topics,
 )
+from quizprep.interview_runner import InterviewLoop
 from quizprep.keys import LineKeys
 from quizprep.scheduler import FUZZ_SEED, Scheduler
 from quizprep.session import Session
