@@ -5,7 +5,7 @@ answer is committed (with the interview row) as soon as it is given, so Ctrl-C o
 process keeps what was answered; an answer graded Again or Hard also goes into the review
 log through the scheduler, which brings that card back in the drill.
 
-The :class:`Interview` holds no I/O: the loop in :func:`run` reads answers from a
+The :class:`Interview` holds no I/O: :mod:`quizprep.interview_runner` reads answers from a
 :class:`~quizprep.keys.KeySource` and draws through ``quizprep.render.interview``. Time
 comes from an injected clock and question choice from a seeded generator, so tests are exact.
 """
