@@ -52,6 +52,10 @@ def main() -> None:
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="quizprep-bench-")
     env = {**os.environ, "QUIZPREP_HOME": home, "COLUMNS": "80"}
+    # As installed for a user: bytecode is cached. (This machine sets PYTHONDONTWRITEBYTECODE,
+    # which would make every run recompile quizprep's modules but not rich's or typer's,
+    # whose .pyc files pip wrote at install time.)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     cmds = commands()
     samples: dict[str, list[float]] = {name: [] for name, _ in [BASELINE, *cmds]}
     for _, argv in [BASELINE, *cmds]:  # warm-up: page cache, deck cache

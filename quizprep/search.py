@@ -50,23 +50,36 @@ def find(cards: Sequence[Card], query: str) -> list[Match]:
     terms = words(query) or _WORD.findall(query.lower())
     if not phrase:
         return []
-    matches = []
-    for card in cards:
-        score = _score(card, query.strip().lower(), phrase, terms)
-        if score > 0:
-            matches.append(Match(card, score))
+    raw = query.strip().lower()
+    # Named matches (id, alias, tag) outrank any word match, so when there are some the
+    # word scoring (the slow part: it reads every answer) cannot change the result.
+    matches = [Match(card, s) for card in cards if (s := _named_score(card, raw, phrase))]
+    if not matches:
+        for card in cards:
+            score = _word_score(card, phrase, terms)
+            if score > 0:
+                matches.append(Match(card, score))
     matches.sort(key=lambda m: (-m.score, m.card.deck, m.card.id))
     return matches
 
 
-def _score(card: Card, raw: str, phrase: str, terms: list[str]) -> float:
-    names = [_phrase(card.id), *(_phrase(a) for a in card.aliases)]
+NAMED = 100.0  # every named match scores at least this; word matches stay below it
+
+
+def _named_score(card: Card, raw: str, phrase: str) -> float:
     if raw in (card.ref.lower(), card.id.lower()):
         return 1000.0
-    if phrase in names:
-        return 500.0 if phrase == names[0] else 400.0
-    if phrase in (_phrase(t) for t in card.tags):
+    if phrase == _phrase(card.id):
+        return 500.0
+    if any(phrase == _phrase(a) for a in card.aliases):
+        return 400.0
+    if any(phrase == _phrase(t) for t in card.tags):
         return 150.0
+    return 0.0
+
+
+def _word_score(card: Card, phrase: str, terms: list[str]) -> float:
+    names = [_phrase(card.id), *(_phrase(a) for a in card.aliases)]
     fields = {
         "name": vocabulary(" ".join(names)),
         "tags": vocabulary(" ".join(card.tags)),
@@ -95,7 +108,7 @@ def _score(card: Card, raw: str, phrase: str, terms: list[str]) -> float:
         return 0.0
     if phrase in _phrase(card.question):
         total += 5.0
-    return total * coverage * coverage
+    return min(total * coverage * coverage, NAMED - 1.0)
 
 
 def good_alternatives(matches: Sequence[Match], limit: int = 5) -> list[Match]:
@@ -103,7 +116,7 @@ def good_alternatives(matches: Sequence[Match], limit: int = 5) -> list[Match]:
     if not matches:
         return []
     best = matches[0].score
-    return [m for m in matches[1:] if m.score >= 100 or m.score >= best * 0.5][:limit]
+    return [m for m in matches[1:] if m.score >= NAMED or m.score >= best * 0.5][:limit]
 
 
 def suggestions(cards: Sequence[Card], query: str, n: int = 5) -> list[str]:
