@@ -105,3 +105,17 @@ def test_two_files_claiming_one_deck_id_is_an_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["list", "--deck", str(tmp_path)])
     assert result.exit_code == 1
     assert "deck id 'minimal' is already used by" in result.stderr
+
+
+def test_the_documented_example_deck_validates(tmp_path: Path) -> None:
+    import re
+
+    doc = (ROOT / "docs" / "deck-format.md").read_text(encoding="utf-8")
+    example = re.search(r"## A complete example\n\n```yaml\n(.*?)```", doc, re.S)
+    assert example
+    path = tmp_path / "example.yaml"
+    path.write_text(example.group(1), encoding="utf-8")
+    report = validate_paths([path])
+    assert report.problems == []
+    assert len(report.decks[0].cards) == 2
+    assert schema_errors(path) == []

@@ -204,6 +204,14 @@ def test_editing_card_text_keeps_progress(deck: Path) -> None:
     assert "No orphaned progress" in run("deck", "orphans", "--deck", str(deck)).output
 
 
+def test_renaming_the_deck_file_keeps_progress(deck: Path) -> None:
+    run("drill", "--deck", str(deck), "--topic", "Alpha", stdin="\n3\nq\n")
+    renamed = deck.with_name("a-new-name.yml")
+    deck.rename(renamed)
+    data = stats_json("--deck", str(renamed))
+    assert data["cards_seen"] == 1 and data["reviews"] == 1
+
+
 def test_last_rating_can_be_undone_after_the_summary(deck: Path) -> None:
     args = ("drill", "--deck", str(deck), "--topic", "Alpha", "--limit", "1")
     result = run(*args, stdin="\n4\nu\n\n2\n")
