@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,11 +15,9 @@ import pytest
 from quizprep.storage import Storage
 
 from .drill_helpers import write_deck
+from .pty_helpers import QUIZPREP, TIMEOUT, pty_env
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
-
-QUIZPREP = shutil.which("quizprep") or str(Path(sys.executable).parent / "quizprep")
-TIMEOUT = 20
 
 
 @pytest.fixture
@@ -29,10 +26,7 @@ def deck(tmp_path: Path) -> Path:
 
 
 def env(home: Path) -> dict[str, str]:
-    out = dict(os.environ)
-    out.update(QUIZPREP_HOME=str(home), TERM="xterm-256color", COLUMNS="100", LINES="40")
-    out.pop("NO_COLOR", None)
-    return out
+    return pty_env(home, 100)
 
 
 def spawn(home: Path, *args: str) -> pexpect.spawn:

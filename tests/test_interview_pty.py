@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -16,11 +14,10 @@ import pytest
 from quizprep.storage import Storage
 
 from .interview_helpers import write_interview_deck
+from .pty_helpers import QUIZPREP, TIMEOUT, pty_env
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
-QUIZPREP = shutil.which("quizprep") or str(Path(sys.executable).parent / "quizprep")
-TIMEOUT = 20
 ANSI = r"(?:\x1b\[[0-9;]*m)*"
 
 
@@ -30,10 +27,7 @@ def deck(tmp_path: Path) -> Path:
 
 
 def env(home: Path) -> dict[str, str]:
-    out = dict(os.environ)
-    out.update(QUIZPREP_HOME=str(home), TERM="xterm-256color", COLUMNS="80", LINES="40")
-    out.pop("NO_COLOR", None)
-    return out
+    return pty_env(home, 80)
 
 
 def spawn(home: Path, deck: Path, *args: str) -> pexpect.spawn:

@@ -1,0 +1,19 @@
+"""Shared pieces for tests that run quizprep in a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+QUIZPREP = shutil.which("quizprep") or str(Path(sys.executable).parent / "quizprep")
+TIMEOUT = 20
+
+
+def pty_env(home: Path, columns: int) -> dict[str, str]:
+    """The environment of a person's terminal, with the test's own data folder."""
+    out = dict(os.environ)
+    out.update(QUIZPREP_HOME=str(home), TERM="xterm-256color", COLUMNS=str(columns), LINES="40")
+    out.pop("NO_COLOR", None)
+    return out
