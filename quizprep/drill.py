@@ -78,6 +78,8 @@ def run(
             "no cards match these filters", hint="See the cards there are with `quizprep list`."
         )
     with Storage.open() as storage:
+        if not options.cram:  # cram writes nothing, so a read-only database will do
+            storage.check_writable()
         retention = desired_retention(storage, options.retention)
         session = Session(
             cards,

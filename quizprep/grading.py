@@ -37,6 +37,11 @@ STOPWORDS = frozenset(
 # Words that carry meaning in ML answers even though they look like stopwords.
 KEEP = frozenset({"no", "not", "max", "min", "0", "1"})
 NUMBERS = {"zero": "0", "one": "1", "two": "2", "three": "3"}
+# Words that negate the content word after them ("not zero-centred", "no saturation").
+NEGATORS = frozenset({"not", "no", "never", "cannot"})
+# What shows an answer contrasts or negates something, for key points that do
+# ("scores, not calibrated probabilities" ≈ "scores rather than calibrated probabilities").
+NEGATION_CUES = NEGATORS | {"without", "rather", "instead", "unlike", "nor", "neither"}
 
 GREEK = {
     "α": "alpha",
@@ -103,9 +108,14 @@ def stem(word: str) -> str:
     return word
 
 
+_CONTRACTION = re.compile(r"n['’]t\b")
+
+
 def _fold(text: str) -> str:
-    """Lower case, greek letters spelled out, accents and hats dropped (ŷ → y)."""
+    """Lower case, greek letters spelled out, accents and hats dropped (ŷ → y), and
+    "isn't" spelled "is not" so a contraction negates like the full form."""
     text = "".join(f" {GREEK[ch]} " if ch in GREEK else ch for ch in text.lower())
+    text = _CONTRACTION.sub(" not", text)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -121,16 +131,53 @@ def content_words(text: str) -> list[tuple[str, str]]:
     return [(w, stem(w)) for w in _words(text) if w not in STOPWORDS or w in KEEP]
 
 
-def answer_words(text: str) -> set[str]:
+class Offered(set[str]):
+    """An answer's words (see :func:`answer_words`); ``negated`` holds those the answer
+    only ever says right after a negation ("not zero-centred")."""
+
+    negated: frozenset[str] = frozenset()
+
+
+_TOKEN = re.compile(r"\w+(?:-\w+)*")
+
+
+def _offer(tokens: list[str]) -> set[str]:
+    split = [NUMBERS.get(w, w) for token in tokens for w in token.split("-") if w]
+    joined = [NUMBERS.get(w, w) for w in (t.replace("-", "").replace("_", "") or t for t in tokens)]
+    words = set(split) | set(joined)
+    words |= {a + b for a, b in pairwise(split)}
+    return words | {stem(w) for w in words}
+
+
+def _negated_positions(tokens: list[str]) -> set[int]:
+    """Where a negator's content word stands: the next word that is not a stopword
+    ("is not a zero-centred ..."), except in "not only"."""
+    found = set()
+    for index, token in enumerate(tokens):
+        if token not in NEGATORS:
+            continue
+        for later in range(index + 1, min(index + 4, len(tokens))):
+            word = tokens[later]
+            if word == "only" or word in NEGATORS:
+                break
+            if word not in STOPWORDS:
+                found.add(later)
+                break
+    return found
+
+
+def answer_words(text: str) -> Offered:
     """What an answer offers for matching: its words and their stems, plus joined
     neighbours and hyphen parts ("down weights" and "downweights" both match
     "down-weights").
     """
-    folded = _fold(text)
-    split = [NUMBERS.get(w, w) for w in _WORD.findall(folded.replace("-", " ")) if w]
-    words = set(split) | set(_words(text))
-    words |= {a + b for a, b in pairwise(split)}
-    return words | {stem(w) for w in words}
+    tokens = _TOKEN.findall(_fold(text))
+    offered = Offered(_offer(tokens))
+    negated = _negated_positions(tokens)
+    if negated:
+        said = _offer([t for i, t in enumerate(tokens) if i not in negated])
+        offered.negated = frozenset(offered - said)
+    return offered
 
 
 def _close(word: str, stemmed: str, offered: set[str]) -> bool:
@@ -142,11 +189,17 @@ def _close(word: str, stemmed: str, offered: set[str]) -> bool:
 
 
 def _typo(word: str, other: str) -> bool:
-    """One slip for short words, two for long ones (a swap, a missing or extra letter)."""
+    """One slip for short words, two for long ones (a swap, a missing or extra letter).
+
+    Never in the first letter, nor max ↔ min: that is where un-, in-, de- and the like
+    turn a word into its opposite (unbiased/biased, increase/decrease, maximize/minimize).
+    """
     if len(word) < 4:
         return False
     allowed = 1 if len(word) < 8 else 2
-    if abs(len(other) - len(word)) > allowed or (len(word) < 6 and other[:1] != word[:1]):
+    if abs(len(other) - len(word)) > allowed or other[:1] != word[:1]:
+        return False
+    if {word[:3], other[:3]} == {"max", "min"}:
         return False
     return (
         _edit_distance(word, other, allowed) <= allowed
@@ -171,6 +224,18 @@ def phrase_covered(phrase: str, offered: set[str]) -> bool:
     wanted = list(dict.fromkeys(content_words(phrase)))
     if not wanted:
         return False
+    if any(word in NEGATORS for word, _ in wanted):
+        # A negated key point needs a negated answer: "outputs are zero-centred" must not
+        # cover "outputs are not zero-centred", however many other words they share.
+        if not offered & NEGATION_CUES:
+            return False
+        wanted = [(w, s) for w, s in wanted if w not in NEGATORS] or wanted
+    else:
+        # An answer that negates a word the key point asserts contradicts it, however
+        # many other words they share ("outputs are not zero-centred").
+        negated = getattr(offered, "negated", frozenset())
+        if any(word in negated or stemmed in negated for word, stemmed in wanted):
+            return False
     found = sum(_close(word, stemmed, offered) for word, stemmed in wanted)
     if len(wanted) <= SHORT_PHRASE_WORDS:
         return found == len(wanted)

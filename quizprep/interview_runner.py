@@ -50,6 +50,7 @@ def run(
             "no cards match these filters", hint="See the cards there are with `quizprep list`."
         )
     with Storage.open() as storage:
+        storage.check_writable()  # before the user types a first answer, not after
         interview = Interview(
             cards,
             storage,

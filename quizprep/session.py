@@ -4,10 +4,10 @@ No I/O here: the session is built from cards, a :class:`Storage`, a :class:`Sche
 clock, and the interactive loop (``quizprep.drill``) only calls its actions. Each rating is
 written through storage (committed) before the next card is chosen.
 
-Order: cards already due, most overdue first; then new cards up to the daily new-card
-limit (counting cards already introduced today); learning and relearning cards come back
-within the session once their short step is up — or, when nothing else is left, up to
-``learn_ahead`` early, as Anki does.
+Order: cards already due (review cards on their day, learning steps at their minute), most
+overdue first; then new cards up to the daily new-card limit (counting cards already
+introduced today); learning and relearning cards come back within the session once their
+short step is up — or, when nothing else is left, up to ``learn_ahead`` early, as Anki does.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from quizprep.storage import (
     LEARNING,
     NEW,
     RELEARNING,
+    REVIEW,
     STATE_NAMES,
     CardKey,
     ReviewRecord,
@@ -68,6 +69,18 @@ class _Snapshot:
         self.kinds = dict(session._kinds)
         self.log_id: int | None = None
         self.buried: CardKey | None = None
+
+
+def is_due(stored: StoredCard, now: datetime, tomorrow: datetime) -> bool:
+    """Due in today's session: learning steps at their minute, review cards all day.
+
+    As in Anki, a review card is due on its day rather than at the minute FSRS computed
+    (a card due at 18:00 belongs to this morning's session, not tomorrow's, where it would
+    already be overdue). Learning steps are minutes apart and keep their exact time.
+    """
+    if stored.state == REVIEW:
+        return stored.due < tomorrow
+    return stored.due <= now
 
 
 class Session:
@@ -121,6 +134,7 @@ class Session:
         if self.cram:
             return list(self.cards[: self.limit])
         buried = self.storage.buried(now)
+        tomorrow = next_day_start(now)
         due: list[tuple[datetime, int, Card]] = []
         new: list[Card] = []
         for index, card in enumerate(self.cards):
@@ -129,9 +143,9 @@ class Session:
             stored = states.get(card.key)
             if stored is None:
                 new.append(card)
-            elif stored.due <= now:
+            elif is_due(stored, now, tomorrow):
                 due.append((stored.due, index, card))
-            elif stored.state in (LEARNING, RELEARNING) and stored.due < next_day_start(now):
+            elif stored.state in (LEARNING, RELEARNING) and stored.due < tomorrow:
                 self._learning.append((stored.due, card))
         queue = [card for _, _, card in sorted(due, key=lambda t: (t[0], t[1]))]
         queue += new[: self.new_left_today(now)]
@@ -265,11 +279,13 @@ class Session:
         """
         if not self._history:
             return None
-        snapshot = self._history.pop()
+        snapshot = self._history[-1]
         if snapshot.log_id is not None:
             self.storage.undo(snapshot.log_id)
         if snapshot.buried is not None:
             self.storage.unbury(snapshot.buried)
+        # Only now: a refused undo (rated again elsewhere) leaves the session as it was.
+        self._history.pop()
         self.current = snapshot.current
         self._queue = snapshot.queue
         self._learning = snapshot.learning

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from quizprep.deck import DIFFICULTIES, Card
 from quizprep.scheduler import Scheduler, local
+from quizprep.session import is_due
 from quizprep.storage import NEW, REVIEW, STATE_NAMES, Storage, from_ms, to_ms
 
 DAY_MS = 86_400_000
@@ -170,7 +171,7 @@ def collect(
             continue
         states[STATE_NAMES[row.state]] += 1
         due = to_ms(row.due)
-        due_now += due <= now_ms
+        due_now += is_due(row, now, from_ms(tomorrow_ms))
         for i, end in enumerate(ends):
             if due < end:
                 due_counts[i] += 1

@@ -177,6 +177,17 @@ class Storage:
         with self._write() as db:
             yield db
 
+    def check_writable(self) -> None:
+        """Take the write lock and let it go: a read-only file or folder shows up now, with
+        a clear message, rather than at the first rating after the user has answered."""
+        with self._errors():
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                # Only an actual write hits "readonly"; rolled back, so nothing changes.
+                self._db.execute("INSERT OR REPLACE INTO settings VALUES ('write probe', '')")
+            finally:
+                self._db.execute("ROLLBACK")
+
     def schema_version(self) -> int:
         with self._errors():
             row = self._db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
@@ -481,7 +492,10 @@ def storage_error(path: Path, exc: sqlite3.Error) -> QuizprepError:
     if "unable to open" in lowered or "readonly" in lowered or "read-only" in lowered:
         return QuizprepError(
             f"{path}: cannot open the progress database for writing ({text})",
-            hint="Check the file's permissions, or set QUIZPREP_HOME to a folder you own.",
+            hint=(
+                f"Check the permissions of {path.name} (and its -wal and -shm files) and of "
+                "its folder, or set QUIZPREP_HOME to a folder you own."
+            ),
         )
     if "disk is full" in lowered or "disk i/o" in lowered:
         return QuizprepError(f"{path}: cannot write the progress database ({text})")

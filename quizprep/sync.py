@@ -39,6 +39,13 @@ VERSION = 1
 RETENTION_SETTING = "desired_retention"
 MAX_PROBLEMS = 8
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# A review time outside these is a damaged file, and past 2500 FSRS's due date (up to a
+# century later) would overflow datetime.
+EARLIEST_MS, LATEST_MS = 0, 16_725_225_600_000  # 1970-01-01 .. 2500-01-01 (UTC)
+MAX_DURATION_MS = 2**63 - 1  # SQLite's largest integer
+# About 100 bytes a review: a million reviews fit with room to spare; anything bigger is
+# not an export and would only exhaust memory.
+MAX_FILE_BYTES = 256 * 1024 * 1024
 
 CardKey = tuple[str, str]
 
@@ -172,7 +179,14 @@ def _write_atomically(path: Path, text: str) -> None:
 def read_progress_file(path: Path) -> ProgressFile:
     """Load and check an export; any problem is a QuizprepError naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise QuizprepError(
+                f"{path}: too large for a progress file (over {MAX_FILE_BYTES // 2**20} MB)"
+            )
+        # utf-8-sig: editors on Windows save a byte-order mark.
+        text = raw.decode("utf-8-sig")
     except FileNotFoundError:
         raise QuizprepError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -194,6 +208,10 @@ def parse_progress(text: str, name: str) -> ProgressFile:
             f"{exc.colno})",
             hint=hint,
         ) from None
+    except (RecursionError, ValueError) as exc:
+        # Nesting too deep for the parser, or a number with thousands of digits.
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise QuizprepError(f"{name}: not valid JSON: {reason}", hint=hint) from None
     if not isinstance(data, dict):
         raise QuizprepError(f"{name}: not a quizprep progress file (not a JSON object)", hint=hint)
     if data.get("format") != FORMAT:
@@ -252,14 +270,22 @@ def _review(item: object, where: str, problems: list[str]) -> SyncedReview | Non
             f"{where}.reviewed_at: must be an ISO-8601 time with a time zone "
             f"(like 2025-03-10T09:00:00.000Z), not {stamp!r}"
         )
+    else:
+        if not EARLIEST_MS <= at_ms < LATEST_MS:
+            problems.append(f"{where}.reviewed_at: must be between 1970 and 2500, not {stamp!r}")
     rating = item.get("rating")
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 4:
         problems.append(f"{where}.rating: must be 1, 2, 3 or 4, not {rating!r}")
     duration = item.get("duration_ms")
-    bad_duration = isinstance(duration, bool) or not isinstance(duration, int) or duration < 0
+    bad_duration = (
+        isinstance(duration, bool)
+        or not isinstance(duration, int)
+        or not 0 <= duration <= MAX_DURATION_MS
+    )
     if duration is not None and bad_duration:
         problems.append(
-            f"{where}.duration_ms: must be a whole number ≥ 0 or null, not {duration!r}"
+            f"{where}.duration_ms: must be a whole number from 0 to {MAX_DURATION_MS} or null,"
+            f" not {duration!r}"
         )
     if len(problems) > before:
         return None

@@ -116,3 +116,60 @@ def test_number_words_match_digits() -> None:
     point = (KeyPoint("ReLU(x) = max(0, x)", ()),)
     assert covered("the max of zero and x", point)
     assert not covered("the max of two and x", point)
+
+
+@pytest.mark.parametrize(
+    ("answer", "point"),
+    [
+        ("sigmoid outputs are zero-centred", "sigmoid outputs are not zero-centred"),
+        ("outputs are zero-centred", "outputs not zero-centred"),
+        ("it gives calibrated probabilities", "gives scores, not calibrated probabilities"),
+        ("sigmoid outputs are not zero-centred", "sigmoid outputs are zero-centred"),
+        ("the unit does not recover", "the unit recovers"),
+        ("tanh isn't zero-centred", "tanh is zero-centred"),
+    ],
+)
+def test_an_answer_saying_the_opposite_covers_nothing(answer: str, point: str) -> None:
+    """A negation flips the meaning: the words match but the answer is wrong."""
+    assert not covered(answer, (KeyPoint(point, ()),))
+
+
+@pytest.mark.parametrize(
+    ("answer", "point"),
+    [
+        ("sigmoid outputs are not zero-centred", "sigmoid outputs are not zero-centred"),
+        ("tanh isn't zero-centred", "tanh is not zero-centred"),
+        ("it doesn't saturate there", "it does not saturate there"),
+        (
+            "gives scores rather than calibrated probabilities",
+            "scores, not calibrated probabilities",
+        ),
+        ("ReLU has no saturation for positive inputs", "no saturation for positive inputs"),
+        ("it is zero-centred, unlike sigmoid which is not", "it is zero-centred"),
+        ("not only fast but also zero-centred", "zero-centred"),
+    ],
+)
+def test_negations_that_agree_still_match(answer: str, point: str) -> None:
+    assert covered(answer, (KeyPoint(point, ()),))
+
+
+@pytest.mark.parametrize(
+    ("answer", "point"),
+    [
+        ("it decreases the variance", "increases the variance"),
+        ("a biased estimator", "unbiased estimator"),
+        ("the features are dependent", "independent features"),
+        ("it minimizes the likelihood", "maximizes likelihood"),
+        ("the encoder layers", "decoder layers"),
+    ],
+)
+def test_a_typo_allowance_never_turns_a_word_into_its_opposite(answer: str, point: str) -> None:
+    assert not covered(answer, (KeyPoint(point, ()),))
+
+
+def test_every_builtin_key_point_is_covered_by_its_own_words() -> None:
+    """Negation and typo rules must never stop a phrasing from matching itself."""
+    for card in load_catalog().cards:
+        for point in card.key_points:
+            for phrasing in (point.text, *point.accept):
+                assert covered(phrasing, (point,)), (card.ref, phrasing)

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from quizprep.errors import QuizprepError
 from quizprep.scheduler import Scheduler
 from quizprep.session import Session
-from quizprep.storage import LEARNING, REVIEW, Storage
+from quizprep.storage import LEARNING, REVIEW, ReviewRecord, Storage
 
 from .drill_helpers import Clock, deck_cards
 
@@ -80,6 +81,32 @@ def test_due_cards_come_first_most_overdue_first(cards, storage) -> None:
         later.rate(4)
     assert order == sorted(dues, key=lambda k: dues[k])  # oldest due date first
     assert later.kind() == "new" and later.current.id == "c4"
+
+
+def test_review_cards_are_due_all_day_learning_steps_to_the_minute(cards, storage) -> None:
+    from quizprep.scheduler import local, next_day_start
+    from quizprep.session import is_due
+
+    clock = Clock()
+    session = make(cards[:2], storage, clock)
+    session.rate(4)  # c1 Easy: a review card due in some days
+    session.rate(1)  # c2 Again: a learning card due in one minute
+    c1, c2 = (storage.state(c.key) for c in cards[:2])
+    assert (c1.state, c2.state) == (REVIEW, LEARNING)
+    # The morning of c1's due day, hours before its due minute: already in the session.
+    morning = local(c1.due).replace(hour=0, minute=0, second=1)
+    assert morning < c1.due
+    clock.at = morning
+    today = make(cards[:1], storage, clock)
+    assert (today.current.id, today.kind()) == ("c1", "review")
+    # The evening before, it is not due yet.
+    clock.at = morning - timedelta(seconds=2)
+    assert make(cards[:1], storage, clock).finished
+    # A learning step is due at its minute, not all day.
+    before = c2.due - timedelta(seconds=30)
+    assert next_day_start(before) > c2.due
+    assert not is_due(c2, before, next_day_start(before))
+    assert is_due(c2, c2.due, next_day_start(c2.due))
 
 
 def test_learning_card_comes_back_within_the_session(cards, storage) -> None:
@@ -225,3 +252,27 @@ def test_quit_keeps_progress_and_marks_unfinished(cards, storage) -> None:
     assert session.finished and not summary.finished
     assert summary.reviewed == 1 and len(storage.log()) == 1
     assert summary.next_due == clock() + timedelta(minutes=10)
+
+
+def test_a_refused_undo_keeps_the_rating_undoable_later(cards, storage, tmp_path) -> None:
+    """Another terminal rated the card since: undo says no and changes nothing, so the
+    next undo does not jump back over that rating to an earlier one."""
+    clock = Clock()
+    session = make(cards, storage, clock)
+    session.rate(3)  # c1
+    session.rate(3)  # c2
+    assert session.current.id == "c3"
+    with Storage.open(tmp_path / "p.sqlite3") as other:
+        before = other.state(("drilltest", "c2"))
+        other.review(
+            ("drilltest", "c2"),
+            lambda b: ReviewRecord(
+                clock() + timedelta(seconds=1), 4, 0, "elsewhere", REVIEW, before.due
+            ),
+        )
+    with pytest.raises(QuizprepError, match="rated again since"):
+        session.undo()
+    assert session.current.id == "c3" and session.reviewed == 2 and session.can_undo
+    with pytest.raises(QuizprepError, match="rated again since"):
+        session.undo()  # still refused: c1's rating is not undone behind the user's back
+    assert [e.key[1] for e in storage.log()] == ["c1", "c2", "c2"]

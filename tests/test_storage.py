@@ -177,6 +177,25 @@ def test_truncated_database_gives_clear_error(db_path: Path) -> None:
     assert str(db_path) in info.value.message
 
 
+def test_read_only_database_is_found_before_anything_is_asked(db_path: Path) -> None:
+    """A drill checks it can write before the first card, not at the first rating."""
+    Storage.open(db_path).close()
+    # A real read-only connection (file permissions do not stop root, which runs CI).
+    raw = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
+    storage = Storage(raw, db_path)
+    try:
+        assert storage.states() == {}  # reading still works
+        with pytest.raises(QuizprepError) as info:
+            storage.check_writable()
+        assert str(db_path) in info.value.message
+        assert "for writing" in info.value.message
+    finally:
+        storage.close()
+    with Storage.open(db_path) as writable:
+        writable.check_writable()
+        assert writable.log() == []
+
+
 def test_folder_in_place_of_database(db_path: Path) -> None:
     db_path.mkdir()
     with pytest.raises(QuizprepError, match="is a folder"):

@@ -291,6 +291,63 @@ def test_bad_files_are_refused_with_the_reason(tmp_path: Path, content, message:
     assert message in caught.value.message
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "not valid JSON"),
+        ('{"format": "quizprep-progress", "version": ' + "9" * 5000 + "}", "not valid JSON"),
+        (
+            {"format": FORMAT, "version": 1, "reviews": [GOOD | {"duration_ms": 10**30}]},
+            "reviews[0].duration_ms",
+        ),
+        (
+            {
+                "format": FORMAT,
+                "version": 1,
+                "reviews": [GOOD | {"reviewed_at": "9999-12-31T00:00Z"}],
+            },
+            "reviews[0].reviewed_at",
+        ),
+        (
+            {
+                "format": FORMAT,
+                "version": 1,
+                "reviews": [GOOD | {"reviewed_at": "0001-01-01T00:00Z"}],
+            },
+            "reviews[0].reviewed_at",
+        ),
+    ],
+)
+def test_hostile_files_are_refused_not_crashed_on(tmp_path: Path, content, message: str) -> None:
+    """Deep nesting, giant numbers and times no review can have: a message, not a traceback."""
+    path = write(tmp_path, content)
+    with Storage.open() as storage:
+        with pytest.raises(QuizprepError) as caught:
+            import_progress(storage, path)
+        assert storage.log() == []
+    assert str(path) in caught.value.message
+    assert message in caught.value.message
+
+
+def test_a_huge_file_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import quizprep.sync
+
+    monkeypatch.setattr(quizprep.sync, "MAX_FILE_BYTES", 1000)
+    path = write(tmp_path, {"format": FORMAT, "version": 1, "reviews": [GOOD] * 50})
+    with pytest.raises(QuizprepError, match="too large"):
+        read_progress_file(path)
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    """Editors on Windows save UTF-8 with a BOM; the file is still a progress file."""
+    path = tmp_path / "bom.json"
+    text = json.dumps({"format": FORMAT, "version": 1, "reviews": [GOOD]})
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    assert len(read_progress_file(path).reviews) == 1
+
+
 def test_json_error_names_line_and_column(tmp_path: Path) -> None:
     path = write(tmp_path, '{"format": "quizprep-progress",\n\n  "version": 1,, }')
     with pytest.raises(QuizprepError, match=r":3: not valid JSON.*line 3, column 16"):
