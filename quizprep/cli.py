@@ -218,7 +218,8 @@ def deck_schema() -> None:
 
 
 # --- math commands ---
-MathParam = Annotated[str | None, typer.Option(show_default=False, rich_help_panel="Parameters")]
+def _math_option(text: str) -> Any:
+    return typer.Option(help=text, show_default=False, rich_help_panel="Parameters")
 
 
 @app.command("math")
@@ -233,18 +234,32 @@ def math_cmd(
         typer.Option("--x", help="Inputs, comma-separated; rows of logits separated by ';'."),
     ] = None,
     target: Annotated[str | None, typer.Option(help="Targets, comma-separated.")] = None,
-    gamma: MathParam = None,
-    alpha: MathParam = None,
-    delta: MathParam = None,
-    margin: MathParam = None,
-    p: MathParam = None,
-    weight: MathParam = None,
-    label_smoothing: MathParam = None,
-    pos_weight: MathParam = None,
-    negative_slope: MathParam = None,
-    approximate: MathParam = None,
-    lam: MathParam = None,
-    reduction: MathParam = None,
+    gamma: Annotated[
+        str | None, _math_option("focal, softmax_focal, focal-vs-ce: focusing exponent γ ≥ 0.")
+    ] = None,
+    alpha: Annotated[
+        str | None,
+        _math_option("focal: weight of positives (< 0 off); softmax_focal: per class; elu: α."),
+    ] = None,
+    delta: Annotated[
+        str | None, _math_option("huber: where the quadratic turns linear (> 0).")
+    ] = None,
+    margin: Annotated[str | None, _math_option("multi_margin: the margin m.")] = None,
+    p: Annotated[str | None, _math_option("multi_margin: the exponent, 1 or 2.")] = None,
+    weight: Annotated[
+        str | None,
+        _math_option("cross_entropy, multi_margin: per-class weights; prelu: the slope."),
+    ] = None,
+    label_smoothing: Annotated[
+        str | None, _math_option("cross_entropy: smoothing ε in [0, 1].")
+    ] = None,
+    pos_weight: Annotated[
+        str | None, _math_option("bce_with_logits: weight of positive examples.")
+    ] = None,
+    negative_slope: Annotated[str | None, _math_option("leaky_relu: slope for x < 0.")] = None,
+    approximate: Annotated[str | None, _math_option("gelu: none or tanh.")] = None,
+    lam: Annotated[str | None, _math_option("l2: strength λ.")] = None,
+    reduction: Annotated[str | None, _math_option("kl_div: batchmean, mean or sum.")] = None,
     plot: Annotated[bool, typer.Option("--plot/--no-plot", help="Draw the terminal plot.")] = True,
     as_json: JsonOption = False,
 ) -> None:
@@ -272,7 +287,10 @@ def math_cmd(
             )
         name = demo
     elif demo is not None:
-        raise QuizprepError(f"unexpected extra argument {demo!r}")
+        raise typer.BadParameter(
+            f"unexpected extra argument {demo!r} (only `math demo NAME` takes two)",
+            param_hint="'demo'",
+        )
     params = {
         "gamma": gamma, "alpha": alpha, "delta": delta, "margin": margin, "p": p,
         "weight": weight, "label_smoothing": label_smoothing, "pos_weight": pos_weight,

@@ -162,6 +162,11 @@ def _read_text(path: Path) -> str:
         size = path.stat().st_size
         if path.is_dir():
             raise QuizprepError(f"{name}: is a folder; give a .csv or .tsv file")
+        if path.suffix.lower() in (".yaml", ".yml", ".json"):
+            raise QuizprepError(
+                f"{name}: import reads a .csv or .tsv table, not {path.suffix} "
+                "(a YAML deck needs no import: pass it with --deck or put it in your decks folder)"
+            )
         if size > MAX_INPUT_BYTES:
             raise QuizprepError(f"{name}: file is {size / 1e6:.1f} MB; tables may be at most 8 MB")
         raw = path.read_bytes()

@@ -202,10 +202,20 @@ def _number(item: str, what: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise QuizprepError(f"{what}: {text!r} is not a number") from None
+        spaced = len(text.split()) > 1 and all(_is_float(part) for part in text.split())
+        advice = " (separate numbers with commas: 1,2,3)" if spaced else ""
+        raise QuizprepError(f"{what}: {text!r} is not a number{advice}") from None
     if not math.isfinite(value):
         raise QuizprepError(f"{what}: {text!r} is not a finite number")
     return value
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def parse_numbers(text: str, what: str) -> list[float]:
@@ -262,7 +272,7 @@ def _check_param_ranges(fn: str, params: dict[str, Any]) -> None:
     for key, value in params.items():
         if key in rules and value is not None and not rules[key][0](value):
             raise QuizprepError(f"--{key.replace('_', '-')} {rules[key][1]}; got {value:g}")
-    if fn == "focal" and params.get("alpha", 0) > 1:
+    if fn in ("focal", "focal-vs-ce") and params.get("alpha", 0) > 1:
         raise QuizprepError("--alpha must be at most 1 (or negative to switch it off)")
 
 
@@ -272,9 +282,10 @@ def _resolve_params(
     raw = {k.replace("-", "_"): v for k, v in (raw or {}).items() if v is not None}
     unknown = sorted(set(raw) - set(specs))
     if unknown:
-        takes = ", ".join(f"--{k.replace('_', '-')}" for k in specs) or "no options"
+        takes = ", ".join(f"--{k.replace('_', '-')}" for k in specs)
         bad = ", ".join(f"--{k.replace('_', '-')}" for k in unknown)
-        raise QuizprepError(f"{name} does not take {bad} (it takes: {takes})")
+        it_takes = f"it takes {takes}" if takes else "it has no options"
+        raise QuizprepError(f"{name} does not take {bad}; {it_takes}")
     values = {k: p.default for k, p in specs.items()}
     for key, text in raw.items():
         values[key] = _param_value(name, key, specs[key], str(text).strip(), classes)
@@ -337,7 +348,8 @@ def _shape_input(spec: Spec, x: str | None, target: str | None) -> tuple[Any, An
     flat_t = [v for r in ts for v in r]
     if len(flat_t) != len(flat_x):
         raise QuizprepError(
-            f"--target has {len(flat_t)} numbers but --x has {len(flat_x)}: give one per input"
+            f"--target has {len(flat_t)} number{'s' * (len(flat_t) != 1)} but --x has "
+            f"{len(flat_x)}: give one per input"
         )
     _check_domains(spec, flat_x, flat_t)
     if len(rows) > 1:
@@ -378,51 +390,57 @@ def _run_function(
     call_params = dict(params)
     xa = np.array(xs, dtype=np.float64)
     extra: dict[str, Any] = {}
-    try:
-        if spec.family == "loss":
-            fn = getattr(losses, spec.name)
-            args = () if ts is None else (np.array(ts),)
-            if spec.name == "l2":
-                value, grad = fn(xa, params["lam"])
-                numeric = gradcheck.numeric_grad(lambda w: fn(w, params["lam"])[0], xa)
+    # Users may type numbers near the float64 limit; overflow is reported below as a
+    # message, not as NumPy warnings on stderr.
+    with np.errstate(all="ignore"):
+        try:
+            if spec.family == "loss":
+                fn = getattr(losses, spec.name)
+                args = () if ts is None else (np.array(ts),)
+                if spec.name == "l2":
+                    value, grad = fn(xa, params["lam"])
+                    numeric = gradcheck.numeric_grad(lambda w: fn(w, params["lam"])[0], xa)
+                else:
+                    value, grad = fn(xa, *args, **call_params)
+                    bounds = (0.0, 1.0) if spec.input == "probabilities" else (-np.inf, np.inf)
+                    numeric = gradcheck.numeric_grad(
+                        lambda v: fn(v, *args, **call_params)[0],
+                        xa,
+                        lower=bounds[0],
+                        upper=bounds[1],
+                        floor=1e-3 if spec.input == "probabilities" else 1.0,
+                    )
+                value_out: Any = float(value)
             else:
-                value, grad = fn(xa, *args, **call_params)
-                bounds = (0.0, 1.0) if spec.input == "probabilities" else (-np.inf, np.inf)
-                numeric = gradcheck.numeric_grad(
-                    lambda v: fn(v, *args, **call_params)[0],
-                    xa,
-                    lower=bounds[0],
-                    upper=bounds[1],
-                    floor=1e-3 if spec.input == "probabilities" else 1.0,
-                )
-            value_out: Any = float(value)
-        else:
-            fn = getattr(activations, spec.name)
-            out = fn(xa, **call_params)
-            value, grad = out[0], out[1]
-            if spec.name == "softmax":
-                numeric = np.array(
-                    [
-                        gradcheck.numeric_grad(lambda v, i=i: fn(v)[0][i], xa)[i]
-                        for i in range(xa.size)
-                    ]
-                )
-                extra["jacobian"] = _lists(activations.softmax_jacobian(xa))
-            else:
-                numeric = gradcheck.numeric_derivative(lambda v: fn(v, **call_params)[0], xa)
-            if spec.name == "prelu":
-                extra["dy_dweight"] = _lists(out[2])
-            value_out = _lists(value)
-    except ValueError as exc:  # the core's own checks, phrased for the user
-        raise QuizprepError(f"{spec.name}: {exc}") from None
+                fn = getattr(activations, spec.name)
+                out = fn(xa, **call_params)
+                value, grad = out[0], out[1]
+                if spec.name == "softmax":
+                    numeric = np.array(
+                        [
+                            gradcheck.numeric_grad(lambda v, i=i: fn(v)[0][i], xa)[i]
+                            for i in range(xa.size)
+                        ]
+                    )
+                    extra["jacobian"] = _lists(activations.softmax_jacobian(xa))
+                else:
+                    numeric = gradcheck.numeric_derivative(lambda v: fn(v, **call_params)[0], xa)
+                if spec.name == "prelu":
+                    extra["dy_dweight"] = _lists(out[2])
+                value_out = _lists(value)
+        except ValueError as exc:  # the core's own checks, phrased for the user
+            raise QuizprepError(f"{spec.name}: {exc}") from None
+    finite = [np.isfinite(value).all(), np.isfinite(grad).all(), np.isfinite(numeric).all()]
+    if not all(finite):
+        raise QuizprepError(
+            f"{spec.name}: these numbers are too large for float64 (the result overflows)",
+            hint="Try values below about 1e150.",
+        )
     check = gradcheck.compare(grad, numeric)
     scale = max(1.0, float(np.max(np.abs(numeric)))) if numeric.size else 1.0
     notes = []
     if check.max_abs_diff > 1e-4 * scale:  # smooth points agree to ~1e-10, kinks to ~0.5
-        notes.append(
-            "Some input sits on a kink or a clamp: the analytic value there is PyTorch's "
-            "convention, while the central difference averages the two sides."
-        )
+        notes.append(_disagreement_note(spec, xa))
     return {
         "kind": "function",
         "name": spec.name,
@@ -444,6 +462,20 @@ def _run_function(
         "extra": extra,
         "plot": _plot(spec, call_params),
     }
+
+
+def _disagreement_note(spec: Spec, xa: Any) -> str:
+    """Why the analytic and numeric gradients differ at some input."""
+    if spec.name == "bce" and bool(((xa < math.exp(-100)) | (xa == 1.0)).any()):
+        return (
+            "At p = 0 or 1 a log is clamped at −100: the analytic value is the gradient of the "
+            "clamped loss (0 for that term; PyTorch's backward divides by max(p(1 − p), 1e-12) "
+            "instead), while the finite difference sees the steep slope beside the clamp."
+        )
+    return (
+        "Some input sits on a kink or a clamp: the analytic value there is PyTorch's "
+        "convention, while the central difference averages the two sides."
+    )
 
 
 def _plot(spec: Spec, params: dict[str, Any]) -> dict[str, Any]:

@@ -123,8 +123,11 @@ def suggestions(cards: Sequence[Card], query: str, n: int = 5) -> list[str]:
     """Lookup words close to ``query``, for a "did you mean" line."""
     import difflib
 
+    query = query.strip().lower()
+    if not query:
+        return []
     vocab: dict[str, None] = {}
     for card in cards:
         for word in (card.id, *card.aliases, *card.tags):
             vocab[word.lower()] = None
-    return difflib.get_close_matches(query.lower(), list(vocab), n=n, cutoff=0.5)
+    return difflib.get_close_matches(query, list(vocab), n=n, cutoff=0.5)

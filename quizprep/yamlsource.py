@@ -91,6 +91,9 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Problem]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         what = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        lines = text.split("\n")
+        if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
+            what += " (the line has a tab: YAML indents with spaces only)"
         return None, [Problem(name, line, f"YAML syntax error: {what}")]
     except yaml.YAMLError as exc:
         return None, [Problem(name, 1, f"YAML error: {exc}")]

@@ -169,3 +169,26 @@ def test_builtin_content_validates() -> None:
 def test_usage_errors_keep_exit_code_2() -> None:
     assert run("list", "--no-such-option").exit_code == 2
     assert run("explain").exit_code == 2
+
+
+def test_list_table_is_readable_at_80_columns(monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("list")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert "…" not in result.stdout
+    cards = json.loads(run("list", "--json").stdout)
+    for card in cards:
+        # Refs stay whole (people copy them into `explain`).
+        assert any(f" {card['deck']}/{card['id']} " in line for line in lines), card["id"]
+    # The question column keeps room for a few words a line, not one word per line.
+    header = next(line for line in lines if "Question" in line)
+    assert 80 - header.index("Question") >= 22
+
+
+def test_list_with_no_matching_cards_says_so_instead_of_an_empty_table() -> None:
+    result = run("list", "--topic", "no-such-topic")
+    assert result.exit_code == 0
+    assert "No cards match" in result.stdout
+    assert "Question" not in result.stdout

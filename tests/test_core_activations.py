@@ -170,3 +170,20 @@ def test_bad_parameters_are_value_errors() -> None:
         act.gelu(np.zeros(2), approximate="fast")
     with pytest.raises(ValueError, match="v has shape"):
         act.softmax(np.zeros(3), v=np.zeros(2))
+
+
+def test_gelu_tanh_stays_finite_where_the_cubic_overflows() -> None:
+    # torch gives nan here (0·inf in the backward); the derivative is 1 for large x, 0 for
+    # large -x, and both forms are finite for every finite input.
+    import numpy as np
+
+    from quizprep.core import activations
+
+    for dtype, big in ((np.float64, 1e300), (np.float32, 1e20)):
+        x = np.array([big, -big, 1e110, -1e110][: 2 if dtype is np.float32 else 4], dtype=dtype)
+        with np.errstate(over="raise", invalid="raise"):
+            y, dy = activations.gelu(x, approximate="tanh")
+        assert y.dtype == dtype and dy.dtype == dtype
+        assert np.all(np.isfinite(y)) and np.all(np.isfinite(dy))
+        assert y[0] == x[0] and y[1] == 0.0
+        assert dy[0] == 1.0 and dy[1] == 0.0

@@ -366,3 +366,13 @@ def test_bad_shapes_and_targets_are_value_errors() -> None:
         losses.hinge(np.zeros(2), np.array([1.0, 0.0]))
     with pytest.raises(ValueError, match="probabilities"):
         losses.bce(np.array([1.5]), np.array([1.0]))
+
+
+def test_cross_entropy_with_zero_total_target_weight_is_a_value_error() -> None:
+    import numpy as np
+    import pytest
+
+    from quizprep.core import losses
+
+    with pytest.raises(ValueError, match="sum to 0"):
+        losses.cross_entropy(np.array([[1.0, 2.0]]), np.array([0]), weight=np.array([0.0, 1.0]))

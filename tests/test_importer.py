@@ -323,3 +323,13 @@ def test_any_table_becomes_a_valid_deck(
     assert len({c.id for c in deck.cards}) == len(rows)
     for card in deck.cards:
         assert 1 <= len(card.key_points) <= 8
+
+
+@pytest.mark.parametrize("name", ["deck.yaml", "deck.YML", "progress.json"])
+def test_a_deck_or_json_file_is_not_read_as_a_table(tmp_path: Path, name: str) -> None:
+    # Parsed as CSV, a YAML deck gave hundreds of "row has no answer" errors.
+    path = write(tmp_path, name, "deck: d\ntitle: D\nversion: 1\ncards:\n  - id: a\n")
+    with pytest.raises(QuizprepError) as info:
+        import_table(path)
+    assert "\n" not in info.value.message
+    assert ".csv or .tsv" in info.value.message

@@ -96,3 +96,28 @@ def test_deeply_nested_yaml_is_a_problem_not_a_crash(tmp_path: Path) -> None:
 def test_all_problems_of_a_file_are_reported_at_once() -> None:
     report = validate_paths([DECKS / "bad" / "wrong-types.yaml"])
     assert len(report.problems) >= 4
+
+
+def test_tab_indentation_is_named_as_the_problem(tmp_path: Path) -> None:
+    deck = tmp_path / "tabs.yaml"
+    deck.write_text("deck: t\ntitle: T\nversion: 1\ncards:\n\t- id: a\n")
+    _, problems = load_deck(deck)
+    assert len(problems) == 1 and problems[0].line == 5
+    assert "tab" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: b"\xef\xbb\xbf" + text.encode(),  # a byte-order mark, as Notepad writes
+        lambda text: text.replace("\n", "\r\n").encode(),  # Windows line endings
+    ],
+)
+def test_bom_and_crlf_decks_load_with_their_line_numbers(tmp_path: Path, encode) -> None:
+    text = (DECKS / "good" / "minimal.yaml").read_text()
+    deck_file = tmp_path / "deck.yaml"
+    deck_file.write_bytes(encode(text))
+    deck, problems = load_deck(deck_file)
+    assert problems == [] and deck is not None
+    assert deck.cards[0].line == 5
+    assert deck.cards[0].question == "What is the smallest valid card?"

@@ -87,3 +87,17 @@ def test_explain_with_math_appends_the_cards_math() -> None:
     result = runner.invoke(app, ["explain", "focal", "--math"])
     assert result.exit_code == 0, result.output
     assert "largest |analytic − numeric|" in result.output
+
+
+def test_an_extra_argument_is_a_usage_error() -> None:
+    result = runner.invoke(app, ["math", "focal", "extra"])
+    assert result.exit_code == 2
+    assert "extra" in result.stderr and "Traceback" not in result.output
+
+
+def test_math_help_explains_every_parameter() -> None:
+    result = runner.invoke(app, ["math", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for option in ("--gamma", "--alpha", "--delta", "--margin", "--p ", "--weight", "--lam"):
+        line = next(line for line in result.output.splitlines() if option in line)
+        assert len(line.split()) > 2, line  # option, metavar and then some help text

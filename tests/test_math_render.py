@@ -94,3 +94,37 @@ def test_plot_lines_draws_a_rising_diagonal() -> None:
     assert rows[0].plain[-1] == "*"  # top right
     assert rows[-1].plain[0] == "*"  # bottom left
     assert rows[-1].plain[-1] == " " and rows[0].plain[0] == " "
+
+
+@pytest.mark.parametrize("name", DEMOS)
+def test_demo_title_is_not_squeezed_to_the_table_width(name: str) -> None:
+    result = mathlab.run(name)
+    text = draw(result, terminal=False, plot=False)
+    title = f"{result['name']} — {result['title']}"
+    assert len(title) <= 80, "titles are written to fit one line"
+    assert title in [line.rstrip() for line in text.splitlines()]
+
+
+def test_index_footer_says_what_each_form_shows() -> None:
+    console = Console(file=io.StringIO(), width=80, record=True)
+    render_math.render_index(console, mathlab.list_entries())
+    footer = console.export_text().splitlines()[-2:]
+    assert "worked example" in footer[0] and "plot" in footer[0]
+    assert "demo" in footer[1]
+
+
+def test_demo_cells_are_never_cut_short_at_80_columns() -> None:
+    for name in DEMOS:
+        text = draw(mathlab.run(name), terminal=False, plot=False)
+        assert "…" not in text, name
+    softmax = draw(mathlab.run("stable-softmax"), terminal=False, plot=False)
+    assert "-1000,-1001,-1002" in softmax  # the row label stays on one line
+
+
+def test_a_jacobian_too_wide_for_the_console_is_left_to_json() -> None:
+    small = draw(mathlab.run("softmax", x="2,1,0.1"), terminal=False, plot=False)
+    assert "Jacobian" in small and "-0.1598" in small
+    x = ",".join(str(i % 7 - 3) for i in range(12))
+    big = draw(mathlab.run("softmax", x=x), terminal=False, plot=False)
+    assert "…" not in big
+    assert "12×12" in big and "--json" in big

@@ -134,3 +134,72 @@ def test_importing_mathlab_does_not_import_numpy() -> None:
     code = "import sys, quizprep.mathlab; print('numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        # Σ w_y over the targets is 0: the weighted mean is 0/0 (was a ZeroDivisionError)
+        (
+            {
+                "name": "cross_entropy",
+                "x": "1,2;3,4",
+                "target": "0,1",
+                "params": {"weight": "-1,1"},
+            },
+            "weights of the target classes sum to 0",
+        ),
+        (
+            {"name": "cross_entropy", "x": "1,2", "target": "0", "params": {"weight": "0,1"}},
+            "weights of the target classes sum to 0",
+        ),
+        # results beyond float64 are a message, not inf/nan columns and NumPy warnings
+        ({"name": "mse", "x": "1e300,-1e300", "target": "0,0"}, "too large"),
+        ({"name": "l2", "x": "1e300"}, "too large"),
+        ({"name": "mse", "x": "1,2", "target": "1"}, "--target has 1 number but"),
+        ({"name": "relu", "params": {"gamma": "2"}}, "relu does not take --gamma; it has no opt"),
+        ({"name": "focal-vs-ce", "params": {"alpha": "5"}}, "--alpha must be at most 1"),
+    ],
+)
+def test_more_bad_input_is_a_clear_quizprep_error(kwargs: dict, message: str) -> None:
+    with pytest.raises(QuizprepError, match=message):
+        mathlab.run(**kwargs)
+
+
+def test_huge_but_finite_inputs_compute_silently(recwarn: pytest.WarningsRecorder) -> None:
+    # Overflow inside an unused branch (huber's ½a² beyond δ, gelu's exp(-a²/2)) is no reason
+    # to print NumPy warnings; the results themselves are finite.
+    huber = mathlab.run("huber", x="1e300,-1e300", target="0,0")
+    assert huber["value"] == pytest.approx(1e300)
+    gelu = mathlab.run("gelu", x="1e300,-1e300")
+    assert gelu["analytic"] == [1.0, 0.0]
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_bce_clamp_note_does_not_claim_torch_agrees() -> None:
+    # At p = 0 with t = 1 our gradient is the clamped loss's (0); torch's backward is -1/(N·1e-12).
+    result = mathlab.run("bce", x="0,0.5", target="1,1")
+    assert result["analytic"][0] == 0.0
+    note = " ".join(result["notes"])
+    assert "clamp" in note and "PyTorch's convention" not in note
+
+
+def test_numbers_separated_by_spaces_get_a_comma_hint() -> None:
+    with pytest.raises(QuizprepError, match="separate numbers with commas"):
+        mathlab.run("sigmoid", x="1 2 3")
+    with pytest.raises(QuizprepError) as info:
+        mathlab.run("sigmoid", x="1,two")
+    assert "commas" not in info.value.message
+
+
+def test_focal_demo_takeaway_holds_for_the_parameters_given() -> None:
+    default = mathlab.run("focal-vs-ce")
+    assert "hard ones dominate" in default["takeaway"]
+    # With γ = 0 every example keeps the same share (α) of its CE loss: nothing is focused.
+    flat = mathlab.run("focal-vs-ce", params={"gamma": "0"})
+    ratios = {round(row[3], 12) for row in flat["rows"]}
+    assert ratios == {0.25}
+    assert "dominate" not in flat["takeaway"] and "γ = 0" in flat["takeaway"]
+    # With α switched off the factor is (1 − p_t)^γ alone, and the text must not name α.
+    no_alpha = mathlab.run("focal-vs-ce", params={"alpha": "-1"})
+    assert "α" not in no_alpha["takeaway"]

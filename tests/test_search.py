@@ -36,3 +36,14 @@ def test_nonsense_has_no_match_but_typos_get_suggestions() -> None:
     cards = load_catalog().cards
     assert find(cards, "qwertyuiop") == []
     assert "focal" in suggestions(cards, "focl")
+
+
+def test_blank_query_gets_no_suggestions() -> None:
+    cards = load_catalog().cards
+    for blank in ("", "  ", "\t"):
+        assert find(cards, blank) == []
+        assert suggestions(cards, blank) == []
+
+
+def test_suggestions_ignore_surrounding_spaces() -> None:
+    assert "focal" in suggestions(load_catalog().cards, "  focl ")

@@ -104,9 +104,12 @@ def gelu(x: Any, approximate: str = "none") -> tuple[Array, Array]:
         pdf = np.exp(-0.5 * a * a) * a.dtype.type(_INV_SQRT_2PI)
         return a * cdf, cdf + a * pdf
     if approximate == "tanh":
-        u2 = 2 * _SQRT_2_OVER_PI * (a + _GELU_CUBIC * a * a * a)
+        # Beyond |x| = 1e4 the sigmoid is saturated to the last bit; clipping there keeps x³
+        # and x² from overflowing into inf, whose 0·inf would make the derivative nan.
+        c = np.clip(a, -1e4, 1e4)
+        u2 = 2 * _SQRT_2_OVER_PI * (c + _GELU_CUBIC * c * c * c)
         sp, sn = _sigmoids(u2.astype(a.dtype))
-        du2 = 2 * _SQRT_2_OVER_PI * (1 + 3 * _GELU_CUBIC * a * a)
+        du2 = 2 * _SQRT_2_OVER_PI * (1 + 3 * _GELU_CUBIC * c * c)
         return a * sp, (sp + a * sp * sn * du2).astype(a.dtype)
     raise ValueError('approximate must be "none" or "tanh"')
 

@@ -140,13 +140,25 @@ def focal_vs_ce(gamma: float = 2.0, alpha: float = 0.25) -> Demo:
         "title": f"Focal (γ = {gamma:g}, α = {alpha:g}) vs CE on positives",
         "columns": ["p_t", "CE", "focal", "focal / CE", "|∂CE/∂z|", "|∂focal/∂z|"],
         "rows": rows,
-        "takeaway": (
-            f"An easy example (p_t = 0.99) keeps {rows[0][3]:.1e} of its CE loss, a hard one "
-            f"(p_t = 0.1) keeps {rows[-1][3]:.2f}: focal down-weights easy examples by "
-            "α·(1 - p_t)^γ, so the hard ones dominate the sum."
-        ),
+        "takeaway": _focal_takeaway(gamma, alpha, rows[0][3], rows[-1][3]),
         "series": [_curve("CE", grid, ce_curve), _curve("focal", grid, fl_curve)],
     }
+
+
+def _focal_takeaway(gamma: float, alpha: float, easy: float, hard: float) -> str:
+    factor = "(1 - p_t)^γ" if alpha < 0 else "α·(1 - p_t)^γ"
+    if gamma == 0:
+        if alpha < 0:
+            return "With γ = 0 and α off, focal is plain CE: easy and hard examples alike."
+        return (
+            f"With γ = 0 nothing is focused: focal is CE scaled by α = {alpha:g}, and every "
+            f"example keeps the same {easy:.2g} of its CE loss, easy or hard."
+        )
+    return (
+        f"An easy example (p_t = 0.99) keeps {easy:.1e} of its CE loss, a hard one "
+        f"(p_t = 0.1) keeps {hard:.2f}: focal down-weights easy examples by {factor}, "
+        "so the hard ones dominate the sum."
+    )
 
 
 def label_smoothing(classes: int = 10, steps: int = 3000, lr: float = 5.0) -> Demo:
@@ -190,7 +202,7 @@ def stable_softmax() -> Demo:
             naive = np.exp(x) / np.exp(x).sum()
         stable, _ = act.softmax(x)
         rows.append(
-            [", ".join(f"{v:g}" for v in logits)]
+            [",".join(f"{v:g}" for v in logits)]
             + [_cell(v) for v in naive]
             + [float(v) for v in stable]
         )

@@ -283,6 +283,8 @@ def cross_entropy(
         total, w_sum = float(n), float(c)
     else:
         total, w_sum = float(w[y].sum()), float(w.sum())
+        if total == 0:
+            raise ValueError("the weights of the target classes sum to 0: no weighted mean")
     grad = np.empty_like(x)
     nll_sum = smooth_sum = 0.0
     # grad_ij = a_i·p_ij - (1-ε)·w_yi·[j = y_i]/W - ε·w_j/(C·W), built in place block by block

@@ -249,24 +249,32 @@ def _render_function(console: Console, result: dict[str, Any], plot: bool) -> No
         console.print(Text(note, style="yellow"))
     jacobian = result["extra"].get("jacobian")
     if jacobian is not None:
-        jt = Table(
-            title="Jacobian ∂yᵢ/∂xⱼ", box=box.SIMPLE, show_header=False, title_justify="left"
-        )
-        for row in jacobian:
-            jt.add_row(*(_num(v, 4) for v in row))
-        console.print(jt)
+        cells = [[_num(v, 4) for v in row] for row in jacobian]
+        widest = max(len(c) for row in cells for c in row)
+        n = len(cells)
+        if 2 + n * (widest + 2) <= console.width:
+            jt = Table(
+                title="Jacobian ∂yᵢ/∂xⱼ", box=box.SIMPLE, show_header=False, title_justify="left"
+            )
+            for row in cells:
+                jt.add_row(*row)
+            console.print(jt)
+        else:  # squeezed, every cell would be cut to "0.0…"
+            console.print(
+                Text(f"Jacobian ∂yᵢ/∂xⱼ: {n}×{n}, too wide here; see --json", style="dim")
+            )
     if plot:
         render_function_plot(console, result["plot"])
 
 
 def _render_demo(console: Console, result: dict[str, Any], plot: bool) -> None:
-    table = Table(
-        title=f"[bold]{result['name']}[/] — {result['title']}",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-    )
-    for column in result["columns"]:
-        table.add_column(column, justify="right")
+    # The title goes above the table, not in it: a table title wraps at the table's width,
+    # which for a narrow table cuts a one-line title in two.
+    console.print(Text.assemble((result["name"], "bold"), f" — {result['title']}"))
+    table = Table(box=box.SIMPLE_HEAD)
+    for i, column in enumerate(result["columns"]):
+        # the first column labels the row (e.g. "-1000, -1001, -1002"): keep it on one line
+        table.add_column(column, justify="right", no_wrap=i == 0)
     for row in result["rows"]:
         table.add_row(*(_num(v, 4) for v in row))
     console.print(table)
@@ -294,7 +302,10 @@ def render_index(console: Console, entries: list[dict[str, str]]) -> None:
     console.print(table)
     console.print(
         Group(
-            Text("quizprep math NAME [--x 1,2,3] [--target ...]   a function, worked", style="dim"),
+            Text(
+                "quizprep math NAME [--x 1,2,3] [--target ...]   formula, worked example, plot",
+                style="dim",
+            ),
             Text("quizprep math demo NAME                         a demo", style="dim"),
         )
     )
