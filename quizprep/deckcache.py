@@ -13,9 +13,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from quizprep import __version__
 from quizprep.deck import Card, Deck, FollowUp, KeyPoint
 
-FORMAT = 1
+# A new release may check decks differently, so its cache starts afresh.
+FORMAT = f"1/{__version__}"
 
 
 class DeckCache:
