@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import pairwise
@@ -233,7 +234,7 @@ def phrase_covered(phrase: str, offered: set[str]) -> bool:
     else:
         # An answer that negates a word the key point asserts contradicts it, however
         # many other words they share ("outputs are not zero-centred").
-        negated = getattr(offered, "negated", frozenset())
+        negated: AbstractSet[str] = getattr(offered, "negated", frozenset())
         if any(word in negated or stemmed in negated for word, stemmed in wanted):
             return False
     found = sum(_close(word, stemmed, offered) for word, stemmed in wanted)

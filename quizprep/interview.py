@@ -16,6 +16,7 @@ import json
 import os
 import random
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -143,7 +144,10 @@ def _difficulty_rank(difficulty: str) -> int:
 
 
 def choose_follow_up(
-    card: Card, rng: random.Random, resolve: Resolve, avoid: set[tuple[str, str]] = frozenset()
+    card: Card,
+    rng: random.Random,
+    resolve: Resolve,
+    avoid: AbstractSet[tuple[str, str]] = frozenset(),
 ) -> tuple[FollowUp, Card | None] | None:
     """One of ``card``'s follow-ups and the card it names (``None`` when it names none).
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -277,9 +278,12 @@ def _check_param_ranges(fn: str, params: dict[str, Any]) -> None:
 
 
 def _resolve_params(
-    name: str, specs: dict[str, Param], raw: dict[str, str] | None, classes: int | None = None
+    name: str,
+    specs: dict[str, Param],
+    given: Mapping[str, str | None] | None,
+    classes: int | None = None,
 ) -> dict[str, Any]:
-    raw = {k.replace("-", "_"): v for k, v in (raw or {}).items() if v is not None}
+    raw = {k.replace("-", "_"): v for k, v in (given or {}).items() if v is not None}
     unknown = sorted(set(raw) - set(specs))
     if unknown:
         takes = ", ".join(f"--{k.replace('_', '-')}" for k in specs)
@@ -300,7 +304,7 @@ def run(
     name: str,
     x: str | None = None,
     target: str | None = None,
-    params: dict[str, str] | None = None,
+    params: Mapping[str, str | None] | None = None,
 ) -> dict[str, Any]:
     """Run a function (worked example + gradient check + plot) or a demo, as plain data."""
     key = _canonical(name.strip())
@@ -313,7 +317,7 @@ def run(
     return _run_function(SPECS[key], x, target, params)
 
 
-def _run_demo(name: str, params: dict[str, str] | None) -> dict[str, Any]:
+def _run_demo(name: str, params: Mapping[str, str | None] | None) -> dict[str, Any]:
     from quizprep.core import demos
 
     summary, specs = DEMO_INFO[name]
@@ -377,7 +381,7 @@ def _lists(a: Any) -> Any:
 
 
 def _run_function(
-    spec: Spec, x: str | None, target: str | None, raw_params: dict[str, str] | None
+    spec: Spec, x: str | None, target: str | None, raw_params: Mapping[str, str | None] | None
 ) -> dict[str, Any]:
     import numpy as np
 

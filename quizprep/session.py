@@ -122,10 +122,10 @@ class Session:
         self._history: list[_Snapshot] = []
         self._shown = 0
         self._shown_at: datetime | None = None
-        now = self.now()
+        started = self.now()
         states = self.storage.states()
         self._kinds = {key: states[key].state for key in unique if key in states}
-        self._queue = self._plan(states, now)
+        self._queue = self._plan(states, started)
         self._advance()
 
     # -- planning ------------------------------------------------------------------------

@@ -439,7 +439,9 @@ def replay_card(
         log_id, at, rating, duration = row[0], row[1], row[2], row[3]
         outcome = scheduler.review(key, fsrs, rating, from_ms(at), duration)
         due_after = _ms(outcome.due)
-        interval_before = None if due is None or last_at is None else (due - last_at) // 1000
+        interval_before: int | None = None
+        if due is not None and last_at is not None:
+            interval_before = (due - last_at) // 1000
         derived = (
             state,
             outcome.state,

@@ -65,7 +65,7 @@ def vanishing(depth: int = 20) -> Demo:
     rows = []
     grads = {"sigmoid": 1.0, "tanh": 1.0, "relu": 1.0}
     h = dict.fromkeys(grads, 0.5)
-    history = {name: [] for name in grads}
+    history: dict[str, list[float]] = {name: [] for name in grads}
     for layer in range(1, depth + 1):
         for name in grads:
             y, dy = getattr(act, name)(np.array([h[name]]))

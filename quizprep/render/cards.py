@@ -223,10 +223,10 @@ def render_validation(
         return
     for deck in decks:
         counts = deck.by_difficulty()
-        line = Text("✓ ", style="bold green") + Text(str(deck.path), style="bold")
+        summary = Text("✓ ", style="bold green") + Text(str(deck.path), style="bold")
         n = len(deck.cards)
-        line.append(f"  {deck.id} · {n} card{'s' * (n != 1)}: ")
-        for i, (difficulty, n) in enumerate(counts.items()):
-            line.append(f"{n} {difficulty}", style=colour(difficulty))
-            line.append(", " if i < 2 else "")
-        console.print(line)
+        summary.append(f"  {deck.id} · {n} card{'s' * (n != 1)}: ")
+        for i, (difficulty, count) in enumerate(counts.items()):
+            summary.append(f"{count} {difficulty}", style=colour(difficulty))
+            summary.append(", " if i < 2 else "")
+        console.print(summary)
