@@ -18,7 +18,21 @@ from quizprep.errors import QuizprepError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# The order `quizprep --help` lists commands in: daily use first.
+COMMAND_ORDER = (
+    "drill", "explain", "list", "math", "stats", "interview",
+    "deck", "export", "import", "progress", "reset",
+)  # fmt: skip
+
+
+class _OrderedGroup(typer.core.TyperGroup):
+    def list_commands(self, ctx: Any) -> list[str]:
+        rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
+        return sorted(super().list_commands(ctx), key=lambda n: rank.get(n, len(rank)))
+
+
 app = typer.Typer(
+    cls=_OrderedGroup,
     name="quizprep",
     help="A terminal trainer for machine-learning interviews: drill, look up, and see the math.",
     no_args_is_help=True,
@@ -99,14 +113,20 @@ def list_cards(
 @app.command()
 @handles_errors
 def explain(
-    query: Annotated[str, typer.Argument(help="A card id, alias, tag or words of its question.")],
+    query: Annotated[
+        str, typer.Argument(metavar="QUERY", help="A card id, alias, tag or words of its question.")
+    ],
     deck: DeckOption = None,
     as_json: JsonOption = False,
     show_math: Annotated[
         bool, typer.Option("--math", help="Also show the card's math: formula, numbers, plot.")
     ] = False,
 ) -> None:
-    """Look a topic up: quizprep explain focal, quizprep explain "dead relu"."""
+    """Look a card up by id, alias, tag or words of its question.
+
+    Examples: quizprep explain focal; quizprep explain "dead relu"; quizprep explain
+    losses/mse.
+    """
     from quizprep.catalog import load_catalog
     from quizprep.search import find, good_alternatives, suggestions
 
@@ -151,7 +171,9 @@ def _show_card_math(console: Any, name: str | None) -> None:
 @deck_app.command("validate")
 @handles_errors
 def deck_validate(
-    paths: Annotated[list[Path], typer.Argument(help="Deck files or folders to check.")],
+    paths: Annotated[
+        list[Path], typer.Argument(metavar="PATH...", help="Deck files or folders to check.")
+    ],
 ) -> None:
     """Check deck files; print every problem as FILE:LINE: message."""
     from quizprep.validate import validate_paths
@@ -167,7 +189,7 @@ def deck_validate(
 @deck_app.command("new")
 @handles_errors
 def deck_new(
-    name: Annotated[str, typer.Argument(help="Deck name; its id is made from it.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Deck name; its id is made from it.")],
     path: Annotated[
         Path | None,
         typer.Option(help="File or folder to write (default: your decks folder)."),
@@ -226,9 +248,14 @@ def _math_option(text: str) -> Any:
 @handles_errors
 def math_cmd(
     name: Annotated[
-        str | None, typer.Argument(help="A function (focal, cross_entropy, gelu…) or 'demo'.")
+        str | None,
+        typer.Argument(
+            metavar="[NAME]", help="A function (focal, cross_entropy, gelu…) or 'demo'."
+        ),
     ] = None,
-    demo: Annotated[str | None, typer.Argument(help="With 'demo': the demo to run.")] = None,
+    demo: Annotated[
+        str | None, typer.Argument(metavar="[DEMO]", help="With 'demo': the demo to run.")
+    ] = None,
     x: Annotated[
         str | None,
         typer.Option("--x", help="Inputs, comma-separated; rows of logits separated by ';'."),
@@ -355,7 +382,9 @@ def export_cmd(
 @app.command("import")
 @handles_errors
 def import_cmd(
-    table: Annotated[Path, typer.Argument(help="A .csv or .tsv table with a header row.")],
+    table: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A .csv or .tsv table with a header row.")
+    ],
     deck_id: Annotated[
         str | None, typer.Option("--deck-id", help="The new deck's id (default: the file name).")
     ] = None,
@@ -437,7 +466,9 @@ app.add_typer(progress_app, name="progress")
 @progress_app.command("export")
 @handles_errors
 def progress_export(
-    file: Annotated[Path, typer.Argument(help="The JSON file to write ('-' for stdout).")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The JSON file to write ('-' for stdout).")
+    ],
 ) -> None:
     """Write every review and your desired retention to FILE.json."""
     from quizprep.scheduler import utc_now
@@ -454,7 +485,9 @@ def progress_export(
 @progress_app.command("import")
 @handles_errors
 def progress_import(
-    file: Annotated[Path, typer.Argument(help="A file written by `quizprep progress export`.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A file written by `quizprep progress export`.")
+    ],
 ) -> None:
     """Merge reviews from FILE.json (the same review twice is kept once) and rebuild states."""
     from quizprep.render.stats import render_import
