@@ -128,3 +128,14 @@ def test_a_jacobian_too_wide_for_the_console_is_left_to_json() -> None:
     big = draw(mathlab.run("softmax", x=x), terminal=False, plot=False)
     assert "…" not in big
     assert "12×12" in big and "--json" in big
+
+
+def test_formula_lines_fit_an_80_column_panel_without_wrapping() -> None:
+    from quizprep.mathnames import FUNCTIONS
+    from quizprep.render.math import _formula_lines
+
+    for name in FUNCTIONS:
+        result = mathlab.run(name)
+        for text in (result["formula"], result["derivative"]):
+            for line in _formula_lines(text).splitlines():
+                assert len(line) <= 76, (name, line)

@@ -176,10 +176,31 @@ def render_demo_plot(console: Console, series: list[dict[str, Any]]) -> None:
 # ---- results ------------------------------------------------------------------------------
 
 
+def _formula_lines(formula: str) -> str:
+    """One definition per line: a formula's clauses are separated by two spaces after a
+    comma or semicolon, and wrapping inside an expression would make it unreadable."""
+    lines = []
+    for i, part in enumerate(formula.split(";  ")):
+        first, *rest = part.split(",  ")
+        lead = "" if i == 0 else ";\n"
+        lines.append(lead + _break_long(first) + "".join(f",\n    {_break_long(c)}" for c in rest))
+    return "".join(lines)
+
+
+def _break_long(clause: str, width: int = 70) -> str:
+    """Break a clause too long for an 80-column panel before its last ' + ' that fits."""
+    if len(clause) <= width:
+        return clause
+    cut = clause.rfind(" + ", 0, width)
+    if cut <= 0:
+        return clause
+    return clause[:cut] + "\n      " + clause[cut + 1 :]
+
+
 def _header(result: dict[str, Any]) -> Panel:
     body = Text()
-    body.append(result["formula"] + "\n", style="bold")
-    body.append(result["derivative"])
+    body.append(_formula_lines(result["formula"]) + "\n", style="bold")
+    body.append(_formula_lines(result["derivative"]))
     params = {k: v for k, v in result["params"].items() if v is not None}
     if params:
         shown = ", ".join(
