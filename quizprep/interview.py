@@ -332,7 +332,9 @@ class Interview:
             outcome = self.scheduler.review(
                 card.key, before.fsrs if before else None, rating, when, duration_ms
             )
-            return ReviewRecord(when, rating, duration_ms, outcome.fsrs, outcome.state, outcome.due)
+            return ReviewRecord(
+                when, rating, duration_ms, outcome.fsrs, outcome.state, outcome.due, "interview"
+            )
 
         return self.storage.review(card.key, compute).id
 

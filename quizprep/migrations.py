@@ -100,5 +100,17 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             ) WITHOUT ROWID""",
         ],
     ),
+    (
+        3,
+        "where each review came from",
+        [
+            # 'drill' or 'interview'. Retention counts drill reviews only: an interview logs
+            # just its badly answered cards, which would drag the figure down.
+            "ALTER TABLE review_log ADD COLUMN source TEXT NOT NULL DEFAULT 'drill'",
+            # Covers the retention query, so it never reads the log rows themselves.
+            "CREATE INDEX review_log_retention"
+            " ON review_log(state_before, source, reviewed_at, rating)",
+        ],
+    ),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

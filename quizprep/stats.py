@@ -83,7 +83,7 @@ class Stats:
     reviews: int
     reviews_today: int
     again_today: int
-    retention: float | None  # share of review-state reviews in 30 days not rated Again
+    retention: float | None  # share of review-state drill reviews in 30 days not rated Again
     retention_reviews: int  # how many reviews that share is over
     streak: int
     states: dict[str, int]
@@ -148,7 +148,7 @@ def collect(
     since = now_ms - RETENTION_DAYS * DAY_MS
     kept = storage.query(
         "SELECT COUNT(*), COALESCE(SUM(rating > 1), 0) FROM review_log"
-        " WHERE reviewed_at >= ? AND state_before = ?",
+        " WHERE reviewed_at >= ? AND state_before = ? AND source = 'drill'",
         (since, REVIEW),
     )[0]
     heat_start = today - timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))

@@ -60,6 +60,7 @@ class ReviewRecord(NamedTuple):
     fsrs_after: str
     state_after: int
     due_after: datetime
+    source: str = "drill"  # or "interview"
 
 
 class LogEntry(NamedTuple):
@@ -276,11 +277,13 @@ class Storage:
                 due_after,
                 before.fsrs if before else None,
                 record.fsrs_after,
+                record.source,
             )
             cursor = db.execute(
                 "INSERT INTO review_log (deck_id, card_id, reviewed_at, rating, duration_ms,"
                 " state_before, state_after, interval_before, interval_after, due_before,"
-                " due_after, fsrs_before, fsrs_after) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " due_after, fsrs_before, fsrs_after, source)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 row,
             )
             db.execute(

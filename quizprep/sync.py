@@ -48,6 +48,7 @@ MAX_DURATION_MS = 2**63 - 1  # SQLite's largest integer
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
 CardKey = tuple[str, str]
+SOURCES = ("drill", "interview")
 
 
 class SyncedReview(NamedTuple):
@@ -56,6 +57,7 @@ class SyncedReview(NamedTuple):
     at_ms: int  # review time, ms since the epoch (UTC)
     rating: int
     duration_ms: int | None
+    source: str = "drill"  # where the review was given: "drill" or "interview"
 
     @property
     def key(self) -> CardKey:
@@ -73,6 +75,7 @@ class SyncedReview(NamedTuple):
             "reviewed_at": iso_ms(self.at_ms),
             "rating": self.rating,
             "duration_ms": self.duration_ms,
+            "source": self.source,
         }
 
 
@@ -126,7 +129,7 @@ def parse_ms(text: str) -> int:
 def export_data(storage: Storage, now: datetime) -> dict[str, Any]:
     """The whole review log and synced settings, as the JSON document to write."""
     rows = storage.query(
-        "SELECT deck_id, card_id, reviewed_at, rating, duration_ms FROM review_log"
+        "SELECT deck_id, card_id, reviewed_at, rating, duration_ms, source FROM review_log"
         " ORDER BY reviewed_at, deck_id, card_id, rating, id"
     )
     settings: dict[str, float] = {}
@@ -287,9 +290,12 @@ def _review(item: object, where: str, problems: list[str]) -> SyncedReview | Non
             f"{where}.duration_ms: must be a whole number from 0 to {MAX_DURATION_MS} or null,"
             f" not {duration!r}"
         )
+    source = item.get("source", "drill")  # version-1 files written before it existed
+    if source not in SOURCES:
+        problems.append(f"{where}.source: must be one of {', '.join(SOURCES)}, not {source!r}")
     if len(problems) > before:
         return None
-    return SyncedReview(str(deck), str(card), at_ms, int(rating), duration)  # type: ignore[arg-type]
+    return SyncedReview(str(deck), str(card), at_ms, int(rating), duration, source)  # type: ignore[arg-type]
 
 
 def _settings(value: object, problems: list[str]) -> dict[str, float]:
@@ -341,9 +347,9 @@ def merge(storage: Storage, incoming: ProgressFile, path: Path) -> ImportResult:
         # Placeholders only: the replay below fills every derived column of these rows.
         db.executemany(
             "INSERT INTO review_log (deck_id, card_id, reviewed_at, rating, duration_ms,"
-            " state_before, state_after, interval_after, due_after, fsrs_after)"
-            " VALUES (?, ?, ?, ?, ?, 0, 0, 0, 0, '')",
-            [(r.deck, r.card, r.at_ms, r.rating, r.duration_ms) for r in new],
+            " source, state_before, state_after, interval_after, due_after, fsrs_after)"
+            " VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, '')",
+            [(r.deck, r.card, r.at_ms, r.rating, r.duration_ms, r.source) for r in new],
         )
         keys = [(d, c) for d, c in db.execute("SELECT DISTINCT deck_id, card_id FROM review_log")]
         marks = {

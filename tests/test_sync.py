@@ -112,6 +112,7 @@ def test_export_holds_every_review_and_the_retention(tmp_path: Path) -> None:
             "reviewed_at": "2025-03-10T09:00:00.123Z",
             "rating": 3,
             "duration_ms": 4200,
+            "source": "drill",
         },
         {
             "deck": "activations",
@@ -119,6 +120,7 @@ def test_export_holds_every_review_and_the_retention(tmp_path: Path) -> None:
             "reviewed_at": "2025-03-10T09:00:01.123Z",
             "rating": 1,
             "duration_ms": 4200,
+            "source": "drill",
         },
     ]
     assert [parse_ms(r["reviewed_at"]) for r in data["reviews"]] == [
@@ -489,3 +491,48 @@ def test_a_real_drill_session_is_already_what_a_replay_rebuilds(tmp_path: Path) 
         export_progress(storage, path, T0)
         import_progress(storage, path)
         assert states(storage) == before
+
+
+def test_review_source_travels_and_only_drill_reviews_count_for_retention(
+    tmp_path: Path,
+) -> None:
+    from quizprep.stats import collect
+
+    a = Storage.open(tmp_path / "a" / "p.sqlite3")
+    b = Storage.open(tmp_path / "b" / "p.sqlite3")
+    scheduler = Scheduler()
+    key = ("losses", "focal")
+    at = T0
+    for _ in range(4):  # graduate the card to review
+        entry = drill(a, scheduler, key, 3, at)
+        at = entry.due_after + timedelta(hours=1)
+
+    def interview_again(before: StoredCard | None) -> ReviewRecord:
+        outcome = scheduler.review(key, before.fsrs if before else None, 1, at, 0)
+        return ReviewRecord(at, 1, 0, outcome.fsrs, outcome.state, outcome.due, "interview")
+
+    a.review(key, interview_again)
+    path = tmp_path / "p.json"
+    export_progress(a, path, at)
+    assert json.loads(path.read_text())["reviews"][-1]["source"] == "interview"
+    import_progress(b, path)
+    assert b.query("SELECT source FROM review_log ORDER BY reviewed_at") == [
+        ("drill",),
+        ("drill",),
+        ("drill",),
+        ("drill",),
+        ("interview",),
+    ]
+    now = at + timedelta(minutes=1)
+    window = to_ms(now) - 30 * 86_400_000
+    for storage in (a, b):
+        rows = storage.query(
+            "SELECT state_before, source FROM review_log WHERE reviewed_at >= ?", (window,)
+        )
+        assert (2, "interview") in rows  # a review-state review inside the 30-day window…
+        stats = collect(storage, [], now)
+        # …that retention leaves out: only drill reviews say how well recall holds up
+        assert stats.retention_reviews == rows.count((2, "drill"))
+        assert stats.retention_reviews == 0 or stats.retention == 1.0
+    a.close()
+    b.close()
