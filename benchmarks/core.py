@@ -11,25 +11,15 @@ prints our/torch ratios; the target is ≤ 1.5 for each.
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable
 
 import numpy as np
+from timing import best_of  # benchmarks/ is on sys.path when run as a script
 
 from quizprep.core import losses
 
 ELEMENTS = 4 * 1024 * 1024
 ROWS, CLASSES = 65536, 64
-
-
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm-up: page in the arrays, load kernels
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def make_cases(dtype: type) -> dict[str, tuple[np.ndarray, np.ndarray]]:

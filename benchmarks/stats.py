@@ -22,23 +22,13 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from timing import best_of  # benchmarks/ is on sys.path when run as a script
+
 NOW = datetime.now(timezone.utc)
 DAY_MS = 86_400_000
-
-
-def best_of(fn: Callable[[], object], repeat: int) -> float:
-    fn()  # warm-up: page cache, imports
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def build(home: Path, rows: int) -> None:
