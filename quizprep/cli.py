@@ -239,7 +239,7 @@ def deck_schema() -> None:
     sys.stdout.write(schema_text())
 
 
-# --- math commands ---
+# -- math ------------------------------------------------------------------------------
 def _math_option(text: str) -> Any:
     return typer.Option(help=text, show_default=False, rich_help_panel="Parameters")
 
@@ -333,9 +333,7 @@ def math_cmd(
     render(_console(), result, plot=plot)
 
 
-# --- end math commands ---
-
-# --- export commands ---
+# -- export ------------------------------------------------------------------------------
 EXPORT_FORMATS = ("markdown", "csv", "anki")
 
 
@@ -429,9 +427,7 @@ def _note(message: str) -> None:
     stderr_console().print(message, markup=False, highlight=False, soft_wrap=True)
 
 
-# --- end export commands ---
-
-# --- interview commands ---
+# -- interview ------------------------------------------------------------------------------
 
 
 @app.command()
@@ -499,9 +495,7 @@ def progress_import(
     render_import(_console(), result)
 
 
-# --- end interview commands ---
-
-# --- drill commands ---
+# -- drill ------------------------------------------------------------------------------
 
 
 @app.command()
@@ -592,9 +586,6 @@ def deck_orphans(
         orphans = storage.orphans(known)
         pruned = storage.prune([o.key for o in orphans]) if prune else None
     render_orphans(_console(), orphans, pruned)
-
-
-# --- end drill commands ---
 
 
 def main() -> None:
