@@ -42,7 +42,6 @@ class Catalog:
         topic: str | None = None,
         difficulty: str | None = None,
         tag: str | None = None,
-        deck: str | None = None,
     ) -> list[Card]:
         """Cards matching every given filter (case-insensitive; topic and tag by substring)."""
         if difficulty is not None and difficulty.lower() not in DIFFICULTIES:
@@ -56,8 +55,6 @@ class Catalog:
             if difficulty and card.difficulty != difficulty.lower():
                 continue
             if tag and not any(tag.lower() == t.lower() for t in card.tags):
-                continue
-            if deck and card.deck != deck:
                 continue
             out.append(card)
         return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -49,14 +48,11 @@ cards:
 """
 
 
-def slug(name: str) -> str:
-    value = re.sub(r"[^A-Za-z0-9_.-]+", "-", name.strip()).strip("-.").lower()
-    return value[:64]
-
-
 def new_deck(name: str, path: Path | None = None) -> Path:
     """Write a commented template deck that passes validation; refuse to overwrite."""
-    deck_id = slug(name)
+    from quizprep.importer import slug  # one slug rule for every id quizprep makes
+
+    deck_id = slug(name, max_length=64)
     if not deck_id:
         raise QuizprepError(f"cannot make a deck id from {name!r}; use letters and digits")
     if path is None:

@@ -175,24 +175,6 @@ class Scheduler:
 
         return float(self._fsrs.get_card_retrievability(fsrs.Card.from_json(stored), as_utc(when)))
 
-    def retrievability_of(
-        self, stability: float | None, last_review: datetime | None, when: datetime
-    ) -> float:
-        """Same as :meth:`retrievability` from the two numbers it depends on."""
-        if stability is None or last_review is None:
-            return 0.0
-        import fsrs
-
-        card = fsrs.Card(
-            card_id=0,
-            state=fsrs.State.Review,
-            stability=stability,
-            difficulty=5.0,
-            due=when,
-            last_review=last_review,
-        )
-        return float(self._fsrs.get_card_retrievability(card, as_utc(when)))
-
 
 def format_interval(interval: timedelta) -> str:
     """Anki's short form: ``<1m``, ``10m``, ``3h``, ``1d``, ``4d``, ``1.2mo``, ``2.5y``."""
