@@ -34,9 +34,9 @@ DAY_MS = 86_400_000
 def build(home: Path, rows: int) -> None:
     """A database under ``home``: empty when ``rows`` is 0, else a long history."""
     os.environ["QUIZPREP_HOME"] = str(home)
-    from quizprep.catalog import load_catalog
-    from quizprep.scheduler import Scheduler
-    from quizprep.storage import ReviewRecord, Storage, to_ms
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.study.scheduler import Scheduler
+    from quizprep.study.storage import ReviewRecord, Storage, to_ms
 
     with Storage.open(home / "progress.sqlite3") as storage:
         if not rows:
@@ -75,10 +75,10 @@ def build(home: Path, rows: int) -> None:
 
 
 def time_collect(home: Path, repeat: int) -> float:
-    from quizprep.catalog import load_catalog
-    from quizprep.scheduler import Scheduler
-    from quizprep.stats import collect
-    from quizprep.storage import Storage
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.study.scheduler import Scheduler
+    from quizprep.study.stats import collect
+    from quizprep.study.storage import Storage
 
     os.environ["QUIZPREP_HOME"] = str(home)
     cards = load_catalog().cards

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from quizprep.catalog import load_catalog
-from quizprep.deck import Card
+from quizprep.decks.catalog import load_catalog
+from quizprep.decks.model import Card
 
 T0 = datetime(2025, 3, 10, 9, 0, tzinfo=timezone.utc)
 

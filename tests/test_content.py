@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from quizprep.catalog import load_catalog
+from quizprep.decks.catalog import load_catalog
 
 from .conftest import ROOT
 

@@ -7,9 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from quizprep import deckcache
-from quizprep.catalog import load_catalog
-from quizprep.loader import load_deck
+from quizprep.decks import cache as deckcache
+from quizprep.decks.catalog import load_catalog
+from quizprep.decks.loader import load_deck
 
 from .conftest import DECKS
 

@@ -11,12 +11,12 @@ import yaml
 from typer.testing import CliRunner
 
 from quizprep.cli import app
-from quizprep.validate import validate_paths
+from quizprep.decks.validate import validate_paths
 
 from .conftest import DECKS, ROOT
 
 runner = CliRunner()
-SCHEMA = json.loads((ROOT / "quizprep" / "deck.schema.json").read_text())
+SCHEMA = json.loads((ROOT / "quizprep" / "decks" / "deck.schema.json").read_text())
 
 # Bad decks whose problem a JSON Schema can express; the others need more than one value at
 # a time (duplicate ids, dangling references) or are not YAML a schema tool could read.

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from quizprep.cli import app
 from quizprep.paths import database_path
-from quizprep.storage import Storage
+from quizprep.study.storage import Storage
 
 from .drill_helpers import write_deck
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from quizprep.storage import Storage
+from quizprep.study.storage import Storage
 
 from .drill_helpers import write_deck
 from .pty_helpers import QUIZPREP, TIMEOUT, pty_env

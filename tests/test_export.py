@@ -14,10 +14,8 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from quizprep.catalog import load_catalog
-from quizprep.deck import Card, Deck
-from quizprep.errors import QuizprepError
-from quizprep.export import (
+from quizprep.decks.catalog import load_catalog
+from quizprep.decks.export import (
     ANKI_EXTRA_MESSAGE,
     anki_tags,
     code_span,
@@ -28,7 +26,9 @@ from quizprep.export import (
     stable_id,
     tight_answer,
 )
-from quizprep.loader import load_deck
+from quizprep.decks.loader import load_deck
+from quizprep.decks.model import Card, Deck
+from quizprep.errors import QuizprepError
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 

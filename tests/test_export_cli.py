@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from quizprep.cli import app
-from quizprep.loader import load_deck
+from quizprep.decks.loader import load_deck
 
 runner = CliRunner()
 

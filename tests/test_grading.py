@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from quizprep.catalog import load_catalog
-from quizprep.deck import KeyPoint
-from quizprep.grading import answer_words, grade, propose_rating, stem
+from quizprep.decks.catalog import load_catalog
+from quizprep.decks.model import KeyPoint
+from quizprep.study.grading import answer_words, grade, propose_rating, stem
 
 FOCAL = (
     KeyPoint("down-weights easy, well-classified examples", ("easy examples contribute less",)),

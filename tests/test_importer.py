@@ -12,11 +12,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizprep.catalog import load_catalog
-from quizprep.deck import Deck
-from quizprep.errors import QuizprepError
-from quizprep.export import export_csv
-from quizprep.importer import (
+from quizprep.decks.catalog import load_catalog
+from quizprep.decks.export import export_csv
+from quizprep.decks.importer import (
     DERIVED_KEY_POINTS,
     convert_table,
     derive_key_points,
@@ -24,7 +22,9 @@ from quizprep.importer import (
     import_table,
     slug,
 )
-from quizprep.loader import load_deck
+from quizprep.decks.loader import load_deck
+from quizprep.decks.model import Deck
+from quizprep.errors import QuizprepError
 
 
 def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:

@@ -14,12 +14,12 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from quizprep.catalog import load_catalog
 from quizprep.cli import app
-from quizprep.deck import Card
+from quizprep.decks.catalog import load_catalog
+from quizprep.decks.model import Card
 from quizprep.errors import QuizprepError
-from quizprep.grading import grade
-from quizprep.interview import (
+from quizprep.study.grading import grade
+from quizprep.study.interview import (
     FINISHED,
     INPUT_ENDED,
     INTERRUPTED,
@@ -30,12 +30,12 @@ from quizprep.interview import (
     pick_questions,
     weak_topics,
 )
-from quizprep.interview_runner import InterviewLoop
-from quizprep.keys import LineKeys
-from quizprep.scheduler import FUZZ_SEED, Scheduler
-from quizprep.session import Session
-from quizprep.stats import interview_history as history
-from quizprep.storage import LEARNING, MIGRATIONS, Storage
+from quizprep.study.scheduler import FUZZ_SEED, Scheduler
+from quizprep.study.session import Session
+from quizprep.study.stats import interview_history as history
+from quizprep.study.storage import LEARNING, MIGRATIONS, Storage
+from quizprep.tui.interview import InterviewLoop
+from quizprep.tui.keys import LineKeys
 
 from .drill_helpers import Clock
 from .interview_helpers import write_interview_deck

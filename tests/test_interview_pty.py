@@ -11,7 +11,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from quizprep.storage import Storage
+from quizprep.study.storage import Storage
 
 from .interview_helpers import write_interview_deck
 from .pty_helpers import QUIZPREP, TIMEOUT, pty_env

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from quizprep.loader import load_deck
-from quizprep.validate import validate_paths
-from quizprep.yamlsource import MAX_BYTES
+from quizprep.decks.loader import load_deck
+from quizprep.decks.validate import validate_paths
+from quizprep.decks.yamlsource import MAX_BYTES
 
 from .conftest import DECKS
 
@@ -53,9 +53,12 @@ def test_full_deck_fields_are_read() -> None:
     assert q1.key_points[0].text == "stripes are optimised"
     assert q1.key_points[0].accept == ("it optimises stripes",)
     assert q1.key_points[1].accept == ()
+    assert q1.key_points[0].reject == ("stripes are never optimised",)
+    assert (q1.key_points[0].optional, q1.key_points[1].optional) == (False, True)
+    assert q1.short == "Stripes, on purpose." and q2.short is None
     assert q1.follow_ups[0].card == "q2" and q1.follow_ups[1].card is None
     assert "2024-01-01 stays text" in q1.answer
-    assert q1.line == 8 and q2.line == 30
+    assert q1.line == 8 and q2.line == 33
     # numbers in text lists are kept as text, not rejected
     assert q2.key_points[1].text == "2"
 

@@ -7,10 +7,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from quizprep import mathlab
-from quizprep.catalog import load_catalog
 from quizprep.cli import app
-from quizprep.mathnames import DEMOS, MATH_NAMES
+from quizprep.core import lab as mathlab
+from quizprep.core.names import DEMOS, MATH_NAMES
+from quizprep.decks.catalog import load_catalog
 
 runner = CliRunner()
 

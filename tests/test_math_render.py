@@ -8,8 +8,8 @@ import io
 import pytest
 from rich.console import Console
 
-from quizprep import mathlab
-from quizprep.mathnames import DEMOS, FUNCTIONS
+from quizprep.core import lab as mathlab
+from quizprep.core.names import DEMOS, FUNCTIONS
 from quizprep.render import math as render_math
 
 
@@ -131,7 +131,7 @@ def test_a_jacobian_too_wide_for_the_console_is_left_to_json() -> None:
 
 
 def test_formula_lines_fit_an_80_column_panel_without_wrapping() -> None:
-    from quizprep.mathnames import FUNCTIONS
+    from quizprep.core.names import FUNCTIONS
     from quizprep.render.math import _formula_lines
 
     for name in FUNCTIONS:

@@ -1,4 +1,4 @@
-"""quizprep.mathlab: the registry, strict parsing, clear errors and JSON-ready results."""
+"""quizprep.core.lab: the registry, strict parsing, clear errors and JSON-ready results."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from quizprep import mathlab
+from quizprep.core import lab as mathlab
+from quizprep.core.names import DEMOS, FUNCTIONS
 from quizprep.errors import QuizprepError
-from quizprep.mathnames import DEMOS, FUNCTIONS
 
 
 def test_registry_matches_the_names_decks_link_to() -> None:
@@ -131,7 +131,7 @@ def test_importing_mathlab_does_not_import_numpy() -> None:
     import subprocess
     import sys
 
-    code = "import sys, quizprep.mathlab; print('numpy' in sys.modules)"
+    code = "import sys, quizprep.core.lab; print('numpy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

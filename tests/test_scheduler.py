@@ -10,13 +10,13 @@ import fsrs.scheduler
 import pytest
 
 from quizprep.errors import QuizprepError
-from quizprep.scheduler import (
+from quizprep.study.scheduler import (
     Scheduler,
     check_retention,
     format_interval,
     format_until,
 )
-from quizprep.storage import LEARNING, RELEARNING, REVIEW
+from quizprep.study.storage import LEARNING, RELEARNING, REVIEW
 
 T0 = datetime(2025, 3, 10, 9, 0, tzinfo=timezone.utc)
 KEY = ("losses", "mse")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from quizprep.catalog import load_catalog
-from quizprep.search import NAMED, find, good_alternatives, suggestions
+from quizprep.decks.catalog import load_catalog
+from quizprep.decks.search import NAMED, find, good_alternatives, suggestions
 
 
 def refs(query: str) -> list[str]:

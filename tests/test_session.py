@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from quizprep.errors import QuizprepError
-from quizprep.scheduler import Scheduler
-from quizprep.session import Session
-from quizprep.storage import LEARNING, REVIEW, ReviewRecord, Storage
+from quizprep.study.scheduler import Scheduler
+from quizprep.study.session import Session
+from quizprep.study.storage import LEARNING, REVIEW, ReviewRecord, Storage
 
 from .drill_helpers import Clock, deck_cards
 
@@ -84,8 +84,8 @@ def test_due_cards_come_first_most_overdue_first(cards, storage) -> None:
 
 
 def test_review_cards_are_due_all_day_learning_steps_to_the_minute(cards, storage) -> None:
-    from quizprep.scheduler import local, next_day_start
-    from quizprep.session import is_due
+    from quizprep.study.scheduler import local, next_day_start
+    from quizprep.study.session import is_due
 
     clock = Clock()
     session = make(cards[:2], storage, clock)

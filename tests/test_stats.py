@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from quizprep.scheduler import Scheduler
-from quizprep.stats import collect, due_by_deck
-from quizprep.storage import NEW, REVIEW, ReviewRecord, Storage, to_ms
+from quizprep.study.scheduler import Scheduler
+from quizprep.study.stats import collect, due_by_deck
+from quizprep.study.storage import NEW, REVIEW, ReviewRecord, Storage, to_ms
 
 from .drill_helpers import deck_cards
 
@@ -168,8 +168,8 @@ def test_orphaned_progress_is_not_counted_as_a_card(db: Storage, cards) -> None:
 
 
 def test_due_counts_by_deck_for_deck_list(tmp_path: Path) -> None:
-    from quizprep.catalog import load_catalog
-    from quizprep.stats import due_counts_by_deck
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.study.stats import due_counts_by_deck
 
     from .drill_helpers import write_deck
 

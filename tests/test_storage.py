@@ -10,7 +10,7 @@ import pytest
 
 from quizprep.errors import QuizprepError
 from quizprep.paths import database_path
-from quizprep.storage import (
+from quizprep.study.storage import (
     LEARNING,
     MIGRATIONS,
     NEW,

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from quizprep.cli import app
 from quizprep.errors import QuizprepError
-from quizprep.scheduler import Scheduler
-from quizprep.storage import ReviewRecord, Storage, StoredCard, from_ms, to_ms
-from quizprep.sync import (
+from quizprep.study.scheduler import Scheduler
+from quizprep.study.storage import ReviewRecord, Storage, StoredCard, from_ms, to_ms
+from quizprep.study.sync import (
     FORMAT,
     FUZZ_SEED,
     export_data,
@@ -334,9 +334,9 @@ def test_hostile_files_are_refused_not_crashed_on(tmp_path: Path, content, messa
 def test_a_huge_file_is_refused_before_it_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import quizprep.sync
+    import quizprep.study.sync
 
-    monkeypatch.setattr(quizprep.sync, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(quizprep.study.sync, "MAX_FILE_BYTES", 1000)
     path = write(tmp_path, {"format": FORMAT, "version": 1, "reviews": [GOOD] * 50})
     with pytest.raises(QuizprepError, match="too large"):
         read_progress_file(path)
@@ -408,8 +408,8 @@ def test_progress_commands(tmp_path: Path) -> None:
 
 def test_interview_reviews_need_no_rebuild(tmp_path: Path) -> None:
     """Reviews an interview records are already what a replay computes: a sync moves none."""
-    from quizprep.catalog import load_catalog
-    from quizprep.interview import Interview
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.study.interview import Interview
 
     from .drill_helpers import Clock
     from .interview_helpers import write_interview_deck
@@ -472,8 +472,8 @@ def test_a_new_retention_replays_every_card(tmp_path: Path) -> None:
 def test_a_real_drill_session_is_already_what_a_replay_rebuilds(tmp_path: Path) -> None:
     """Drill with the app's own defaults (default seed, microsecond clock), then import a
     progress file with nothing new: no local card state may move."""
-    from quizprep.deck import Card, KeyPoint
-    from quizprep.session import Session
+    from quizprep.decks.model import Card, KeyPoint
+    from quizprep.study.session import Session
 
     cards = [Card("d", f"c{i}", "T", "easy", f"Q{i}?", "A.", (KeyPoint("k"),)) for i in range(3)]
     clock = [T0]
@@ -496,7 +496,7 @@ def test_a_real_drill_session_is_already_what_a_replay_rebuilds(tmp_path: Path) 
 def test_review_source_travels_and_only_drill_reviews_count_for_retention(
     tmp_path: Path,
 ) -> None:
-    from quizprep.stats import collect
+    from quizprep.study.stats import collect
 
     a = Storage.open(tmp_path / "a" / "p.sqlite3")
     b = Storage.open(tmp_path / "b" / "p.sqlite3")

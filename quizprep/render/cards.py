@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.segment import Segment
 from rich.text import Text
 
-from quizprep.deck import Card, Deck
+from quizprep.decks.model import Card, Deck
 from quizprep.render.style import chip, colour
 
 # A panel box that draws only the left edge: "▌" down the side in the difficulty colour.

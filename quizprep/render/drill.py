@@ -11,13 +11,13 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
-from quizprep.deck import Card
+from quizprep.decks.model import Card
 from quizprep.render.cards import card_panel
-from quizprep.scheduler import RATINGS, format_interval, format_until, local
+from quizprep.study.scheduler import RATINGS, format_interval, format_until, local
 
 if TYPE_CHECKING:
-    from quizprep.grading import Grade
-    from quizprep.session import Summary
+    from quizprep.study.grading import Grade
+    from quizprep.study.session import Summary
 
 RATING_STYLES = {1: "bold red", 2: "bold dark_orange", 3: "bold green", 4: "bold blue"}
 KIND_STYLES = {

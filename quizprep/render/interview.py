@@ -9,8 +9,10 @@ from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from quizprep.deck import Card, FollowUp
-from quizprep.interview import (
+from quizprep.decks.model import Card, FollowUp
+from quizprep.render.cards import Hanging, card_panel, reflow
+from quizprep.render.style import chip, colour
+from quizprep.study.interview import (
     INPUT_ENDED,
     INTERRUPTED,
     TIME_UP,
@@ -19,12 +21,10 @@ from quizprep.interview import (
     Scorecard,
     format_clock,
 )
-from quizprep.render.cards import Hanging, card_panel, reflow
-from quizprep.render.style import chip, colour
-from quizprep.scheduler import RATINGS
+from quizprep.study.scheduler import RATINGS
 
 if TYPE_CHECKING:
-    from quizprep.interview import Interview
+    from quizprep.study.interview import Interview
 
 MODEL_ANSWER_CHARS = 200
 FOLLOW_UP_CHIP = "bold black on bright_cyan"

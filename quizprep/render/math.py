@@ -305,7 +305,7 @@ def _render_demo(console: Console, result: dict[str, Any], plot: bool) -> None:
 
 
 def render(console: Console, result: dict[str, Any], plot: bool = True) -> None:
-    """Draw a result of :func:`quizprep.mathlab.run` (a function or a demo)."""
+    """Draw a result of :func:`quizprep.core.lab.run` (a function or a demo)."""
     if result["kind"] == "demo":
         _render_demo(console, result, plot)
     else:

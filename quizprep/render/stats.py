@@ -15,13 +15,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizprep.interview import format_clock
 from quizprep.render.style import chip
-from quizprep.stats import InterviewRecord, Mastery, Stats
-from quizprep.storage import Orphan
+from quizprep.study.interview import format_clock
+from quizprep.study.stats import InterviewRecord, Mastery, Stats
+from quizprep.study.storage import Orphan
 
 if TYPE_CHECKING:
-    from quizprep.sync import ImportResult
+    from quizprep.study.sync import ImportResult
 
 # Shades differ in glyph as well as colour so the calendar reads without colour too.
 HEAT_CHARS = ("·", "░", "▒", "▓", "█")

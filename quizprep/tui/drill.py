@@ -12,17 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from quizprep.errors import QuizprepError
-from quizprep.keys import ENTER, KeySource
+from quizprep.study.settings import desired_retention
+from quizprep.tui.keys import ENTER, KeySource
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from quizprep.deck import Card
-    from quizprep.grading import Grade
-    from quizprep.session import Session
-    from quizprep.storage import Storage
+    from quizprep.decks.model import Card
+    from quizprep.study.grading import Grade
+    from quizprep.study.session import Session
 
-RETENTION_SETTING = "desired_retention"
 EXIT_INTERRUPTED = 130
 
 
@@ -39,21 +38,6 @@ class DrillOptions(NamedTuple):
     seed: int | None = None  # fuzz seed; None draws one
 
 
-def desired_retention(storage: Storage, override: float | None = None) -> float:
-    """``override`` (checked, then remembered), else the remembered value, else 0.9."""
-    from quizprep.scheduler import DEFAULT_RETENTION, check_retention
-
-    if override is not None:
-        check_retention(override)
-        storage.set_setting(RETENTION_SETTING, repr(override))
-        return override
-    saved = storage.setting(RETENTION_SETTING)
-    try:
-        return check_retention(float(saved)) if saved else DEFAULT_RETENTION
-    except (ValueError, QuizprepError):
-        return DEFAULT_RETENTION
-
-
 def run(
     options: DrillOptions,
     console: Console,
@@ -61,10 +45,10 @@ def run(
     now: Callable[[], datetime] | None = None,
 ) -> int:
     """``quizprep drill``: select cards, open progress, drill; returns the exit code."""
-    from quizprep.catalog import load_catalog
-    from quizprep.scheduler import Scheduler, utc_now
-    from quizprep.session import DEFAULT_NEW_PER_DAY, Session
-    from quizprep.storage import Storage
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.study.scheduler import Scheduler, utc_now
+    from quizprep.study.session import DEFAULT_NEW_PER_DAY, Session
+    from quizprep.study.storage import Storage
 
     if options.limit is not None and options.limit < 1:
         raise QuizprepError("--limit must be at least 1")
@@ -216,8 +200,8 @@ class Drill:
         self.note = f"Undone: {card.ref} is back." if card else None
 
     def ask_typed(self) -> None:
-        from quizprep.grading import grade
         from quizprep.render.drill import answer_prompt
+        from quizprep.study.grading import grade
 
         card = self.session.current
         assert card is not None
@@ -238,13 +222,13 @@ class Drill:
             self.note = "No math for this card."
             return
         try:
-            from quizprep import mathlab
+            from quizprep.core import lab
             from quizprep.render.math import render
         except ImportError:
             self.note = "Math demos are not available in this version of quizprep."
             return
         try:
-            render(self.console, mathlab.run(card.math))
+            render(self.console, lab.run(card.math))
         except QuizprepError as exc:
             self.note = f"Math for {card.math!r} failed: {exc.message}"
             return

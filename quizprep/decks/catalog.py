@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from quizprep.deck import DIFFICULTIES, Card, Deck
-from quizprep.deckcache import DeckCache
+from quizprep.decks.cache import DeckCache
+from quizprep.decks.model import DIFFICULTIES, Card, Deck
+from quizprep.decks.problem import Problem
 from quizprep.errors import QuizprepError
 from quizprep.paths import builtin_content_dir, data_home, user_decks_dir
-from quizprep.problem import Problem
 
 DECK_SUFFIXES = (".yaml", ".yml")
 
@@ -105,7 +105,7 @@ def load_catalog(
         seen.add(path)
         deck = cache.get(path, builtin)
         if deck is None:
-            from quizprep.loader import load_deck  # PyYAML is imported only on a cache miss
+            from quizprep.decks.loader import load_deck  # PyYAML is imported only on a cache miss
 
             deck, problems = load_deck(path, builtin=builtin)
             catalog.problems += problems

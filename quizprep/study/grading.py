@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import pairwise
 
-from quizprep.deck import KeyPoint
+from quizprep.decks.model import KeyPoint
 
 AGAIN, HARD, GOOD = 1, 2, 3
 

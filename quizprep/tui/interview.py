@@ -1,6 +1,6 @@
 """The mock interview on screen: ask, read the typed answer, follow up, show the scorecard.
 
-The domain (question choice, grading, saving, scoring) is :mod:`quizprep.interview`; this
+The domain (question choice, grading, saving, scoring) is :mod:`quizprep.study.interview`; this
 module only reads keys and draws.
 """
 
@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from quizprep.errors import QuizprepError
-from quizprep.interview import (
+from quizprep.study.interview import (
     EXIT_INTERRUPTED,
     FINISHED,
     INPUT_ENDED,
@@ -24,7 +24,7 @@ from quizprep.interview import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from quizprep.keys import KeySource
+    from quizprep.tui.keys import KeySource
 
 
 def run(
@@ -34,10 +34,10 @@ def run(
     now: Callable[[], datetime] | None = None,
 ) -> int:
     """``quizprep interview``: pick questions, run the interview, show the scorecard."""
-    from quizprep.catalog import load_catalog
-    from quizprep.drill import desired_retention
-    from quizprep.scheduler import FUZZ_SEED, Scheduler, utc_now
-    from quizprep.storage import Storage
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.study.scheduler import FUZZ_SEED, Scheduler, utc_now
+    from quizprep.study.settings import desired_retention
+    from quizprep.study.storage import Storage
 
     if options.questions < 1:
         raise QuizprepError("--questions must be at least 1")

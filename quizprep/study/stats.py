@@ -18,10 +18,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from quizprep.deck import DIFFICULTIES, Card
-from quizprep.scheduler import Scheduler, local
-from quizprep.session import is_due
-from quizprep.storage import NEW, REVIEW, STATE_NAMES, Storage, from_ms, to_ms
+from quizprep.decks.model import DIFFICULTIES, Card
+from quizprep.study.scheduler import Scheduler, local
+from quizprep.study.session import is_due
+from quizprep.study.storage import NEW, REVIEW, STATE_NAMES, Storage, from_ms, to_ms
 
 DAY_MS = 86_400_000
 RETENTION_DAYS = 30
@@ -227,9 +227,9 @@ def interview_history(storage: Storage, limit: int | None = None) -> list[Interv
 
 def gather(deck_paths: Sequence[Path] = (), now: datetime | None = None) -> Stats:
     """``quizprep stats``: the loaded decks' cards against the progress database."""
-    from quizprep.catalog import load_catalog
-    from quizprep.drill import desired_retention
-    from quizprep.scheduler import utc_now
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.study.scheduler import utc_now
+    from quizprep.study.settings import desired_retention
 
     cards = load_catalog(list(deck_paths)).cards
     with Storage.open() as storage:
@@ -251,7 +251,7 @@ def due_by_deck(storage: Storage, cards: Sequence[Card], now: datetime) -> dict[
 
 def due_counts_by_deck(catalog: Any, now: datetime | None = None) -> dict[str, int]:
     """Cards due now per deck of ``catalog`` (what ``deck list`` shows), from the database."""
-    from quizprep.scheduler import utc_now
+    from quizprep.study.scheduler import utc_now
 
     with Storage.open() as storage:
         return due_by_deck(storage, catalog.cards, now or utc_now())

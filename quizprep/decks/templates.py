@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from quizprep.catalog import Catalog
+from quizprep.decks.catalog import Catalog
 from quizprep.errors import QuizprepError
 from quizprep.paths import user_decks_dir
 
@@ -50,7 +50,7 @@ cards:
 
 def new_deck(name: str, path: Path | None = None) -> Path:
     """Write a commented template deck that passes validation; refuse to overwrite."""
-    from quizprep.importer import slug  # one slug rule for every id quizprep makes
+    from quizprep.decks.importer import slug  # one slug rule for every id quizprep makes
 
     deck_id = slug(name, max_length=64)
     if not deck_id:

@@ -1,4 +1,4 @@
-"""Turn a deck file into a :class:`~quizprep.deck.Deck`, collecting every problem on the way.
+"""Turn a deck file into a :class:`~quizprep.decks.model.Deck`, collecting every problem on the way.
 
 The loader never stops at the first mistake: a user fixing a deck wants the whole list,
 each as ``FILE:LINE: message``. Cards with problems are left out of the returned deck;
@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from quizprep.deck import DIFFICULTIES, Card, Deck, FollowUp, KeyPoint
-from quizprep.yamlsource import Mapping, Problem, Sequence, line_of, read_yaml
+from quizprep.decks.model import DIFFICULTIES, Card, Deck, FollowUp, KeyPoint
+from quizprep.decks.yamlsource import Mapping, Problem, Sequence, line_of, read_yaml
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 REF_PATTERN = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,63}/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -26,6 +26,7 @@ CARD_FIELDS = {
     "difficulty": True,
     "question": True,
     "answer": True,
+    "short": False,
     "key_points": True,
     "tags": False,
     "aliases": False,
@@ -224,6 +225,7 @@ def _load_card(
         related=col.text_list(node, "related", what, _check_ref),
         source=source,
         line=line,
+        short=col.text(node, "short", what, required=False),
     )
     return (card if card_id else None), len(col.problems) == before
 
@@ -246,11 +248,18 @@ def _key_points(col: _Collector, node: Mapping, what: str) -> tuple[KeyPoint, ..
         if isinstance(item, str) and item.strip():
             out.append(KeyPoint(item.strip()))
         elif isinstance(item, Mapping):
-            col.fields(item, {"text": True, "accept": False}, where)
+            col.fields(
+                item, {"text": True, "accept": False, "reject": False, "optional": False}, where
+            )
             text = col.text(item, "text", where, required=True)
             accept = col.text_list(item, "accept", where)
+            reject = col.text_list(item, "reject", where)
+            optional = item.get("optional", False)
+            if not isinstance(optional, bool):
+                col.add(line_of(item, "optional"), f"{where}: 'optional' must be true or false")
+                optional = False
             if text:
-                out.append(KeyPoint(text, accept))
+                out.append(KeyPoint(text, accept, reject, optional))
         else:
             col.add(
                 line_of(value, i), f"{where} must be text or a mapping with 'text' and 'accept'"

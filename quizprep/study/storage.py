@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from quizprep.errors import QuizprepError
-from quizprep.migrations import MIGRATIONS, SCHEMA_VERSION
+from quizprep.study.migrations import MIGRATIONS, SCHEMA_VERSION
 
 CardKey = tuple[str, str]
 

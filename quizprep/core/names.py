@@ -1,7 +1,7 @@
 """Names of everything ``quizprep math`` can show, without importing NumPy.
 
 Deck validation checks ``math:`` links against this list at start-up speed; a test keeps
-it equal to the registry in :mod:`quizprep.mathlab`.
+it equal to the registry in :mod:`quizprep.core.lab`.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from quizprep.deck import DIFFICULTIES, Card, Deck
+from quizprep.decks.model import DIFFICULTIES, Card, Deck
 from quizprep.errors import QuizprepError
 
 ANKI_EXTRA_MESSAGE = 'Anki export needs the optional extra: pip install "quizprep[anki]"'

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from quizprep.deck import Card
+from quizprep.decks.model import Card
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(

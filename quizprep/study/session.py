@@ -1,7 +1,7 @@
 """A drill session as a state machine: which card comes next, what each action does.
 
 No I/O here: the session is built from cards, a :class:`Storage`, a :class:`Scheduler` and a
-clock, and the interactive loop (``quizprep.drill``) only calls its actions. Each rating is
+clock, and the interactive loop (``quizprep.tui.drill``) only calls its actions. Each rating is
 written through storage (committed) before the next card is chosen.
 
 Order: cards already due (review cards on their day, learning steps at their minute), most
@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from quizprep.deck import Card
-from quizprep.scheduler import Outcome, Scheduler, local, next_day_start
-from quizprep.storage import (
+from quizprep.decks.model import Card
+from quizprep.study.scheduler import Outcome, Scheduler, local, next_day_start
+from quizprep.study.storage import (
     LEARNING,
     NEW,
     RELEARNING,

@@ -18,12 +18,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quizprep.deck import DIFFICULTIES
+from quizprep.decks.export import split_sentences
+from quizprep.decks.model import DIFFICULTIES
 from quizprep.errors import QuizprepError
-from quizprep.export import split_sentences
 
 MAX_INPUT_BYTES = 8 * 1024 * 1024
-MAX_DECK_BYTES = 2 * 1024 * 1024  # what the loader accepts (quizprep.yamlsource.MAX_BYTES)
+MAX_DECK_BYTES = 2 * 1024 * 1024  # what the loader accepts (quizprep.decks.yamlsource.MAX_BYTES)
 MAX_KEY_POINTS = 8  # the loader's limit
 DERIVED_KEY_POINTS = 5
 KEY_POINT_WORDS = 14  # longer phrasings are hard to match in a typed answer
@@ -508,7 +508,7 @@ def existing_deck(deck_id: str) -> Path | None:
     Two files with one deck id cannot be loaded together, so the CLI warns before a user
     saves an import next to the deck it came from.
     """
-    from quizprep.catalog import load_catalog
+    from quizprep.decks.catalog import load_catalog
 
     deck = load_catalog(strict=False).deck(deck_id)
     return deck.path.resolve() if deck is not None else None

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from quizprep import __version__
-from quizprep.deck import Card, Deck, FollowUp, KeyPoint
+from quizprep.decks.model import Card, Deck, FollowUp, KeyPoint
 
 # A new release may check decks differently, so its cache starts afresh.
-FORMAT = f"1/{__version__}"
+FORMAT = f"2/{__version__}"
 
 
 class DeckCache:
@@ -71,10 +71,10 @@ def _deck_to_data(deck: Deck) -> tuple:
     cards = tuple(
         (
             c.id, c.topic, c.difficulty, c.question, c.answer,
-            tuple((k.text, k.accept) for k in c.key_points),
+            tuple((k.text, k.accept, k.reject, k.optional) for k in c.key_points),
             c.tags, c.aliases, c.formula, c.math, c.why_asked, c.common_mistakes,
             tuple((f.question, f.card) for f in c.follow_ups),
-            c.related, c.line,
+            c.related, c.line, c.short,
         )
         for c in deck.cards
     )  # fmt: skip
@@ -95,13 +95,13 @@ def _deck_from_data(data: tuple, path: Path, builtin: bool) -> Deck:
         cards=tuple(
             Card(
                 deck=deck_id, id=cid, topic=topic, difficulty=diff, question=q, answer=a,
-                key_points=tuple(KeyPoint(t, acc) for t, acc in kps),
+                key_points=tuple(KeyPoint(*kp) for kp in kps),
                 tags=tags, aliases=aliases, formula=formula, math=math, why_asked=why,
                 common_mistakes=mistakes,
                 follow_ups=tuple(FollowUp(fq, fc) for fq, fc in follows),
-                related=related, source=source, line=cline,
+                related=related, source=source, line=cline, short=short,
             )
             for (cid, topic, diff, q, a, kps, tags, aliases, formula, math, why, mistakes,
-                 follows, related, cline) in cards
+                 follows, related, cline, short) in cards
         ),
     )  # fmt: skip

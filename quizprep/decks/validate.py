@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from quizprep.catalog import check_references, deck_files, load_catalog
-from quizprep.deck import Deck
+from quizprep.decks.catalog import check_references, deck_files, load_catalog
+from quizprep.decks.loader import load_deck
+from quizprep.decks.model import Deck
+from quizprep.decks.problem import Problem
 from quizprep.errors import QuizprepError
-from quizprep.loader import load_deck
-from quizprep.problem import Problem
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def validate_paths(paths: Iterable[Path]) -> Report:
 
 
 def _math_problems(deck: Deck) -> list[Problem]:
-    from quizprep.mathnames import MATH_NAMES, closest_math_name
+    from quizprep.core.names import MATH_NAMES, closest_math_name
 
     out = []
     for card in deck.cards:

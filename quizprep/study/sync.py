@@ -26,17 +26,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizprep.errors import QuizprepError
-from quizprep.scheduler import FUZZ_SEED
+from quizprep.study.scheduler import FUZZ_SEED
+from quizprep.study.settings import RETENTION_SETTING
 
 if TYPE_CHECKING:
     import sqlite3
 
-    from quizprep.scheduler import Scheduler
-    from quizprep.storage import Storage
+    from quizprep.study.scheduler import Scheduler
+    from quizprep.study.storage import Storage
 
 FORMAT = "quizprep-progress"
 VERSION = 1
-RETENTION_SETTING = "desired_retention"
 MAX_PROBLEMS = 8
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # A review time outside these is a damaged file, and past 2500 FSRS's due date (up to a
@@ -137,7 +137,7 @@ def export_data(storage: Storage, now: datetime) -> dict[str, Any]:
     saved = _as_float(storage.setting(RETENTION_SETTING) or "")
     if saved is not None:
         settings[RETENTION_SETTING] = saved
-    from quizprep.storage import to_ms
+    from quizprep.study.storage import to_ms
 
     return {
         "format": FORMAT,
@@ -299,7 +299,7 @@ def _review(item: object, where: str, problems: list[str]) -> SyncedReview | Non
 
 
 def _settings(value: object, problems: list[str]) -> dict[str, float]:
-    from quizprep.scheduler import MAX_RETENTION, MIN_RETENTION
+    from quizprep.study.scheduler import MAX_RETENTION, MIN_RETENTION
 
     if not isinstance(value, dict):
         problems.append('"settings" must be an object')
@@ -331,7 +331,7 @@ def import_progress(storage: Storage, path: Path) -> ImportResult:
 
 
 def merge(storage: Storage, incoming: ProgressFile, path: Path) -> ImportResult:
-    from quizprep.scheduler import Scheduler
+    from quizprep.study.scheduler import Scheduler
 
     unique = {r.identity: r for r in incoming.reviews}
     with storage.transaction() as db:
@@ -389,7 +389,7 @@ def _merge_settings(db: sqlite3.Connection, settings: dict[str, float]) -> tuple
 
     Returns notes for the user and the retention the replay uses.
     """
-    from quizprep.scheduler import DEFAULT_RETENTION, MAX_RETENTION, MIN_RETENTION
+    from quizprep.study.scheduler import DEFAULT_RETENTION, MAX_RETENTION, MIN_RETENTION
 
     notes: list[str] = []
     row = db.execute("SELECT value FROM settings WHERE key = ?", (RETENTION_SETTING,)).fetchone()
@@ -427,7 +427,7 @@ def replay_card(
     Ties in time are broken by rating and duration, never by row id, which differs
     between machines.
     """
-    from quizprep.storage import NEW, from_ms
+    from quizprep.study.storage import NEW, from_ms
 
     rows = db.execute(
         "SELECT id, reviewed_at, rating, duration_ms, state_before, state_after,"
@@ -482,7 +482,7 @@ def replay_card(
 
 
 def _ms(moment: datetime) -> int:
-    from quizprep.storage import to_ms
+    from quizprep.study.storage import to_ms
 
     return to_ms(moment)
 

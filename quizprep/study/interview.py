@@ -5,8 +5,8 @@ answer is committed (with the interview row) as soon as it is given, so Ctrl-C o
 process keeps what was answered; an answer graded Again or Hard also goes into the review
 log through the scheduler, which brings that card back in the drill.
 
-The :class:`Interview` holds no I/O: :mod:`quizprep.interview_runner` reads answers from a
-:class:`~quizprep.keys.KeySource` and draws through ``quizprep.render.interview``. Time
+The :class:`Interview` holds no I/O: :mod:`quizprep.tui.interview` reads answers from a
+:class:`~quizprep.tui.keys.KeySource` and draws through ``quizprep.render.interview``. Time
 comes from an injected clock and question choice from a seeded generator, so tests are exact.
 """
 
@@ -22,12 +22,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from quizprep.deck import DIFFICULTIES, Card, FollowUp
+from quizprep.decks.model import DIFFICULTIES, Card, FollowUp
 from quizprep.errors import QuizprepError
 
 if TYPE_CHECKING:
-    from quizprep.scheduler import Scheduler
-    from quizprep.storage import Storage
+    from quizprep.study.scheduler import Scheduler
+    from quizprep.study.storage import Storage
 
 EXIT_INTERRUPTED = 130
 AGAIN, HARD = 1, 2
@@ -290,7 +290,7 @@ class Interview:
     def _graded(
         self, kind: str, question: str, card: Card, text: str, shown_at: datetime
     ) -> Answer:
-        from quizprep.grading import grade
+        from quizprep.study.grading import grade
 
         result = grade(text, card.key_points)
         total = result.total
@@ -323,7 +323,7 @@ class Interview:
         Whole milliseconds and the replay's fuzz seed: exactly the state a progress import
         rebuilds from the log, so syncing never shifts these cards.
         """
-        from quizprep.storage import ReviewRecord, StoredCard, from_ms, to_ms
+        from quizprep.study.storage import ReviewRecord, StoredCard, from_ms, to_ms
 
         when = from_ms(to_ms(when))
         duration_ms = max(0, int(took.total_seconds() * 1000))
@@ -356,7 +356,7 @@ class Interview:
 
     def _save(self, answer: Answer) -> Answer:
         """Commit the answer and the interview's running totals together."""
-        from quizprep.storage import to_ms
+        from quizprep.study.storage import to_ms
 
         answers = [*flatten(self.results), answer]
         questions = sum(a.kind == "question" for a in answers)
@@ -404,7 +404,7 @@ class Interview:
 
     def finish(self, reason: str) -> Scorecard:
         """Close the interview (saved only if something was answered) and score it."""
-        from quizprep.storage import to_ms
+        from quizprep.study.storage import to_ms
 
         ended = self.now()
         if self.interview_id is not None:

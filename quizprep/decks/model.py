@@ -18,13 +18,25 @@ DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
 
 
 class KeyPoint(NamedTuple):
-    """One fact an interviewer listens for, plus phrasings that also count as saying it."""
+    """One fact an interviewer listens for.
+
+    ``accept`` holds other phrasings that count as saying it; ``reject`` the wrong claims that
+    contradict it (a classic mistake). An ``optional`` point adds credit but is not needed
+    for a Good rating ("purpose in one sentence" cards are graded on their core points).
+    """
 
     text: str
     accept: tuple[str, ...] = ()
+    reject: tuple[str, ...] = ()
+    optional: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "accept": list(self.accept)}
+        return {
+            "text": self.text,
+            "accept": list(self.accept),
+            "reject": list(self.reject),
+            "optional": self.optional,
+        }
 
 
 class FollowUp(NamedTuple):
@@ -55,6 +67,7 @@ class Card(NamedTuple):
     related: tuple[str, ...] = ()
     source: str = ""
     line: int = 0
+    short: str | None = None  # what a candidate says in the first 20 seconds
 
     @property
     def key(self) -> tuple[str, str]:
@@ -73,6 +86,7 @@ class Card(NamedTuple):
             "topic": self.topic,
             "difficulty": self.difficulty,
             "question": self.question,
+            "short": self.short,
             "answer": self.answer,
             "key_points": [kp.to_dict() for kp in self.key_points],
             "tags": list(self.tags),

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from quizprep.core.names import DEMOS, FUNCTIONS
 from quizprep.errors import QuizprepError
-from quizprep.mathnames import DEMOS, FUNCTIONS
 
 MAX_NUMBERS = 200
 

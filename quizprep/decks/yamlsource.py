@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from quizprep.problem import Problem
+from quizprep.decks.problem import Problem
 
 try:  # the C loader is several times faster; fall back when libyaml is missing
     from yaml import CSafeLoader as _Loader

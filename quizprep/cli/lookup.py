@@ -1,0 +1,194 @@
+"""Look-up commands: list, explain, math.
+
+No ``from __future__ import annotations`` in this package: typer would evaluate every
+annotation string on each run.
+"""
+
+from typing import Annotated, Any
+
+import typer
+
+from quizprep.cli.app import (
+    DeckOption,
+    JsonOption,
+    app,
+    console,
+    handles_errors,
+    print_json,
+)
+from quizprep.errors import QuizprepError
+
+
+@app.command("list")
+@handles_errors
+def list_cards(
+    topic: Annotated[str | None, typer.Option(help="Only cards whose topic contains this.")] = None,
+    difficulty: Annotated[
+        str | None, typer.Option(help="Only cards of this difficulty: easy, medium or hard.")
+    ] = None,
+    tag: Annotated[str | None, typer.Option(help="Only cards with this tag.")] = None,
+    deck: DeckOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List every card, with its difficulty, topic and question."""
+    from quizprep.decks.catalog import load_catalog
+
+    cards = load_catalog(deck or ()).select(topic=topic, difficulty=difficulty, tag=tag)
+    if as_json:
+        print_json([card.to_dict() for card in cards])
+        return
+    from quizprep.render.cards import render_card_table
+
+    render_card_table(console(), cards)
+
+
+@app.command()
+@handles_errors
+def explain(
+    query: Annotated[
+        str, typer.Argument(metavar="QUERY", help="A card id, alias, tag or words of its question.")
+    ],
+    deck: DeckOption = None,
+    as_json: JsonOption = False,
+    show_math: Annotated[
+        bool, typer.Option("--math", help="Also show the card's math: formula, numbers, plot.")
+    ] = False,
+) -> None:
+    """Look a card up by id, alias, tag or words of its question.
+
+    Examples: quizprep explain focal; quizprep explain "dead relu"; quizprep explain
+    losses/mse.
+    """
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.decks.search import find, good_alternatives, suggestions
+
+    catalog = load_catalog(deck or ())
+    matches = find(catalog.cards, query)
+    if not matches:
+        if as_json:
+            print_json(
+                {
+                    "error": f"no card matches {query!r}",
+                    "suggestions": suggestions(catalog.cards, query),
+                }
+            )
+            raise typer.Exit(1)
+        from quizprep.render.cards import render_no_match
+        from quizprep.render.style import stderr_console
+
+        render_no_match(stderr_console(), query, suggestions(catalog.cards, query))
+        raise typer.Exit(1)
+    best, others = matches[0], [m.card for m in good_alternatives(matches)]
+    if as_json:
+        print_json(best.card.to_dict() | {"other_matches": [c.ref for c in others]})
+        return
+    from quizprep.render.cards import render_explain
+
+    out = console()
+    render_explain(out, best.card, others, catalog.resolve)
+    if show_math:
+        _show_card_math(out, best.card.math)
+
+
+def _show_card_math(console: Any, name: str | None) -> None:
+    if not name:
+        console.print("This card has no math demo.", style="dim")
+        return
+    from quizprep.core import lab
+    from quizprep.render.math import render
+
+    render(console, lab.run(name))
+
+
+# -- math ------------------------------------------------------------------------------
+def _math_option(text: str) -> Any:
+    return typer.Option(help=text, show_default=False, rich_help_panel="Parameters")
+
+
+@app.command("math")
+@handles_errors
+def math_cmd(
+    name: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[NAME]", help="A function (focal, cross_entropy, gelu…) or 'demo'."
+        ),
+    ] = None,
+    demo: Annotated[
+        str | None, typer.Argument(metavar="[DEMO]", help="With 'demo': the demo to run.")
+    ] = None,
+    x: Annotated[
+        str | None,
+        typer.Option("--x", help="Inputs, comma-separated; rows of logits separated by ';'."),
+    ] = None,
+    target: Annotated[str | None, typer.Option(help="Targets, comma-separated.")] = None,
+    gamma: Annotated[
+        str | None, _math_option("focal, softmax_focal, focal-vs-ce: focusing exponent γ ≥ 0.")
+    ] = None,
+    alpha: Annotated[
+        str | None,
+        _math_option("focal: weight of positives (< 0 off); softmax_focal: per class; elu: α."),
+    ] = None,
+    delta: Annotated[
+        str | None, _math_option("huber: where the quadratic turns linear (> 0).")
+    ] = None,
+    margin: Annotated[str | None, _math_option("multi_margin: the margin m.")] = None,
+    p: Annotated[str | None, _math_option("multi_margin: the exponent, 1 or 2.")] = None,
+    weight: Annotated[
+        str | None,
+        _math_option("cross_entropy, multi_margin: per-class weights; prelu: the slope."),
+    ] = None,
+    label_smoothing: Annotated[
+        str | None, _math_option("cross_entropy: smoothing ε in [0, 1].")
+    ] = None,
+    pos_weight: Annotated[
+        str | None, _math_option("bce_with_logits: weight of positive examples.")
+    ] = None,
+    negative_slope: Annotated[str | None, _math_option("leaky_relu: slope for x < 0.")] = None,
+    approximate: Annotated[str | None, _math_option("gelu: none or tanh.")] = None,
+    lam: Annotated[str | None, _math_option("l2: strength λ.")] = None,
+    reduction: Annotated[str | None, _math_option("kl_div: batchmean, mean or sum.")] = None,
+    plot: Annotated[bool, typer.Option("--plot/--no-plot", help="Draw the terminal plot.")] = True,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the math: formula, worked example, gradient check, plot. Alone: list everything.
+
+    Examples: quizprep math focal --gamma 2; quizprep math cross_entropy --x 2,1,0.1
+    --target 0; quizprep math demo vanishing.
+    """
+    from quizprep.core import lab
+
+    if name is None:
+        entries = lab.list_entries()
+        if as_json:
+            print_json(entries)
+            return
+        from quizprep.render.math import render_index
+
+        render_index(console(), entries)
+        return
+    if name == "demo":
+        if demo is None:
+            raise QuizprepError(
+                "which demo? e.g. quizprep math demo vanishing",
+                hint="Run `quizprep math` to list every demo.",
+            )
+        name = demo
+    elif demo is not None:
+        raise typer.BadParameter(
+            f"unexpected extra argument {demo!r} (only `math demo NAME` takes two)",
+            param_hint="'demo'",
+        )
+    params = {
+        "gamma": gamma, "alpha": alpha, "delta": delta, "margin": margin, "p": p,
+        "weight": weight, "label_smoothing": label_smoothing, "pos_weight": pos_weight,
+        "negative_slope": negative_slope, "approximate": approximate, "lam": lam,
+        "reduction": reduction,
+    }  # fmt: skip
+    result = lab.run(name, x=x, target=target, params=params)
+    if as_json:
+        print_json(result)
+        return
+    from quizprep.render.math import render
+
+    render(console(), result, plot=plot)

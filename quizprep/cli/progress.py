@@ -1,0 +1,78 @@
+"""Progress commands: progress export/import, reset.
+
+No ``from __future__ import annotations`` in this package: typer would evaluate every
+annotation string on each run.
+"""
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from quizprep.cli.app import (
+    app,
+    console,
+    handles_errors,
+    note,
+    progress_app,
+)
+
+
+@progress_app.command("export")
+@handles_errors
+def progress_export(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The JSON file to write ('-' for stdout).")
+    ],
+) -> None:
+    """Write every review and your desired retention to FILE.json."""
+    from quizprep.study.scheduler import utc_now
+    from quizprep.study.storage import Storage
+    from quizprep.study.sync import export_progress
+
+    target = None if str(file) == "-" else file
+    with Storage.open() as storage:
+        result = export_progress(storage, target, utc_now())
+    if target is not None:
+        note(f"Exported {result.reviews} reviews of {result.cards} cards to {file}.")
+
+
+@progress_app.command("import")
+@handles_errors
+def progress_import(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A file written by `quizprep progress export`.")
+    ],
+) -> None:
+    """Merge reviews from FILE.json (the same review twice is kept once) and rebuild states."""
+    from quizprep.render.stats import render_import
+    from quizprep.study.storage import Storage
+    from quizprep.study.sync import import_progress
+
+    with Storage.open() as storage:
+        result = import_progress(storage, file)
+    render_import(console(), result)
+
+
+@app.command()
+@handles_errors
+def reset(
+    deck_id: Annotated[
+        str | None, typer.Option("--deck", metavar="ID", help="Only this deck's progress.")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Clear progress (card states and review history), after confirmation."""
+    from quizprep.render.stats import render_reset, reset_question
+    from quizprep.study.storage import Storage
+
+    with Storage.open() as storage:
+        cards, reviews = storage.progress_counts(deck_id)
+        asked = (cards or reviews) and not yes
+        if asked and not typer.confirm(reset_question(cards, reviews, deck_id), err=True):
+            sys.stderr.write("Nothing was deleted.\n")
+            raise typer.Exit(1)
+        if cards or reviews:
+            storage.reset(deck_id)
+    render_reset(console(), cards, reviews, deck_id)

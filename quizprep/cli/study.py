@@ -1,0 +1,94 @@
+"""Study commands: drill, interview, stats.
+
+No ``from __future__ import annotations`` in this package: typer would evaluate every
+annotation string on each run.
+"""
+
+from typing import Annotated
+
+import typer
+
+from quizprep.cli.app import (
+    DeckOption,
+    JsonOption,
+    app,
+    console,
+    handles_errors,
+    print_json,
+)
+
+# -- drill ------------------------------------------------------------------------------
+
+
+@app.command()
+@handles_errors
+def drill(
+    deck: DeckOption = None,
+    topic: Annotated[str | None, typer.Option(help="Only cards whose topic contains this.")] = None,
+    difficulty: Annotated[
+        str | None, typer.Option(help="Only cards of this difficulty: easy, medium or hard.")
+    ] = None,
+    tag: Annotated[str | None, typer.Option(help="Only cards with this tag.")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most N cards this session.")] = None,
+    new: Annotated[
+        int | None, typer.Option("--new", help="New cards allowed today (default 10).")
+    ] = None,
+    cram: Annotated[
+        bool, typer.Option("--cram", help="Drill the selected cards without touching the schedule.")
+    ] = False,
+    typed: Annotated[
+        bool, typer.Option("--typed", help="Type each answer; quizprep grades the key points.")
+    ] = False,
+    retention: Annotated[
+        float | None,
+        typer.Option(help="Desired retention, 0.70–0.99 (default 0.9); remembered."),
+    ] = None,
+) -> None:
+    """Spaced-repetition drill: due cards first, then new ones. Keys: Enter, 1-4, m, u, s, t, q."""
+    from quizprep.tui.drill import DrillOptions, run
+    from quizprep.tui.keys import for_stdin
+
+    options = DrillOptions(deck or (), topic, difficulty, tag, limit, new, cram, typed, retention)
+    code = run(options, console(), for_stdin())
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+@handles_errors
+def stats(deck: DeckOption = None, as_json: JsonOption = False) -> None:
+    """Your progress: reviews, retention, streak, due soon, mastery, review calendar."""
+    from quizprep.study.stats import gather
+
+    result = gather(deck or ())
+    if as_json:
+        print_json(result.to_json())
+        return
+    from quizprep.render.stats import render_stats
+
+    render_stats(console(), result)
+
+
+# -- interview ------------------------------------------------------------------------------
+
+
+@app.command()
+@handles_errors
+def interview(
+    deck: DeckOption = None,
+    topic: Annotated[str | None, typer.Option(help="Only cards whose topic contains this.")] = None,
+    questions: Annotated[int, typer.Option(help="How many questions (easy to hard).")] = 6,
+    minutes: Annotated[float, typer.Option(help="Time budget in minutes.")] = 20.0,
+    seed: Annotated[
+        int | None, typer.Option(help="Pick the same questions as an earlier interview.")
+    ] = None,
+) -> None:
+    """A timed mock interview: type answers, get follow-ups, see a scorecard at the end."""
+    from quizprep.study.interview import InterviewOptions
+    from quizprep.tui.interview import run
+    from quizprep.tui.keys import for_stdin
+
+    options = InterviewOptions(deck or (), topic, questions, minutes, seed)
+    code = run(options, console(), for_stdin())
+    if code:
+        raise typer.Exit(code)
