@@ -43,11 +43,29 @@ def drill(
         float | None,
         typer.Option(help="Desired retention, 0.70–0.99 (default 0.9); remembered."),
     ] = None,
+    final: Annotated[
+        bool,
+        typer.Option(
+            "--final",
+            help="Interview day: a plan's cards, lowest predicted recall first, then a short"
+            " mock interview on the weakest topics (see `quizprep plan`).",
+        ),
+    ] = False,
 ) -> None:
     """Spaced-repetition drill: due cards first, then new ones. Keys: Enter, 1-4, m, u, s, t, q."""
     from quizprep.tui.drill import DrillOptions, run
     from quizprep.tui.keys import for_stdin
 
+    if final:  # plan hook: the last pass before an interview date (quizprep.tui.final)
+        from quizprep.tui.final import FinalOptions
+        from quizprep.tui.final import run as run_final
+
+        if cram or typed or new is not None or topic or difficulty or tag:
+            raise typer.BadParameter("--final takes only --deck and --limit", param_hint="--final")
+        code = run_final(FinalOptions(deck or (), limit), console(), for_stdin())
+        if code:
+            raise typer.Exit(code)
+        return
     options = DrillOptions(deck or (), topic, difficulty, tag, limit, new, cram, typed, retention)
     code = run(options, console(), for_stdin())
     if code:

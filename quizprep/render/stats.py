@@ -188,6 +188,11 @@ def interview_table(interviews: Sequence[InterviewRecord]) -> RenderableType:
 def render_stats(console: Console, stats: Stats) -> None:
     console.print(headline(stats))
     console.print(states_line(stats))
+    if stats.plans:  # plan hook: predicted readiness for each interview date ahead
+        from quizprep.render.plan import readiness_line
+
+        for report in stats.plans:
+            console.print(readiness_line(report))
     console.print()
     console.print(due_chart(stats, width=max(10, min(40, console.width - 20))))
     if stats.by_topic:

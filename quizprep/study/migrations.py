@@ -112,5 +112,21 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             " ON review_log(state_before, source, reviewed_at, rating)",
         ],
     ),
+    (
+        6,
+        "interview-date plans",
+        [
+            # One row per dated plan. decks is a JSON array of deck ids, [] for every deck;
+            # plans never overlap (setting one trims the others). The plan changes no card
+            # state: it only decides what the drill shows, so clearing it loses nothing.
+            """CREATE TABLE interview_plans (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                interview_date TEXT NOT NULL,
+                decks TEXT NOT NULL,
+                minutes_per_day INTEGER,
+                created_at INTEGER NOT NULL
+            )""",
+        ],
+    ),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

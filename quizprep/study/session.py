@@ -97,6 +97,8 @@ class Session:
         new_per_day: int = DEFAULT_NEW_PER_DAY,
         cram: bool = False,
         learn_ahead: timedelta = LEARN_AHEAD,
+        adjust: Callable[[dict[CardKey, StoredCard], datetime], dict[CardKey, StoredCard]]
+        | None = None,  # plan hook (quizprep.study.plan): due times an interview plan sets
     ) -> None:
         self.storage = storage
         self.scheduler = scheduler
@@ -124,6 +126,8 @@ class Session:
         self._shown_at: datetime | None = None
         started = self.now()
         states = self.storage.states()
+        if adjust is not None:  # plan hook: only which cards are due today, never FSRS state
+            states = adjust(states, started)
         self._kinds = {key: states[key].state for key in unique if key in states}
         self._queue = self._plan(states, started)
         self._advance()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -97,6 +97,7 @@ class Stats:
     heatmap_start: date | None = None
     desired_retention: float | None = None
     interviews: list[InterviewRecord] = field(default_factory=list)  # newest first
+    plans: list[Any] = field(default_factory=list)  # readiness.Report per interview date ahead
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -120,6 +121,7 @@ class Stats:
             "heatmap": {d.isoformat(): n for d, n in sorted(self.heatmap.items())},
             "desired_retention": self.desired_retention,
             "interviews": [i.to_json() for i in self.interviews],
+            "plans": [p.to_json() for p in self.plans],
         }
 
     def dumps(self) -> str:
@@ -228,13 +230,18 @@ def interview_history(storage: Storage, limit: int | None = None) -> list[Interv
 def gather(deck_paths: Sequence[Path] = (), now: datetime | None = None) -> Stats:
     """``quizprep stats``: the loaded decks' cards against the progress database."""
     from quizprep.decks.catalog import load_catalog
+    from quizprep.study.readiness import readiness_for_stats
     from quizprep.study.scheduler import utc_now
     from quizprep.study.settings import desired_retention
 
     cards = load_catalog(list(deck_paths)).cards
+    now = now or utc_now()
     with Storage.open() as storage:
         scheduler = Scheduler(desired_retention(storage), fuzz=False)
-        return collect(storage, cards, now or utc_now(), scheduler)
+        stats = collect(storage, cards, now, scheduler)
+        # plan hook: the readiness line of each interview date still ahead
+        plans = readiness_for_stats(storage, cards, scheduler, now)
+    return replace(stats, plans=plans) if plans else stats
 
 
 def due_by_deck(storage: Storage, cards: Sequence[Card], now: datetime) -> dict[str, int]:

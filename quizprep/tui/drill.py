@@ -46,6 +46,7 @@ def run(
 ) -> int:
     """``quizprep drill``: select cards, open progress, drill; returns the exit code."""
     from quizprep.decks.catalog import load_catalog
+    from quizprep.study.plan import for_drill
     from quizprep.study.scheduler import Scheduler, utc_now
     from quizprep.study.session import DEFAULT_NEW_PER_DAY, Session
     from quizprep.study.storage import Storage
@@ -65,14 +66,23 @@ def run(
         if not options.cram:  # cram writes nothing, so a read-only database will do
             storage.check_writable()
         retention = desired_retention(storage, options.retention)
+        scheduler = Scheduler(retention, seed=options.seed)
+        # plan hook (quizprep.study.plan): an interview date paces new cards and due times
+        planned = (
+            None if options.cram else for_drill(storage, catalog.cards, cards, scheduler, clock())
+        )
+        new_per_day = DEFAULT_NEW_PER_DAY if options.new is None else options.new
+        if planned and planned.new_per_day is not None and options.new is None:
+            new_per_day = planned.new_per_day
         session = Session(
-            cards,
+            planned.cards if planned else cards,
             storage,
-            Scheduler(retention, seed=options.seed),
+            scheduler,
             clock,
             limit=options.limit,
-            new_per_day=DEFAULT_NEW_PER_DAY if options.new is None else options.new,
+            new_per_day=new_per_day,
             cram=options.cram,
+            adjust=planned.adjust if planned else None,
         )
         return Drill(session, console, keys, typed=options.typed, resolve=catalog.resolve).run()
 
