@@ -20,6 +20,8 @@ from quizprep.study.readiness import Group, Readiness, Report, chart_days
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 NAME_WIDTH = 22
+# One character for one, so a line's style spans stay where they were.
+_ASCII = str.maketrans({"·": "-", "–": "-", "…": "~", "█": "#", "░": ".", "⚠": "!", "—": "-"})
 
 
 def plain(text: str) -> str:
@@ -196,6 +198,8 @@ def render_report(console: Console, report: Report) -> None:
         lines.append(Text(""))
         lines += chart_lines(report, width, unicode)
     for line in lines:
+        if not unicode:
+            line = Text(line.plain.translate(_ASCII), style=line.style, spans=line.spans)
         console.print(line, soft_wrap=False, overflow="fold")
 
 

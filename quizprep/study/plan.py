@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, NamedTuple
@@ -251,6 +250,8 @@ def seconds_per_review(storage: Storage) -> tuple[float, bool]:
     )
     if len(rows) < MIN_TIMED_REVIEWS:
         return DEFAULT_SECONDS_PER_REVIEW, False
+    import statistics  # only here: it pulls in fractions and decimal
+
     return statistics.median(min(r[0] / 1000, MAX_ANSWER_SECONDS) for r in rows), True
 
 
