@@ -164,6 +164,12 @@ def test_plans_for_different_decks_coexist_and_overlaps_are_trimmed(storage: Sto
         (20, ("deep-dives",)),
     ]
     assert load_plans(storage)[0].created == TODAY
+    # Set again later with other minutes: it keeps the day it was first set (and its window).
+    again, notes = save_plan(
+        storage, Plan(date(2026, 12, 20), ("deep-dives",), 45), now + timedelta(days=3)
+    )
+    assert notes == [] and again.created == TODAY and again.window_days == 3
+    assert [p.minutes_per_day for p in load_plans(storage)] == [None, None, 45]
     assert clear_plans(storage, ["losses"]) == ["removed the 2026-12-10 plan for losses"]
     _, notes = save_plan(storage, Plan(date(2026, 12, 15)), now)  # every deck
     assert len(notes) == 2 and all(n.startswith("replaced") for n in notes)

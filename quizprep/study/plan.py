@@ -309,10 +309,18 @@ def save_plan(storage: Storage, plan: Plan, now: datetime) -> tuple[Plan, list[s
     """Store ``plan``; an overlapping plan loses the overlapping decks (or goes, if nothing
     is left of it). Returns the stored plan and a note for each plan changed."""
     notes: list[str] = []
+    created = to_ms(now)
     with storage.transaction() as db:
         for old in load_plans(storage):
             if not _overlaps(old, plan):
                 continue
+            if (old.date, old.decks) == (plan.date, plan.decks):
+                # The same plan set again (say, with other minutes): it keeps the day it was
+                # first set, so its final window does not shrink.
+                row = db.execute(
+                    "SELECT created_at FROM interview_plans WHERE id = ?", (old.id,)
+                ).fetchone()
+                created = min(created, int(row[0]))
             keep = tuple(d for d in old.decks if plan.decks and d not in plan.decks)
             if keep:
                 db.execute(
@@ -326,9 +334,9 @@ def save_plan(storage: Storage, plan: Plan, now: datetime) -> tuple[Plan, list[s
         cursor = db.execute(
             "INSERT INTO interview_plans (interview_date, decks, minutes_per_day, created_at)"
             " VALUES (?, ?, ?, ?)",
-            (plan.date.isoformat(), json.dumps(list(plan.decks)), plan.minutes_per_day, to_ms(now)),
+            (plan.date.isoformat(), json.dumps(list(plan.decks)), plan.minutes_per_day, created),
         )
-    saved = plan._replace(id=int(cursor.lastrowid or 0), created=local_day(now))
+    saved = plan._replace(id=int(cursor.lastrowid or 0), created=local_day(from_ms(created)))
     return saved, notes
 
 
@@ -438,7 +446,8 @@ def for_drill(
         dues: dict[CardKey, datetime] = {}
         start = at_local(local_day(at))
         for plan in plans:
-            keys = [c.key for c in plan_cards(plan, selected)]
+            # The whole plan shares out the window, whatever this drill's filters select.
+            keys = [c.key for c in plan_cards(plan, every_card)]
             done = len(window_reviews_since(storage, plan, start))
             recall = recall_at(scheduler, plan.target())
             dues.update(
