@@ -181,3 +181,20 @@ def test_without_a_plan_fsrs_alone_leaves_cards_unreviewed_before_the_date(tmp_p
         lasts = [last_review(s) for s in storage.states().values()]
         unreviewed = [last for last in lasts if last is not None and last < window_start]
         assert len(unreviewed) > CARDS // 3
+
+
+def test_the_projection_matches_the_rule_it_projects(tmp_path: Path) -> None:
+    deck = write_deck(tmp_path, n=CARDS)
+    cards = load_catalog([deck], include_builtin=False, include_user=False).cards
+    with Storage.open(tmp_path / "p.sqlite3") as storage:
+        scheduler = Scheduler(0.9, seed=11)
+        plan, _ = save_plan(storage, Plan(DATE), at_local(START, 8))
+        days = report(storage, plan, cards, scheduler, at_local(START, 8)).days
+    assert [d.day for d in days] == [START + timedelta(days=i) for i in range(15)]
+    assert sum(d.new for d in days) == CARDS
+    assert all(d.new == 0 for d in days if d.day > plan.intro_deadline(START))
+    # Every card once in the window, each answered Good: at least one review per card.
+    assert sum(d.reviews for d in days if d.day >= plan.window_start) >= CARDS
+    assert days[-1].reviews == 0 and days[-1].readiness >= 0.9
+    assert [d.readiness for d in days[:11]] == sorted(d.readiness for d in days[:11])
+    assert days[0].minutes == pytest.approx(days[0].reviews * 20 / 60)

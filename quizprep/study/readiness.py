@@ -164,8 +164,14 @@ def project(
 ) -> list[Day]:
     """Each day from today to the date if the user drills the plan's cards every day and
     answers every one Good: new cards, reviews, minutes, and readiness that day."""
+    import fsrs
+
     sim: dict[CardKey, StoredCard] = {c.key: states[c.key] for c in cards if c.key in states}
     keys = [c.key for c in cards]
+    # The readiness of every day reads every card: parse each card state once, not once a
+    # day, and ask fsrs's own scheduler (the parameters ours uses) for the retrievability.
+    engine = fsrs.Scheduler(desired_retention=scheduler.desired_retention)
+    parsed = {key: fsrs.Card.from_json(stored.fsrs) for key, stored in sim.items()}
     recall_on_date = recall_at(scheduler, plan.target())
     step = timedelta(seconds=seconds)
     days: list[Day] = []
@@ -200,13 +206,14 @@ def project(
                 before = sim.get(key)
                 outcome = scheduler.review(key, before.fsrs if before else None, GOOD, clock)
                 sim[key] = StoredCard(key, outcome.fsrs, outcome.state, outcome.due)
+                parsed[key] = fsrs.Card.from_json(outcome.fsrs)
                 reviews += 1
                 clock += step
                 if outcome.state in (LEARNING, RELEARNING) and outcome.due < tomorrow:
                     heapq.heappush(queue, (outcome.due, order, key))
         moment = plan.target() if day == plan.date else max(clock, at_local(day, INTERVIEW_HOUR))
-        recall = recall_at(scheduler, moment)
-        ready = sum(recall(sim[k]) for k in keys if k in sim) / len(keys) if keys else 0.0
+        total = sum(engine.get_card_retrievability(card, moment) for card in parsed.values())
+        ready = total / len(keys) if keys else 0.0
         days.append(Day(day, new, reviews, reviews * seconds / 60, ready))
         day += timedelta(days=1)
     return days
