@@ -60,7 +60,7 @@ def drill(
         from quizprep.tui.final import FinalOptions
         from quizprep.tui.final import run as run_final
 
-        if cram or typed or new is not None or topic or difficulty or tag:
+        if cram or typed or new is not None or topic or difficulty or tag or retention:
             raise typer.BadParameter("--final takes only --deck and --limit", param_hint="--final")
         code = run_final(FinalOptions(deck or (), limit), console(), for_stdin())
         if code:

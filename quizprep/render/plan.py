@@ -101,27 +101,30 @@ def pace_lines(report: Report, unicode: bool) -> list[Text]:
     out = []
     pace = Text("Pace: ", style="bold")
     pace.append(report.pace_line)
+    budget = "you set" if plan.minutes_per_day else "default budget"
     pace.append(
-        f" ({report.seconds_per_review:.0f} s a review, {source}; you set {plan.budget})",
+        f" ({report.seconds_per_review:.0f} s a review, {source}; {budget}: {plan.budget} min)",
         style="dim",
     )
     out.append(pace)
     if report.overloaded:
         warn = Text("! " if not unicode else "⚠ ", style="bold yellow")
+        peak = round(report.peak_minutes)
+        busiest = "" if peak <= round(report.minutes_needed) else f", {peak} on the busiest day"
         warn.append(
-            f"{report.pace_line}: more than the {plan.budget} minutes a day you set. "
+            f"{report.pace_line}{busiest}: more than the {plan.budget} minutes a day "
+            f"{'you set' if plan.minutes_per_day else 'of the default budget'}. "
             "Every card is still introduced in time; to lighten the days, move the date, "
             "or plan fewer decks (--deck ID), or raise --minutes-per-day.",
             style="yellow",
         )
         out.append(warn)
-    window = plan.window_start
-    last = plan.date.toordinal() - 1
+    first, last = plan.window_start, date.fromordinal(plan.date.toordinal() - 1)
+    window = day_label(first) if first == last else f"{day_label(first)} – {day_label(last)}"
     out.append(
         Text(
-            f"Final window {day_label(window)} – {day_label(date.fromordinal(last))}: every card "
-            "is reviewed once more, the weakest last. New cards end "
-            f"{day_label(plan.intro_deadline(report.today))}.",
+            f"Final window {window}: every card is reviewed once more, the weakest last. "
+            f"New cards end {day_label(plan.intro_deadline(report.today))}.",
             style="dim",
         )
     )

@@ -237,18 +237,23 @@ class Report(NamedTuple):
     target: float  # the desired retention
 
     @property
+    def peak_minutes(self) -> float:
+        return max((d.minutes for d in self.days if d.day < self.plan.date), default=0.0)
+
+    @property
     def overloaded(self) -> bool:
-        return self.minutes_needed > self.plan.budget
+        """The busiest day needs more than the minutes the user gave the plan."""
+        return round(self.peak_minutes) > self.plan.budget
 
     @property
     def pace_line(self) -> str:
         """``42 cards in 3 days: about 25 minutes a day``."""
         left = self.days_left
+        minutes = f"about {max(1, round(self.minutes_needed))} minutes a day"
+        if not self.new_left:
+            return f"every card introduced; reviews for {left} day{'s' * (left != 1)}: {minutes}"
         cards = f"{self.new_left} new card{'s' * (self.new_left != 1)}"
-        return (
-            f"{cards} in {left} day{'s' * (left != 1)}: "
-            f"about {max(1, round(self.minutes_needed))} minutes a day"
-        )
+        return f"{cards} in {left} day{'s' * (left != 1)}: {minutes}"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -260,6 +265,7 @@ class Report(NamedTuple):
             "seconds_per_review": round(self.seconds_per_review, 1),
             "seconds_measured": self.measured,
             "minutes_needed": round(self.minutes_needed, 1),
+            "peak_minutes": round(self.peak_minutes, 1),
             "overloaded": self.overloaded,
             "target": self.target,
             "readiness": self.readiness.to_json(),
