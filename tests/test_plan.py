@@ -209,7 +209,7 @@ def test_a_late_starter_is_told_the_daily_minutes(tmp_path: Path, storage: Stora
     render_reports(Console(file=out, width=80, color_system=None), [result])
     text = out.getvalue()
     assert f"42 new cards in 3 days: about {minutes} minutes a day: more than the 10" in text
-    assert "Today: 21 new cards" in text
+    assert "Left for today: 21 new cards" in text
     # The drill's hooks agree with the report: 21 new cards today.
     hooks = for_drill(storage, cards, cards, scheduler, now)
     assert hooks.new_per_day == 21
@@ -293,7 +293,7 @@ def test_plan_commands_set_show_and_clear() -> None:
     )
     assert result.exit_code == 0, result.output
     assert "in 14 days" in result.output and "losses" in result.output
-    assert "Today: " in result.output and "quizprep drill" in result.output
+    assert "Left for today: " in result.output and "quizprep drill" in result.output
     assert "Predicted recall on the day (FSRS): 0%" in result.output
     result = runner.invoke(app, ["plan", "--date", future(20), "--deck", "activations"])
     assert result.exit_code == 0

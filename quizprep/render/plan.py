@@ -82,7 +82,7 @@ def today_line(report: Report) -> Text:
             style="bold",
         )
     first = report.days[0] if report.days else None
-    line = Text("Today: ", style="bold")
+    line = Text("Left for today: ", style="bold")
     if first is None or not (first.new or first.reviews):
         line.append("nothing left to do. ")
     else:
