@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -377,3 +379,72 @@ def test_drill_final_without_a_plan_says_how_to_set_one() -> None:
     assert "no interview date ahead" in result.output and "quizprep plan --date" in result.output
     result = runner.invoke(app, ["drill", "--final", "--cram"])
     assert result.exit_code == 2
+
+
+# -- the rule's invariants, over many random decks -------------------------------------------
+
+
+def review_state(key, stability: float, last: datetime, due: datetime) -> StoredCard:
+    import fsrs
+
+    card = fsrs.Card(
+        card_id=1, state=fsrs.State.Review, step=None, stability=stability, difficulty=5.0,
+        due=due.astimezone(timezone.utc), last_review=last.astimezone(timezone.utc),
+    )  # fmt: skip
+    return StoredCard(key, card.to_json(), 2, due)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cards=st.lists(
+        st.tuples(
+            st.floats(0.5, 200),  # stability, days
+            st.integers(1, 13),  # last review, days before the date
+            st.integers(-3, 30),  # FSRS due, days after that review
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    day=st.integers(1, 3),  # which window day (days before the date)
+    done=st.integers(0, 5),
+)
+def test_the_window_rule_keeps_its_promises(cards, day: int, done: int) -> None:
+    plan = Plan(date(2026, 12, 16), created=TODAY)
+    scheduler = Scheduler(0.9)
+    states = {}
+    for i, (stability, before, after) in enumerate(cards):
+        last = at_local(plan.date, 9) - timedelta(days=before)
+        states[("d", f"c{i}")] = review_state(
+            ("d", f"c{i}"), stability, last, last + timedelta(days=after)
+        )
+    keys = list(states)
+    target = plan.target()
+
+    def recall(stored: StoredCard) -> float:
+        return scheduler.retrievability(stored.fsrs, target)
+
+    now = at_local(plan.date - timedelta(days=day), 10)
+    tomorrow = at_local(plan.date - timedelta(days=day - 1))
+    moved = plan_dues(plan, states, keys, now, recall, 0.9, done)
+    window = at_local(plan.window_start)
+    waiting = [k for k, s in states.items() if s.fsrs and json.loads(s.fsrs)["last_review"]
+               and datetime.fromisoformat(json.loads(s.fsrs)["last_review"]) < window]  # fmt: skip
+    due_anyway = {k for k in waiting if states[k].due < tomorrow}
+    # Only waiting cards not already due move, and only to today; except the day-before rule.
+    for key, when in moved.items():
+        if key in waiting:
+            assert key not in due_anyway and when == at_local(now.date())
+        else:
+            assert when == at_local(plan.date - timedelta(days=1))
+            assert recall(states[key]) < 0.9 and states[key].due >= at_local(plan.date)
+    pulled = [k for k in moved if k in waiting]
+    # No more than the day's share (what is due anyway may exceed it on its own).
+    share = -(-(len(waiting) + done) // day)
+    assert len(pulled) <= max(0, share - done - len(due_anyway))
+    # Strongest first: nothing left behind is stronger than what was pulled.
+    left = [k for k in waiting if k not in moved and k not in due_anyway]
+    if pulled and left:
+        assert min(recall(states[k]) for k in pulled) >= max(recall(states[k]) for k in left)
+    # The last day before the date leaves nobody waiting.
+    if day == 1:
+        assert not left

@@ -15,6 +15,7 @@ from datetime import date
 from rich.console import Console
 from rich.text import Text
 
+from quizprep.render.style import chip
 from quizprep.study.plan import Plan
 from quizprep.study.readiness import Group, Readiness, Report, chart_days
 
@@ -152,13 +153,19 @@ def _style(value: float) -> str:
     return "green" if value >= 0.85 else "dark_orange" if value >= 0.6 else "red"
 
 
-def group_lines(title: str, groups: Sequence[Group], width: int, unicode: bool) -> list[Text]:
+def group_lines(
+    title: str, groups: Sequence[Group], width: int, unicode: bool, chips: bool = False
+) -> list[Text]:
     out = [Text(title, style="bold")]
     for group in groups:
         name = plain(group.name)
         if len(name) > NAME_WIDTH:
             name = name[: NAME_WIDTH - 1] + ("…" if unicode else "~")
-        line = Text(f"  {name:<{NAME_WIDTH}} ")
+        if chips:  # difficulties look as they do everywhere else
+            label = chip(group.name)
+            line = Text("  ") + label + Text(" " * (NAME_WIDTH - len(label) + 1))
+        else:
+            line = Text(f"  {name:<{NAME_WIDTH}} ")
         line += bar(group.recall, width, unicode)
         line.append(f" {pct(group.recall):>4}")
         line.append(f"  {group.introduced}/{group.cards} introduced", style="dim")
@@ -196,7 +203,7 @@ def render_report(console: Console, report: Report) -> None:
     lines += pace_lines(report, unicode)
     lines += [Text(""), forecast_line(report), weakest_line(report.readiness), Text("")]
     lines += group_lines("By topic (recall on the day)", report.readiness.by_topic, width, unicode)
-    lines += group_lines("By difficulty", report.readiness.by_difficulty, width, unicode)
+    lines += group_lines("By difficulty", report.readiness.by_difficulty, width, unicode, True)
     if report.days:
         lines.append(Text(""))
         lines += chart_lines(report, width, unicode)
