@@ -90,6 +90,9 @@ def test_deck_list_shows_every_source(quizprep_home: Path, tmp_path: Path) -> No
         "activations": "built-in",
         "losses": "built-in",
         "deep-dives": "built-in",
+        "modern-activations": "built-in",
+        "modern-losses": "built-in",
+        "training-signals": "built-in",
         "mine": "user folder",
         "minimal": "--deck",
     }

@@ -207,7 +207,7 @@ def test_code_span_survives_backticks() -> None:
 def test_csv_has_one_row_of_three_columns_per_card(builtin: list[Deck]) -> None:
     cards = [card for deck in builtin for card in deck.cards]
     rows = list(csv.reader(io.StringIO(export_csv(cards))))
-    assert len(rows) == len(cards) == 40
+    assert len(rows) == len(cards) > 40
     for row, card in zip(rows, cards, strict=True):
         assert len(row) == 3
         front, back, tags = row
