@@ -93,13 +93,12 @@ def console():
 
 
 def write_text_file(path: Path, text: str, *, overwrite: bool) -> None:
+    """Write ``text`` to ``path`` through the one atomic writer (see quizprep.files)."""
+    from quizprep.files import write_atomic
+
     if path.exists() and not overwrite:
         raise QuizprepError(f"{path} already exists", hint="Pass --force to overwrite it.")
-    try:
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise QuizprepError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    write_atomic(path, text)
 
 
 def note(message: str) -> None:

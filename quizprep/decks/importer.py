@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quizprep.decks.export import split_sentences
+from quizprep.decks.export import FORMULA_STARTS, split_sentences
 from quizprep.decks.model import DIFFICULTIES
 from quizprep.errors import QuizprepError
 
@@ -29,7 +29,7 @@ DERIVED_KEY_POINTS = 5
 KEY_POINT_WORDS = 14  # longer phrasings are hard to match in a typed answer
 MAX_ERRORS_SHOWN = 20
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")  # \Z: "$" allows a final "\n"
 
 # Canonical column → header names that mean it (compared lower-case, spaces as "_").
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -157,31 +157,20 @@ def convert_table(path: Path, deck_id: str | None = None) -> ImportedDeck:
 
 
 def _read_text(path: Path) -> str:
+    from quizprep.files import read_text
+
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if path.is_dir():
-            raise QuizprepError(f"{name}: is a folder; give a .csv or .tsv file")
-        if path.suffix.lower() in (".yaml", ".yml", ".json"):
-            raise QuizprepError(
-                f"{name}: import reads a .csv or .tsv table, not {path.suffix} "
-                "(a YAML deck needs no import: pass it with --deck or put it in your decks folder)"
-            )
-        if size > MAX_INPUT_BYTES:
-            raise QuizprepError(f"{name}: file is {size / 1e6:.1f} MB; tables may be at most 8 MB")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise QuizprepError(f"{name}: no such file") from None
-    except OSError as exc:
-        raise QuizprepError(f"{name}: cannot read file: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
         raise QuizprepError(
-            f"{name}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})",
-            hint="Save the table as UTF-8 (in Excel: Save As → CSV UTF-8) and import again.",
-        ) from None
+            f"{name}: import reads a .csv or .tsv table, not {path.suffix} "
+            "(a YAML deck needs no import: pass it with --deck or put it in your decks folder)"
+        )
+    text = read_text(
+        path,
+        MAX_INPUT_BYTES,
+        what="table",
+        hint="Save the table as UTF-8 (in Excel: Save As → CSV UTF-8) and import again.",
+    )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -283,6 +272,7 @@ def _rows(
 ) -> tuple[list[_Row], list[str]]:
     rows: list[_Row] = []
     errors: list[str] = []
+    text_bytes = 0
     for line, record in records:
         where = f"{name}:{line}"
         extra = [c for c in record[len(header) :] if c.strip()]
@@ -297,6 +287,13 @@ def _rows(
         errors += [f"{where}: {p}" for p in problems]
         if row is not None:
             rows.append(row)
+            text_bytes += sum(len(c.encode("utf-8", "replace")) for c in cells.values())
+            if text_bytes > MAX_DECK_BYTES:
+                # The deck holds at least this text: stop now, not after building it all.
+                raise QuizprepError(
+                    f"{where}: the table's text up to here is over 2 MB, the largest deck "
+                    "quizprep loads. Split the table into several files and import each."
+                )
     errors += _assign_ids(name, rows)
     return rows, errors
 
@@ -368,14 +365,21 @@ def _assign_ids(name: str, rows: list[_Row]) -> list[str]:
                     f"(first on line {taken[row.card_id]})"
                 )
             taken.setdefault(row.card_id, row.line)
+    # The next suffix to try for each base: probing -2, -3… from scratch for every row
+    # made 20,000 questions with the same slug (non-Latin text → "card") quadratic.
+    next_suffix: dict[str, int] = {}
     for row in rows:
         if row.card_id:
             continue
         base = slug(row.question, drop_stopwords=True) or "card"
-        candidate, n = base, 2
-        while candidate in taken:
+        candidate, n = base, next_suffix.get(base, 2)
+        if candidate in taken:
             candidate = f"{base}-{n}"
+        while candidate in taken:
             n += 1
+            candidate = f"{base}-{n}"
+        if candidate != base:
+            next_suffix[base] = n + 1
         row.card_id = candidate
         taken[candidate] = row.line
     return errors
@@ -386,6 +390,8 @@ def _assign_ids(name: str, rows: list[_Row]) -> list[str]:
 
 def _clean(cell: str, html_mode: str) -> str:
     """A cell as plain text: HTML (Anki's fields) turned into text, control characters gone."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        cell = cell[1:]  # the guard export_csv puts before a would-be spreadsheet formula
     text = cell.replace("\u2028", "\n").replace("\u2029", "\n")
     is_html = html_mode == "true" or (
         html_mode != "false" and (_HTML_TAG.search(text) or _HTML_ENTITY.search(text))
@@ -563,8 +569,11 @@ def _deck_yaml(rows: list[_Row], deck_id: str, title: str, source_name: str) -> 
     body = yaml.safe_dump(
         deck, default_flow_style=False, allow_unicode=True, sort_keys=False, width=100
     )
+    from quizprep.decks.templates import comment_safe
+
     header = (
-        f"# Imported by quizprep from {source_name}. Where the table had no key points,\n"
+        f"# Imported by quizprep from {comment_safe(source_name)}. Where the table had no "
+        "key points,\n"
         "# they were derived from the answers: review them, then check the deck with\n"
         "# quizprep deck validate FILE\n"
     )
