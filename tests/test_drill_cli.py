@@ -118,8 +118,8 @@ def test_end_of_input_ends_the_session_cleanly(deck: Path) -> None:
 
 def test_retention_is_validated_and_remembered(deck: Path) -> None:
     bad = run("drill", "--deck", str(deck), "--retention", "0.3", stdin="q\n")
-    assert bad.exit_code == 1
-    assert "out of range" in bad.output
+    assert bad.exit_code == 2  # a usage error, checked before anything runs
+    assert "must be from 0.7 to 0.99, not 0.3" in " ".join(bad.output.split())
     ok = run("drill", "--deck", str(deck), "--retention", "0.8", stdin="q\n")
     assert ok.exit_code == 0
     assert stats_json()["desired_retention"] == 0.8

@@ -54,7 +54,9 @@ def deck_new(
     from quizprep.decks.templates import new_deck
 
     written = new_deck(name, path)
-    console().print(f"Wrote {written}\nEdit it, then: quizprep deck validate {written}")
+    from quizprep.render.text import literal
+
+    console().print(literal(f"Wrote {written}\nEdit it, then: quizprep deck validate {written}"))
 
 
 @deck_app.command("list")

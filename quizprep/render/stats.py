@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from quizprep.render.style import chip
+from quizprep.render.text import literal
 from quizprep.study.interview import format_clock
 from quizprep.study.stats import InterviewRecord, Mastery, Stats
 from quizprep.study.storage import Orphan
@@ -95,7 +96,7 @@ def mastery_table(title: str, rows: Sequence[Mastery], chips: bool = False) -> R
     table.add_column("", justify="right", no_wrap=True)
     table.add_column("seen", justify="right", style="dim", no_wrap=True)
     for row in rows:
-        name: Text = chip(row.name) if chips else Text(row.name)
+        name: Text = chip(row.name) if chips else literal(row.name)
         filled = round(row.mastery * 20)
         bar = Text("█" * filled, style="green") + Text("░" * (20 - filled), style="grey30")
         table.add_row(name, bar, f"{row.mastery:.0%}", f"{row.seen}/{row.cards}")
@@ -177,7 +178,7 @@ def interview_table(interviews: Sequence[InterviewRecord]) -> RenderableType:
             f"{record.questions}/{record.planned}",
             Text(_pct(score), style=style),
             took,
-            ", ".join(notes),
+            literal(", ".join(notes)),
         )
     if len(interviews) > INTERVIEWS_SHOWN:
         table.caption = f"latest {INTERVIEWS_SHOWN} of {len(interviews)}"
@@ -214,7 +215,7 @@ def render_orphans(console: Console, orphans: Sequence[Orphan], pruned: int | No
     table.add_column("Last review", no_wrap=True)
     for orphan in orphans:
         last = orphan.last_review.astimezone().strftime("%Y-%m-%d") if orphan.last_review else "—"
-        table.add_row(f"{orphan.key[0]}/{orphan.key[1]}", str(orphan.reviews), last)
+        table.add_row(literal(f"{orphan.key[0]}/{orphan.key[1]}"), str(orphan.reviews), last)
     console.print(table)
     n = len(orphans)
     if pruned is None:
@@ -261,7 +262,7 @@ def render_reset(console: Console, cards: int, reviews: int, deck_id: str | None
 def render_import(console: Console, result: ImportResult) -> None:
     """What ``progress import`` added, and what it left alone."""
     plural = "s" * (result.added != 1)
-    line = Text(f"Imported {result.path}: ", style="bold")
+    line = literal(f"Imported {result.path}: ", style="bold")
     if result.added:
         cards = f"{result.added_cards} card{'s' * (result.added_cards != 1)}"
         line.append(f"added {result.added} review{plural} for {cards}", style="green")
@@ -277,4 +278,4 @@ def render_import(console: Console, result: ImportResult) -> None:
         )
     )
     for note in result.settings:
-        console.print(Text(f"Settings: {note}.", style="dim"))
+        console.print(literal(f"Settings: {note}.", style="dim"))
