@@ -104,6 +104,33 @@ def handles_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def confirm_destructive(question: str, yes: bool) -> None:
+    """Ask before deleting progress; without a terminal to ask on, require ``--yes``.
+
+    A "no" (or Ctrl-D) deletes nothing and exits 1.
+    """
+    if yes:
+        return
+    stdin = sys.stdin
+    try:
+        interactive = stdin is not None and stdin.isatty()
+    except (ValueError, OSError):
+        interactive = False
+    if not interactive:
+        raise QuizprepError(
+            "not confirmed: standard input is not a terminal, so quizprep cannot ask",
+            hint="Pass --yes to go ahead without asking.",
+        )
+    note(question)
+    try:
+        agreed = typer.confirm("Go ahead?", default=False, err=True)
+    except (typer.Abort, EOFError):
+        agreed = False
+    if not agreed:
+        sys.stderr.write("Nothing was deleted.\n")
+        raise typer.Exit(1)
+
+
 def print_json(data: Any) -> None:
     import json
 

@@ -14,6 +14,7 @@ from quizprep.cli.app import (
     DeckOption,
     JsonOption,
     app,
+    confirm_destructive,
     console,
     deck_app,
     handles_errors,
@@ -100,18 +101,36 @@ def deck_schema() -> None:
 @handles_errors
 def deck_orphans(
     deck: DeckOption = None,
-    prune: Annotated[bool, typer.Option("--prune", help="Delete that history.")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Delete the progress of cards gone from their deck.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Prune without asking.")] = False,
 ) -> None:
-    """Progress of cards no loaded deck contains any more (removed or renamed cards)."""
-    from quizprep.decks.catalog import load_catalog
-    from quizprep.render.stats import render_orphans
-    from quizprep.study.storage import Storage
+    """Progress of cards their deck no longer contains (removed or renamed cards).
 
-    known = [card.key for card in load_catalog(deck or ()).cards]
+    Decks considered: built-in, your decks folder and --deck paths. Progress of a deck that
+    is not loaded at all is listed apart and never pruned (pass its --deck, or clear it with
+    `quizprep reset --deck ID`).
+    """
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.decks.templates import describe_decks
+    from quizprep.render.stats import orphans_question, render_orphans
+    from quizprep.study.storage import Storage, split_orphans
+
+    catalog = load_catalog(deck or ())
+    origins = [row["origin"] for row in describe_decks(catalog)]
+    considered = {name: origins.count(name) for name in ("built-in", "user folder", "--deck")}
+    known = [card.key for card in catalog.cards]
+    pruned = backup = None
     with Storage.open() as storage:
-        orphans = storage.orphans(known)
-        pruned = storage.prune([o.key for o in orphans]) if prune else None
-    render_orphans(console(), orphans, pruned)
+        removed, unloaded = split_orphans(storage.orphans(known), (d.id for d in catalog.decks))
+        if prune and removed:
+            confirm_destructive(orphans_question(removed), yes)
+            backup = storage.backup("orphans")
+            pruned = storage.prune([o.key for o in removed])
+    render_orphans(console(), removed, unloaded, considered, pruned if prune else None)
+    if backup is not None:
+        note(f"Backup of the database before pruning: {backup}")
 
 
 # -- export ------------------------------------------------------------------------------

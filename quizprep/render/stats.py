@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -201,14 +202,25 @@ def render_stats(console: Console, stats: Stats) -> None:
         console.print(interview_table(stats.interviews))
     if not stats.reviews:
         console.print(Text("No reviews yet. Start with: quizprep drill", style="bold cyan"))
+    console.print(backups_line(stats))
 
 
-def render_orphans(console: Console, orphans: Sequence[Orphan], pruned: int | None) -> None:
-    if not orphans:
-        console.print(
-            Text("No orphaned progress: every stored card is in a loaded deck.", style="green")
+def backups_line(stats: Stats) -> Text:
+    """Where the automatic backups (taken before reset, prune and import) are."""
+    if not stats.backups:
+        return literal(
+            f"Backups: none yet; reset, orphans --prune and progress import first save one "
+            f"in {stats.backups_folder}",
+            style="dim",
         )
-        return
+    n = len(stats.backups)
+    return literal(
+        f"Backups: {n} in {stats.backups_folder} (newest {Path(stats.backups[-1]).name})",
+        style="dim",
+    )
+
+
+def _orphan_table(orphans: Sequence[Orphan]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("Card", style="cyan", no_wrap=True)
     table.add_column("Reviews", justify="right")
@@ -216,23 +228,69 @@ def render_orphans(console: Console, orphans: Sequence[Orphan], pruned: int | No
     for orphan in orphans:
         last = orphan.last_review.astimezone().strftime("%Y-%m-%d") if orphan.last_review else "—"
         table.add_row(literal(f"{orphan.key[0]}/{orphan.key[1]}"), str(orphan.reviews), last)
-    console.print(table)
-    n = len(orphans)
-    if pruned is None:
+    return table
+
+
+def _cards(n: int) -> str:
+    return f"{n} card{'s' * (n != 1)}"
+
+
+def orphans_question(removed: Sequence[Orphan]) -> str:
+    reviews = sum(o.reviews for o in removed)
+    return (
+        f"Delete the progress of {_cards(len(removed))} no longer in their deck "
+        f"({reviews} review{'s' * (reviews != 1)})? A backup is taken first."
+    )
+
+
+def render_orphans(
+    console: Console,
+    removed: Sequence[Orphan],
+    unloaded: dict[str, list[Orphan]],
+    considered: dict[str, int],
+    pruned: int | None,
+) -> None:
+    """``deck orphans``: cards gone from a loaded deck, then decks not loaded at all."""
+    shown = ", ".join(f"{n} {origin}" for origin, n in considered.items() if n)
+    console.print(literal(f"Decks considered: {shown or 'none'}.", style="dim"))
+    if not removed and not unloaded:
         console.print(
-            Text(
-                f"{n} card{'s' * (n != 1)} with progress but no longer in any loaded deck. "
-                "Decks you drill with --deck count too: pass the same --deck here.\n"
-                "Delete this history with: quizprep deck orphans --prune",
-                style="dim",
-            )
+            Text("No orphaned progress: every stored card is in a loaded deck.", style="green")
         )
-    else:
+        return
+    if removed:
+        console.print(_orphan_table(removed))
+        n = len(removed)
+        if pruned is None:
+            console.print(
+                Text(
+                    f"{_cards(n)} with progress but no longer in their deck.\n"
+                    "Delete this history with: quizprep deck orphans --prune",
+                    style="dim",
+                )
+            )
+        else:
+            console.print(
+                Text(
+                    f"Deleted the progress of {_cards(n)} ({pruned} review{'s' * (pruned != 1)}).",
+                    style="green",
+                )
+            )
+    if unloaded:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("Deck not loaded", style="cyan", no_wrap=True)
+        table.add_column("Cards", justify="right")
+        table.add_column("Reviews", justify="right")
+        for deck_id, orphans in sorted(unloaded.items()):
+            reviews = sum(o.reviews for o in orphans)
+            table.add_row(literal(deck_id), str(len(orphans)), str(reviews))
+        console.print(table)
         console.print(
             Text(
-                f"Deleted the progress of {n} card{'s' * (n != 1)} "
-                f"({pruned} review{'s' * (pruned != 1)}).",
-                style="green",
+                "Progress of decks that are not loaded is kept (never pruned): if you drill "
+                "one with --deck PATH, pass the same --deck here. To delete a deck's "
+                "progress for good: quizprep reset --deck ID",
+                style="dim",
             )
         )
 
@@ -241,7 +299,7 @@ def reset_question(cards: int, reviews: int, deck_id: str | None) -> str:
     scope = f"deck {deck_id!r}" if deck_id else "all decks"
     return (
         f"Delete the progress of {cards} card{'s' * (cards != 1)} and "
-        f"{reviews} review{'s' * (reviews != 1)} ({scope})? This cannot be undone."
+        f"{reviews} review{'s' * (reviews != 1)} ({scope})? A backup is taken first."
     )
 
 

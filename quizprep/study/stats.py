@@ -105,6 +105,8 @@ class Stats:
     heatmap_start: date | None = None
     desired_retention: float | None = None
     interviews: list[InterviewRecord] = field(default_factory=list)  # newest first
+    backups_folder: str = ""  # where reset, prune and import save a copy first
+    backups: list[str] = field(default_factory=list)  # oldest first
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -128,6 +130,7 @@ class Stats:
             "heatmap": {d.isoformat(): n for d, n in sorted(self.heatmap.items())},
             "desired_retention": self.desired_retention,
             "interviews": [i.to_json() for i in self.interviews],
+            "backups": {"folder": self.backups_folder, "files": self.backups},
         }
 
     def dumps(self) -> str:
@@ -210,6 +213,8 @@ def collect(
         heatmap_start=heat_start,
         desired_retention=scheduler.desired_retention,
         interviews=interview_history(storage),
+        backups_folder=str(storage.backups_dir),
+        backups=[str(p) for p in storage.backups()],
     )
 
 

@@ -613,6 +613,54 @@ class Storage:
             db.execute(f"DELETE FROM buried {where}", args)
         return cards, logs
 
+    # -- backups -------------------------------------------------------------------------
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.path.parent / "backups"
+
+    def backups(self) -> list[Path]:
+        """The automatic backups kept, oldest first."""
+        return list_backups(self.backups_dir)
+
+    def backup(self, reason: str, keep: int = BACKUPS_KEPT) -> Path:
+        """Copy the whole database (SQLite's online backup: consistent even while another
+        quizprep writes) into ``backups/``, keeping the newest ``keep`` copies.
+
+        Called before anything that deletes or rewrites progress (reset, orphans --prune,
+        progress import). Raises QuizprepError when no backup can be made, so nothing is
+        changed without one.
+        """
+        import os
+
+        now = datetime.now()
+        stamp = f"{now:%Y%m%d-%H%M%S}-{now.microsecond // 1000:03d}"
+        folder = self.backups_dir
+        target = folder / f"progress-{stamp}-{reason}.sqlite3"
+        temp = folder / f".{target.name}.tmp"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            copy = sqlite3.connect(temp)
+            try:
+                with self._errors():
+                    self._db.backup(copy)
+            finally:
+                copy.close()
+            os.replace(temp, target)
+        except (OSError, sqlite3.Error, QuizprepError) as exc:
+            with suppress(OSError):
+                temp.unlink()
+            reason_text = exc.message if isinstance(exc, QuizprepError) else str(exc)
+            raise QuizprepError(
+                f"{folder}: cannot back up the progress database ({reason_text}); "
+                "nothing was changed",
+                hint="Free some disk space or fix the folder's permissions, then try again.",
+            ) from None
+        for old in list_backups(folder)[:-keep]:
+            with suppress(OSError):
+                old.unlink()
+        return target
+
     def progress_counts(self, deck_id: str | None = None) -> tuple[int, int]:
         """(cards with state, log rows): what a reset would clear."""
         where, args = ("WHERE deck_id = ?", (deck_id,)) if deck_id else ("", ())
@@ -620,6 +668,33 @@ class Storage:
             cards = self._db.execute(f"SELECT COUNT(*) FROM card_state {where}", args).fetchone()
             logs = self._db.execute(f"SELECT COUNT(*) FROM review_log {where}", args).fetchone()
         return int(cards[0]), int(logs[0])
+
+
+def list_backups(folder: Path) -> list[Path]:
+    """Backups in ``folder``, oldest first (their names start with the time taken)."""
+    try:
+        return sorted(folder.glob("progress-*.sqlite3"))
+    except OSError:
+        return []
+
+
+def split_orphans(
+    orphans: Iterable[Orphan], loaded_decks: Iterable[str]
+) -> tuple[list[Orphan], dict[str, list[Orphan]]]:
+    """(cards gone from a loaded deck, progress of decks not loaded at all, by deck id).
+
+    Only the first are orphans for sure: a deck that is not loaded may just not have been
+    passed with --deck this time, so its progress is never pruned wholesale.
+    """
+    loaded = set(loaded_decks)
+    removed: list[Orphan] = []
+    unloaded: dict[str, list[Orphan]] = {}
+    for orphan in orphans:
+        if orphan.key[0] in loaded:
+            removed.append(orphan)
+        else:
+            unloaded.setdefault(orphan.key[0], []).append(orphan)
+    return removed, unloaded
 
 
 def stored_time(ms: object, what: str) -> datetime:
