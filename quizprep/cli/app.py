@@ -100,6 +100,15 @@ def handles_errors(func: F) -> F:
         except (KeyboardInterrupt, typer.Abort):
             sys.stderr.write("\nInterrupted.\n")
             raise typer.Exit(130) from None
+        except OSError as exc:
+            if exc.filename is None:
+                raise  # writing the output failed: main() reports it
+            # A file the user named that the system refuses (permissions, a name too long).
+            from quizprep.files import os_reason
+            from quizprep.render.style import print_error
+
+            print_error(f"{exc.filename}: {os_reason(exc)}")
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -144,9 +144,9 @@ def load_deck(path: Path, *, builtin: bool = False) -> tuple[Deck | None, list[P
     if "version" in data and (
         not isinstance(version, int) or isinstance(version, bool) or version < 1
     ):
-        col.add(
-            line_of(data, "version"), f"deck: 'version' must be an integer ≥ 1, got {version!r}"
-        )
+        where = line_of(data, "version")
+        if not any(p.line == where for p in col.problems):  # not "number too long" again
+            col.add(where, f"deck: 'version' must be an integer ≥ 1, got {version!r}")
         version = None
     elif version is not None:
         version = int(version)  # a SourceInt (0x1) is still a version; store a plain int

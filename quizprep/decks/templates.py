@@ -72,7 +72,7 @@ def new_deck(name: str, path: Path | None = None) -> Path:
     text = TEMPLATE.format(
         schema=SCHEMA_FILE.as_uri(),
         path=comment_safe(str(path)),
-        deck_id=deck_id,
+        deck_id=yaml_string(deck_id),  # "00" or "1e3" unquoted would be numbers
         title=yaml_string(name.strip()),
     )
     write_atomic(path, text, exclusive=True)

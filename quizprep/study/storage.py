@@ -239,11 +239,12 @@ class Storage:
         """Run ``attempt`` until another connection's lock lets it through.
 
         Never gives up: a rating must not be lost because a long import holds the lock.
-        The wait is announced once (``on_wait``); KeyboardInterrupt ends it.
+        SQLite waits a short while per attempt, so that Ctrl-C (seen between attempts)
+        stops the wait promptly; the wait is announced once (``on_wait``).
         """
         started = time.monotonic()
         announced = False
-        polling = False
+        self._db.execute(f"PRAGMA busy_timeout = {LOCK_POLL_MS}")
         try:
             while True:
                 try:
@@ -252,16 +253,12 @@ class Storage:
                 except sqlite3.OperationalError as exc:
                     if not _is_busy(exc):
                         raise
-                if not polling:  # short waits from now on, so Ctrl-C is seen promptly
-                    self._db.execute(f"PRAGMA busy_timeout = {LOCK_POLL_MS}")
-                    polling = True
                 if not announced and time.monotonic() - started >= WAIT_NOTE_AFTER_S:
                     self.on_wait()
                     announced = True
                 time.sleep(0.01)
         finally:
-            if polling:
-                self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     def _begin(self) -> None:
         self._retry_locked(lambda: self._db.execute("BEGIN IMMEDIATE"))
