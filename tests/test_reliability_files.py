@@ -456,5 +456,5 @@ def test_an_oversized_table_is_refused_at_the_row_that_crosses_the_limit(tmp_pat
     table.write_text("question,answer\n" + "".join(f"Q{i}?,{answer}\n" for i in range(4000)))
     with pytest.raises(QuizprepError) as caught:
         convert_table(table)
-    assert "over 2 MB" in caught.value.message
+    assert "would be over 2 MB by this row" in caught.value.message
     assert caught.value.message.startswith(f"{table}:")
