@@ -127,7 +127,7 @@ def confirm_destructive(question: str, yes: bool) -> None:
         interactive = False
     if not interactive:
         raise QuizprepError(
-            "not confirmed: standard input is not a terminal, so quizprep cannot ask",
+            f"{question}\nNot done: standard input is not a terminal, so quizprep cannot ask.",
             hint="Pass --yes to go ahead without asking.",
         )
     note(question)
