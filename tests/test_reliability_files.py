@@ -458,3 +458,54 @@ def test_an_oversized_table_is_refused_at_the_row_that_crosses_the_limit(tmp_pat
         convert_table(table)
     assert "would be over 2 MB by this row" in caught.value.message
     assert caught.value.message.startswith(f"{table}:")
+
+
+def test_a_file_the_system_will_not_let_us_read_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As root, chmod cannot make a file unreadable: the refusal is simulated at os.open."""
+    table = tmp_path / "t.csv"
+    table.write_text("question,answer\nq?,a\n")
+    deck = tmp_path / "d.yaml"
+    deck.write_text(DECK)
+    progress = tmp_path / "p.json"
+    progress.write_text("{}")
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):
+        if Path(path).parent == tmp_path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("quizprep.files.os.open", refuse)
+    for args in (
+        ("import", str(table)),
+        ("deck", "validate", str(deck)),
+        ("progress", "import", str(progress)),
+        ("list", "--deck", str(deck)),
+    ):
+        result = cli(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "Permission denied" in result.output and "Traceback" not in result.output
+
+
+def test_long_imports_report_progress(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from quizprep.render.progress import ProgressBar
+
+    table = tmp_path / "t.csv"
+    table.write_text("question,answer\n" + "".join(f"Q{i}?,A{i}.\n" for i in range(3000)))
+    calls: list[tuple[int, int]] = []
+    convert_table(table, progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (0, 3000) and calls[-1] == (3000, 3000)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls) and len(calls) > 10
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=80)
+    with ProgressBar(terminal, "Reading rows") as bar:
+        convert_table(table, progress=bar)
+    assert "Reading rows" in screen.getvalue()
+    quiet = io.StringIO()
+    with ProgressBar(Console(file=quiet, force_terminal=False), "Reading rows") as bar:
+        convert_table(table, progress=bar)
+    assert quiet.getvalue() == ""  # piped: no bar

@@ -195,8 +195,11 @@ def import_cmd(
 ) -> None:
     """Turn a question/answer table into a YAML deck (printed, or written with -o)."""
     from quizprep.decks.importer import convert_table, existing_deck
+    from quizprep.render.progress import ProgressBar
+    from quizprep.render.style import stderr_console
 
-    result = convert_table(table, deck_id)
+    with ProgressBar(stderr_console(), "Reading rows") as progress:
+        result = convert_table(table, deck_id, progress=progress)
     if result.ignored_columns:
         note(f"Ignored columns: {', '.join(result.ignored_columns)}.")
     if (clash := existing_deck(result.deck_id)) and clash != (output and output.resolve()):

@@ -15,6 +15,7 @@ import html
 import io
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ MAX_KEY_POINTS = 8  # the loader's limit
 DERIVED_KEY_POINTS = 5
 KEY_POINT_WORDS = 14  # longer phrasings are hard to match in a typed answer
 MAX_ERRORS_SHOWN = 20
+PROGRESS_EVERY = 250  # rows between progress reports
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")  # \Z: "$" allows a final "\n"
 
@@ -99,12 +101,17 @@ def import_table(path: Path, deck_id: str | None = None) -> str:
     return convert_table(path, deck_id).yaml_text
 
 
-def convert_table(path: Path, deck_id: str | None = None) -> ImportedDeck:
+def convert_table(
+    path: Path,
+    deck_id: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportedDeck:
     """Read a question/answer table and build a deck; see the module docstring.
 
     Raises :class:`QuizprepError` naming ``FILE:LINE`` for every row it cannot use
     (no question, no answer, unknown difficulty, too many cells…), for a file that is not
-    UTF-8, and for a table without a usable header.
+    UTF-8, and for a table without a usable header. ``progress(done, total)`` is called as
+    rows are read (every few hundred rows, and once at the end), for a progress bar.
     """
     path = Path(path)
     name = str(path)
@@ -124,7 +131,7 @@ def convert_table(path: Path, deck_id: str | None = None) -> ImportedDeck:
     header, headerless = _header(name, header_line, first, directives)
     data = records if headerless else records[1:]
     html_mode = directives.get("html", "").strip().lower()
-    rows, errors = _rows(name, data, header, html_mode)
+    rows, errors = _rows(name, data, header, html_mode, progress)
     if errors:
         shown = errors[:MAX_ERRORS_SHOWN]
         if len(errors) > len(shown):
@@ -268,12 +275,18 @@ def _delimiter_of(directives: dict[str, str]) -> str:
 
 
 def _rows(
-    name: str, records: list[tuple[int, list[str]]], header: list[str], html_mode: str
+    name: str,
+    records: list[tuple[int, list[str]]],
+    header: list[str],
+    html_mode: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[_Row], list[str]]:
     rows: list[_Row] = []
     errors: list[str] = []
     text_bytes = 0
-    for line, record in records:
+    for done, (line, record) in enumerate(records):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(records))
         where = f"{name}:{line}"
         extra = [c for c in record[len(header) :] if c.strip()]
         if extra:
@@ -295,6 +308,8 @@ def _rows(
                     "quizprep loads. Split the table into several files and import each."
                 )
     errors += _assign_ids(name, rows)
+    if progress is not None:
+        progress(len(records), len(records))
     return rows, errors
 
 
