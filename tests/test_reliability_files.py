@@ -509,3 +509,50 @@ def test_long_imports_report_progress(tmp_path: Path) -> None:
     with ProgressBar(Console(file=quiet, force_terminal=False), "Reading rows") as bar:
         convert_table(table, progress=bar)
     assert quiet.getvalue() == ""  # piped: no bar
+
+
+YAMLISH = st.text(
+    alphabet=st.sampled_from([*"abc:-[]{}&*!|>'\"#\n\t 0x1\\e~.,%@`", "\x1b", "é", "\x85"]),
+    max_size=200,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=YAMLISH)
+def test_any_text_gives_problems_never_an_exception(text: str) -> None:
+    _data, problems = parse_yaml(text, "d.yaml")
+    assert all(p.path == "d.yaml" and p.line >= 1 for p in problems)
+    assert_loads_or_reports(text)
+
+
+def assert_loads_or_reports(text: str) -> None:
+    """The loader on ``text`` as a file: a deck, or problems with lines; never an exception."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "d.yaml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        deck, problems = load_deck(path)
+    assert deck is not None or problems
+    assert all(p.line >= 1 for p in problems)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    field=st.sampled_from(["id", "topic", "question", "difficulty", "key_points", "tags"]),
+    value=st.one_of(
+        st.integers(),
+        st.floats(),
+        st.text(max_size=30),
+        st.lists(st.text(max_size=5), max_size=3),
+        st.none(),
+        st.booleans(),
+    ),
+)
+def test_any_field_value_gives_problems_never_an_exception(field: str, value: object) -> None:
+    card = {"id": "c0", "topic": "T", "difficulty": "easy", "question": "Q?", "answer": "A."}
+    card["key_points"] = ["p"]
+    card[field] = value
+    deck = {"deck": "d", "title": "T", "version": 1, "cards": [card]}
+    text = json.dumps(deck, allow_nan=True).replace("NaN", ".nan").replace("Infinity", ".inf")
+    assert_loads_or_reports(text)
