@@ -22,6 +22,7 @@ from quizprep.cli import app
 from quizprep.decks.catalog import load_catalog
 from quizprep.errors import QuizprepError
 from quizprep.paths import database_path
+from quizprep.study.backups import list_backups, take_backup
 from quizprep.study.interview import Interview
 from quizprep.study.scheduler import FUZZ_SEED, Scheduler
 from quizprep.study.storage import ReviewRecord, Storage, StoredCard
@@ -139,8 +140,8 @@ def test_lone_surrogates_in_an_answer_are_replaced_not_fatal(tmp_path: Path) -> 
 def test_backups_keep_the_newest_five(tmp_path: Path) -> None:
     with Storage.open(tmp_path / "progress.sqlite3") as storage:
         rate(storage, KEY, NOW)
-        made = [storage.backup("reset") for _ in range(7)]
-        kept = storage.backups()
+        made = [take_backup(storage, "reset") for _ in range(7)]
+        kept = list_backups(tmp_path / "backups")
     assert kept == made[-5:]
     assert all(p.parent == tmp_path / "backups" for p in kept)
     with Storage.open(kept[-1]) as copy:

@@ -115,6 +115,7 @@ def deck_orphans(
     from quizprep.decks.catalog import load_catalog
     from quizprep.decks.templates import describe_decks
     from quizprep.render.stats import orphans_question, render_orphans
+    from quizprep.study.backups import take_backup
     from quizprep.study.storage import Storage, split_orphans
 
     catalog = load_catalog(deck or ())
@@ -126,7 +127,7 @@ def deck_orphans(
         removed, unloaded = split_orphans(storage.orphans(known), (d.id for d in catalog.decks))
         if prune and removed:
             confirm_destructive(orphans_question(removed), yes)
-            backup = storage.backup("orphans")
+            backup = take_backup(storage, "orphans")
             pruned = storage.prune([o.key for o in removed])
     render_orphans(console(), removed, unloaded, considered, pruned if prune else None)
     if backup is not None:

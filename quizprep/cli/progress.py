@@ -47,13 +47,14 @@ def progress_import(
 ) -> None:
     """Merge reviews from FILE.json (the same review twice is kept once) and rebuild states."""
     from quizprep.render.stats import render_import
+    from quizprep.study.backups import take_backup
     from quizprep.study.storage import Storage
     from quizprep.study.sync import merge, read_progress_file
 
     incoming = read_progress_file(file)  # a bad file is refused before anything is touched
     with Storage.open() as storage:
         # Merging never deletes a review, but it rebuilds card states: keep a copy first.
-        backup = storage.backup("import") if any(storage.progress_counts()) else None
+        backup = take_backup(storage, "import") if any(storage.progress_counts()) else None
         result = merge(storage, incoming, file)
     render_import(console(), result)
     if backup is not None:
@@ -70,6 +71,7 @@ def reset(
 ) -> None:
     """Clear progress (card states and review history), after confirmation."""
     from quizprep.render.stats import render_reset, reset_question
+    from quizprep.study.backups import take_backup
     from quizprep.study.storage import Storage
 
     with Storage.open() as storage:
@@ -77,7 +79,7 @@ def reset(
         backup = None
         if cards or reviews:
             confirm_destructive(reset_question(cards, reviews, deck_id), yes)
-            backup = storage.backup("reset")
+            backup = take_backup(storage, "reset")
             storage.reset(deck_id)
     render_reset(console(), cards, reviews, deck_id)
     if backup is not None:

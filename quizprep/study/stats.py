@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from quizprep.decks.model import DIFFICULTIES, Card
+from quizprep.study.backups import backups_dir, list_backups
 from quizprep.study.scheduler import Scheduler, local
 from quizprep.study.session import is_due
 from quizprep.study.storage import (
@@ -213,8 +214,8 @@ def collect(
         heatmap_start=heat_start,
         desired_retention=scheduler.desired_retention,
         interviews=interview_history(storage),
-        backups_folder=str(storage.backups_dir),
-        backups=[str(p) for p in storage.backups()],
+        backups_folder=str(backups_dir(storage.path)),
+        backups=[str(p) for p in list_backups(backups_dir(storage.path))],
     )
 
 

@@ -46,7 +46,6 @@ LOCK_POLL_MS = 200
 # Say that we are waiting once the wait is long enough for a person to notice.
 WAIT_NOTE_AFTER_S = 0.5
 WAIT_NOTE = "waiting for another quizprep to finish writing… (Ctrl-C stops)"
-BACKUPS_KEPT = 5
 # Stored times outside these are damage (year 9999 is datetime's limit).
 MIN_MS, MAX_MS = 0, 253_402_300_799_999
 
@@ -610,53 +609,11 @@ class Storage:
             db.execute(f"DELETE FROM buried {where}", args)
         return cards, logs
 
-    # -- backups -------------------------------------------------------------------------
-
-    @property
-    def backups_dir(self) -> Path:
-        return self.path.parent / "backups"
-
-    def backups(self) -> list[Path]:
-        """The automatic backups kept, oldest first."""
-        return list_backups(self.backups_dir)
-
-    def backup(self, reason: str, keep: int = BACKUPS_KEPT) -> Path:
-        """Copy the whole database (SQLite's online backup: consistent even while another
-        quizprep writes) into ``backups/``, keeping the newest ``keep`` copies.
-
-        Called before anything that deletes or rewrites progress (reset, orphans --prune,
-        progress import). Raises QuizprepError when no backup can be made, so nothing is
-        changed without one.
-        """
-        import os
-
-        now = datetime.now()
-        stamp = f"{now:%Y%m%d-%H%M%S}-{now.microsecond // 1000:03d}"
-        folder = self.backups_dir
-        target = folder / f"progress-{stamp}-{reason}.sqlite3"
-        temp = folder / f".{target.name}.tmp"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            copy = sqlite3.connect(temp)
-            try:
-                with self._errors():
-                    self._db.backup(copy)
-            finally:
-                copy.close()
-            os.replace(temp, target)
-        except (OSError, sqlite3.Error, QuizprepError) as exc:
-            with suppress(OSError):
-                temp.unlink()
-            reason_text = exc.message if isinstance(exc, QuizprepError) else str(exc)
-            raise QuizprepError(
-                f"{folder}: cannot back up the progress database ({reason_text}); "
-                "nothing was changed",
-                hint="Free some disk space or fix the folder's permissions, then try again.",
-            ) from None
-        for old in list_backups(folder)[:-keep]:
-            with suppress(OSError):
-                old.unlink()
-        return target
+    def copy_into(self, target: sqlite3.Connection) -> None:
+        """The whole database into ``target`` with SQLite's online backup API: consistent
+        even while another quizprep writes (see quizprep.study.backups)."""
+        with self._errors():
+            self._db.backup(target)
 
     def progress_counts(self, deck_id: str | None = None) -> tuple[int, int]:
         """(cards with state, log rows): what a reset would clear."""
@@ -665,14 +622,6 @@ class Storage:
             cards = self._db.execute(f"SELECT COUNT(*) FROM card_state {where}", args).fetchone()
             logs = self._db.execute(f"SELECT COUNT(*) FROM review_log {where}", args).fetchone()
         return int(cards[0]), int(logs[0])
-
-
-def list_backups(folder: Path) -> list[Path]:
-    """Backups in ``folder``, oldest first (their names start with the time taken)."""
-    try:
-        return sorted(folder.glob("progress-*.sqlite3"))
-    except OSError:
-        return []
 
 
 def split_orphans(
