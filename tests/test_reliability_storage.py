@@ -121,6 +121,13 @@ def test_an_interview_answer_and_its_review_are_one_transaction(tmp_path: Path) 
             interview.answer_question(interview.questions[0], "no idea", clock())
         assert storage.log() == []
         assert storage.query("SELECT COUNT(*) FROM interviews") == [(0,)]
+        # Once saving works again, the next answer is saved whole (no dangling interview).
+        interview.results.clear()
+        with storage.transaction() as db:
+            db.execute("DROP TRIGGER refuse")
+        interview.answer_question(interview.questions[0], "no idea", clock())
+        assert len(storage.log()) == 1
+        assert storage.query("SELECT position FROM interview_answers") == [(1,)]
 
 
 def test_lone_surrogates_in_an_answer_are_replaced_not_fatal(tmp_path: Path) -> None:

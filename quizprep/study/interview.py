@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import os
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -302,7 +303,7 @@ class Interview:
         when = self.now()
         review_id = None
         # The review and the answer are saved together or not at all.
-        with self.storage.transaction():
+        with self._unsaved_on_failure(), self.storage.transaction():
             if result.rating in (AGAIN, HARD):
                 review_id = self._review(card, result.rating, when, when - shown_at)
             return self._save(
@@ -367,7 +368,7 @@ class Interview:
         answers = [*flatten(self.results), answer]
         questions = sum(a.kind == "question" for a in answers)
         parent = None if answer.kind == "question" else self._parent().answer.position
-        with self.storage.transaction() as db:
+        with self._unsaved_on_failure(), self.storage.transaction() as db:
             if self.interview_id is None:
                 cursor = db.execute(
                     "INSERT INTO interviews (started_at, budget_ms, planned, seed, topic)"
@@ -407,6 +408,17 @@ class Interview:
                 (questions, mean_score(answers), self.interview_id),
             )
         return answer
+
+    @contextmanager
+    def _unsaved_on_failure(self) -> Iterator[None]:
+        """If the transaction fails, forget the interview row and position it assigned:
+        they were rolled back with it."""
+        interview_id, position = self.interview_id, self._position
+        try:
+            yield
+        except BaseException:
+            self.interview_id, self._position = interview_id, position
+            raise
 
     def finish(self, reason: str) -> Scorecard:
         """Close the interview (saved only if something was answered) and score it."""
