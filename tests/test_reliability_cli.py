@@ -260,3 +260,15 @@ def test_no_traceback_for_a_closed_stdin(quizprep_home: Path) -> None:
 def test_python_is_this_python() -> None:
     """The subprocess tests run the quizprep of this environment, not another install."""
     assert Path(QUIZPREP).parent == Path(sys.executable).parent
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
+def test_the_ascii_fallback_keeps_one_character_per_character(text: str) -> None:
+    """Any text encodes to ASCII with the fallback, and tables keep their alignment."""
+    from quizprep.render.text import ascii_streams
+
+    ascii_streams()  # registers the handler
+    encoded = text.encode("ascii", "quizprep-ascii")
+    assert len(encoded) == len(text)
+    assert "▌ ✓ ━ ⣿ ╭ é".encode("ascii", "quizprep-ascii") == b"| v - * + e"

@@ -12,6 +12,7 @@ string or a bare table cell.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rich.style import Style
 from rich.text import Text
@@ -41,7 +42,7 @@ ASCII_GLYPHS = {
     "⏱": " ", "—": "-", "–": "-", "−": "-", "…": ".", "“": '"', "”": '"', "‘": "'",
     "’": "'", "≥": ">", "≤": "<", "≈": "~", "×": "x", "›": ">", "‹": "<", "σ": "s",
     "Σ": "E", "θ": "t", "γ": "g", "α": "a", "β": "b", "λ": "l", "ε": "e", "μ": "u",
-    "∂": "d", "∞": "8", "√": "V", "\ufffd": "?",
+    "∂": "d", "∞": "8", "√": "V", "\ufffd": "?", "●": "*", "′": "'", "″": '"',
 }  # fmt: skip
 
 
@@ -54,12 +55,24 @@ def ascii_fallback(error: UnicodeError) -> tuple[str, int]:
 
     out = []
     for char in error.object[error.start : error.end]:
-        if char in ASCII_GLYPHS:
-            out.append(ASCII_GLYPHS[char])
-            continue
-        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-        out.append(plain[:1] or "?")
+        out.append(ASCII_GLYPHS.get(char) or _ascii_shape(char, unicodedata))
     return "".join(out), error.end
+
+
+def _ascii_shape(char: str, unicodedata: Any) -> str:
+    """One ASCII character that looks like ``char``: box drawing by its strokes, plot
+    dots (braille) as ``*``, accented letters without the accent, else ``?``."""
+    code = ord(char)
+    if 0x2800 <= code <= 0x28FF:
+        return " " if code == 0x2800 else "*"
+    if 0x2500 <= code <= 0x257F:
+        name = unicodedata.name(char, "")
+        across, down = "HORIZONTAL" in name, "VERTICAL" in name
+        return "-" if across and not down else "|" if down and not across else "+"
+    if 0x2580 <= code <= 0x259F:
+        return "#"
+    plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+    return plain if len(plain) == 1 else "?"
 
 
 def ascii_streams(*streams: object) -> None:
