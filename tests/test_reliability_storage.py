@@ -16,6 +16,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from quizprep.cli import app
@@ -422,3 +424,29 @@ def test_a_nan_retention_is_not_exported_so_our_import_accepts_the_file(tmp_path
     path.write_text(json.dumps(data, allow_nan=False))
     with Storage.open(tmp_path / "other.sqlite3") as other:
         assert import_progress(other, path, NOW).added == 1
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+FIELDS = ["deck", "card", "reviewed_at", "rating", "duration_ms", "source"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(field=st.sampled_from(FIELDS), value=JSONISH)
+def test_any_progress_file_value_is_refused_cleanly_or_accepted(field: str, value: object) -> None:
+    data = json.loads(progress_json("2026-01-01T00:00:00Z"))
+    data["reviews"][0][field] = value
+    try:
+        parsed = parse_progress(json.dumps(data), "p.json", NOW)
+    except QuizprepError as exc:
+        assert exc.message.startswith("p.json") and len(exc.message) < 2000
+        return
+    review = parsed.reviews[0]
+    review.deck.encode("utf-8")  # whatever is accepted can be stored and shown
+    review.card.encode("utf-8")
+    assert 1 <= review.rating <= 4
