@@ -16,11 +16,37 @@ def data_home() -> Path:
     """
     override = os.environ.get("QUIZPREP_HOME")
     if override:
-        return Path(override).expanduser()
+        return _checked(Path(override).expanduser(), "QUIZPREP_HOME")
     # Imported here: only commands that touch the data folder pay for it.
     import platformdirs
 
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    return _checked(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)), "the data folder")
+
+
+def _checked(home: Path, name: str) -> Path:
+    """``home``, unless it (or the nearest part of it that exists) is not a folder.
+
+    Otherwise every command would fail somewhere deep inside with NotADirectoryError.
+    """
+    from quizprep.errors import QuizprepError
+
+    probe = home
+    while True:
+        try:
+            if probe.is_dir():
+                return home
+            exists = probe.exists() or probe.is_symlink()
+        except OSError:
+            return home  # cannot tell (permissions): let the real access report it
+        if exists:
+            what = "is a file" if probe == home else f"lies under {probe}, which is a file"
+            raise QuizprepError(
+                f"{name} ({home}) {what}, not a folder",
+                hint="Point QUIZPREP_HOME at a folder (it is created if missing).",
+            )
+        if probe.parent == probe:
+            return home
+        probe = probe.parent
 
 
 def user_decks_dir() -> Path:

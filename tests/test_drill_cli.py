@@ -118,8 +118,8 @@ def test_end_of_input_ends_the_session_cleanly(deck: Path) -> None:
 
 def test_retention_is_validated_and_remembered(deck: Path) -> None:
     bad = run("drill", "--deck", str(deck), "--retention", "0.3", stdin="q\n")
-    assert bad.exit_code == 1
-    assert "out of range" in bad.output
+    assert bad.exit_code == 2  # a usage error, checked before anything runs
+    assert "must be from 0.7 to 0.99, not 0.3" in " ".join(bad.output.split())
     ok = run("drill", "--deck", str(deck), "--retention", "0.8", stdin="q\n")
     assert ok.exit_code == 0
     assert stats_json()["desired_retention"] == 0.8
@@ -159,15 +159,21 @@ def test_stats_on_fresh_install() -> None:
     assert data["states"]["new"] == data["cards"] > 0
 
 
-def test_reset_asks_then_clears(deck: Path) -> None:
+def test_reset_needs_yes_without_a_terminal_and_backs_up_first(deck: Path) -> None:
+    """Asking on a terminal is tested in test_reliability_pty.py; piped stdin cannot answer."""
     run("drill", "--deck", str(deck), "--topic", "Alpha", stdin="\n3\nq\n")
-    declined = run("reset", stdin="n\n")
-    assert declined.exit_code == 1
+    refused = run("reset", stdin="y\n")
+    assert refused.exit_code == 1
+    assert "not a terminal" in refused.output and "--yes" in refused.output
     assert stats_json("--deck", str(deck))["reviews"] == 1
-    accepted = run("reset", stdin="y\n")
+    accepted = run("reset", "--yes")
     assert accepted.exit_code == 0, accepted.output
     assert "cleared 1 card and 1 review" in accepted.output
     assert stats_json("--deck", str(deck))["reviews"] == 0
+    backups = sorted((database_path().parent / "backups").glob("progress-*-reset.sqlite3"))
+    assert len(backups) == 1 and str(backups[0]) in " ".join(accepted.output.split())
+    with Storage.open(backups[0]) as saved:  # the copy holds what the reset deleted
+        assert saved.progress_counts() == (1, 1)
     again = run("reset", "--yes")
     assert "Nothing to reset" in again.output
 
@@ -185,14 +191,30 @@ def test_deck_orphans_lists_and_prunes(deck: Path) -> None:
     run("drill", "--deck", str(deck), "--topic", "Alpha", stdin="\n3\n\n3\nq\n")
     with_deck = run("deck", "orphans", "--deck", str(deck))
     assert "No orphaned progress" in with_deck.output
-    # Without --deck the test deck's cards are not loaded: their history is orphaned.
+    assert "1 --deck" in with_deck.output  # says which decks were considered
+    # Without --deck the test deck is not loaded at all: listed apart, never pruned.
     listed = run("deck", "orphans")
     assert listed.exit_code == 0
-    assert "drilltest/c1" in listed.output and "drilltest/c3" in listed.output
+    assert "drilltest" in listed.output and "Deck not loaded" in listed.output
+    assert "pass the same --deck" in " ".join(listed.output.split())
+    kept = run("deck", "orphans", "--prune", "--yes")
+    assert kept.exit_code == 0 and "Deleted" not in kept.output
     assert stats_json("--deck", str(deck))["reviews"] == 2
-    pruned = run("deck", "orphans", "--prune")
-    assert "Deleted the progress of 2 cards (2 reviews)" in pruned.output
-    assert stats_json("--deck", str(deck))["reviews"] == 0
+
+    # A card removed from a loaded deck is an orphan for sure.
+    text = deck.read_text(encoding="utf-8")
+    start = text.index("  - id: c1")
+    end = text.index("  - id: ", start + 1)
+    deck.write_text(text[:start] + text[end:], encoding="utf-8")
+    listed = run("deck", "orphans", "--deck", str(deck))
+    assert "drilltest/c1" in listed.output and "drilltest/c3" not in listed.output
+    refused = run("deck", "orphans", "--deck", str(deck), "--prune")
+    assert refused.exit_code == 1 and "--yes" in refused.output
+    assert stats_json("--deck", str(deck))["reviews"] == 2
+    pruned = run("deck", "orphans", "--deck", str(deck), "--prune", "--yes")
+    assert "Deleted the progress of 1 card (1 review)" in pruned.output
+    assert stats_json("--deck", str(deck))["reviews"] == 1
+    assert list((database_path().parent / "backups").glob("progress-*-orphans.sqlite3"))
 
 
 def test_editing_card_text_keeps_progress(deck: Path) -> None:

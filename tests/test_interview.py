@@ -416,12 +416,12 @@ def test_the_same_seed_asks_the_same_questions() -> None:
 
 
 def test_interview_options_are_checked(deck: Path) -> None:
-    for args, message in (
-        (("--questions", "0"), "--questions must be at least 1"),
-        (("--minutes", "0"), "--minutes must be more than 0"),
-        (("--topic", "no-such-topic"), "no cards match"),
+    for args, message, code in (
+        (("--questions", "0"), "must be from 1 to 100, not 0", 2),
+        (("--minutes", "0"), "must be more than 0 and at most 1,440, not 0.0", 2),
+        (("--topic", "no-such-topic"), "no cards match", 1),
     ):
         result = cli("interview", "--deck", str(deck), *args, stdin="")
-        assert result.exit_code == 1
-        assert message in result.output
+        assert result.exit_code == code
+        assert message in " ".join(result.output.split())
         assert "Traceback" not in result.output

@@ -1,6 +1,6 @@
 """The package layout is the architecture: nothing imports from a layer above its own.
 
-cli → tui → render → study → decks → core → errors/paths. Type-only imports (under
+cli → tui → render → study → decks → core → errors/files/paths. Type-only imports (under
 ``if TYPE_CHECKING:``) are included: they are dependencies too. rich is imported only by
 ``render/`` (the tui may name its types), typer only by ``cli/``.
 """
@@ -57,7 +57,7 @@ SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 def test_every_module_is_in_a_layer() -> None:
     top = {p.name for p in PACKAGE.glob("*.py")}
-    assert top == {"__init__.py", "__main__.py", "errors.py", "paths.py"}
+    assert top == {"__init__.py", "__main__.py", "errors.py", "files.py", "paths.py"}
     assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == {
         name for name in RANK if name
     }

@@ -14,6 +14,7 @@ from quizprep.cli.app import (
     DeckOption,
     JsonOption,
     app,
+    confirm_destructive,
     console,
     deck_app,
     handles_errors,
@@ -54,7 +55,9 @@ def deck_new(
     from quizprep.decks.templates import new_deck
 
     written = new_deck(name, path)
-    console().print(f"Wrote {written}\nEdit it, then: quizprep deck validate {written}")
+    from quizprep.render.text import literal
+
+    console().print(literal(f"Wrote {written}\nEdit it, then: quizprep deck validate {written}"))
 
 
 @deck_app.command("list")
@@ -98,18 +101,37 @@ def deck_schema() -> None:
 @handles_errors
 def deck_orphans(
     deck: DeckOption = None,
-    prune: Annotated[bool, typer.Option("--prune", help="Delete that history.")] = False,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Delete the progress of cards gone from their deck.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Prune without asking.")] = False,
 ) -> None:
-    """Progress of cards no loaded deck contains any more (removed or renamed cards)."""
-    from quizprep.decks.catalog import load_catalog
-    from quizprep.render.stats import render_orphans
-    from quizprep.study.storage import Storage
+    """Progress of cards their deck no longer contains (removed or renamed cards).
 
-    known = [card.key for card in load_catalog(deck or ()).cards]
+    Decks considered: built-in, your decks folder and --deck paths. Progress of a deck that
+    is not loaded at all is listed apart and never pruned (pass its --deck, or clear it with
+    `quizprep reset --deck ID`).
+    """
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.decks.templates import describe_decks
+    from quizprep.render.stats import orphans_question, render_orphans
+    from quizprep.study.backups import take_backup
+    from quizprep.study.storage import Storage, split_orphans
+
+    catalog = load_catalog(deck or ())
+    origins = [row["origin"] for row in describe_decks(catalog)]
+    considered = {name: origins.count(name) for name in ("built-in", "user folder", "--deck")}
+    known = [card.key for card in catalog.cards]
+    pruned = backup = None
     with Storage.open() as storage:
-        orphans = storage.orphans(known)
-        pruned = storage.prune([o.key for o in orphans]) if prune else None
-    render_orphans(console(), orphans, pruned)
+        removed, unloaded = split_orphans(storage.orphans(known), (d.id for d in catalog.decks))
+        if prune and removed:
+            confirm_destructive(orphans_question(removed), yes)
+            backup = take_backup(storage, "orphans")
+            pruned = storage.prune([o.key for o in removed])
+    render_orphans(console(), removed, unloaded, considered, pruned if prune else None)
+    if backup is not None:
+        note(f"Backup of the database before pruning: {backup}")
 
 
 # -- export ------------------------------------------------------------------------------
@@ -174,8 +196,11 @@ def import_cmd(
 ) -> None:
     """Turn a question/answer table into a YAML deck (printed, or written with -o)."""
     from quizprep.decks.importer import convert_table, existing_deck
+    from quizprep.render.progress import ProgressBar
+    from quizprep.render.style import stderr_console
 
-    result = convert_table(table, deck_id)
+    with ProgressBar(stderr_console(), "Reading rows") as progress:
+        result = convert_table(table, deck_id, progress=progress)
     if result.ignored_columns:
         note(f"Ignored columns: {', '.join(result.ignored_columns)}.")
     if (clash := existing_deck(result.deck_id)) and clash != (output and output.resolve()):

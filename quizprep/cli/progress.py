@@ -4,7 +4,6 @@ No ``from __future__ import annotations`` in this package: typer would evaluate 
 annotation string on each run.
 """
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +11,7 @@ import typer
 
 from quizprep.cli.app import (
     app,
+    confirm_destructive,
     console,
     handles_errors,
     note,
@@ -47,12 +47,18 @@ def progress_import(
 ) -> None:
     """Merge reviews from FILE.json (the same review twice is kept once) and rebuild states."""
     from quizprep.render.stats import render_import
+    from quizprep.study.backups import take_backup
     from quizprep.study.storage import Storage
-    from quizprep.study.sync import import_progress
+    from quizprep.study.sync import merge, read_progress_file
 
+    incoming = read_progress_file(file)  # a bad file is refused before anything is touched
     with Storage.open() as storage:
-        result = import_progress(storage, file)
+        # Merging never deletes a review, but it rebuilds card states: keep a copy first.
+        backup = take_backup(storage, "import") if any(storage.progress_counts()) else None
+        result = merge(storage, incoming, file)
     render_import(console(), result)
+    if backup is not None:
+        note(f"Backup of the database before the import: {backup}")
 
 
 @app.command()
@@ -65,14 +71,16 @@ def reset(
 ) -> None:
     """Clear progress (card states and review history), after confirmation."""
     from quizprep.render.stats import render_reset, reset_question
+    from quizprep.study.backups import take_backup
     from quizprep.study.storage import Storage
 
     with Storage.open() as storage:
         cards, reviews = storage.progress_counts(deck_id)
-        asked = (cards or reviews) and not yes
-        if asked and not typer.confirm(reset_question(cards, reviews, deck_id), err=True):
-            sys.stderr.write("Nothing was deleted.\n")
-            raise typer.Exit(1)
+        backup = None
         if cards or reviews:
+            confirm_destructive(reset_question(cards, reviews, deck_id), yes)
+            backup = take_backup(storage, "reset")
             storage.reset(deck_id)
     render_reset(console(), cards, reviews, deck_id)
+    if backup is not None:
+        note(f"Backup of the database before the reset: {backup}")

@@ -14,8 +14,12 @@ from quizprep.cli.app import (
     app,
     console,
     handles_errors,
+    in_range,
     print_json,
 )
+
+# Bounds checked before anything runs (exit 2). The seed is stored as a SQLite integer.
+MAX_SEED = 2**63 - 1
 
 # -- drill ------------------------------------------------------------------------------
 
@@ -29,9 +33,15 @@ def drill(
         str | None, typer.Option(help="Only cards of this difficulty: easy, medium or hard.")
     ] = None,
     tag: Annotated[str | None, typer.Option(help="Only cards with this tag.")] = None,
-    limit: Annotated[int | None, typer.Option(help="At most N cards this session.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(help="At most N cards this session.", callback=in_range(1, 100_000)),
+    ] = None,
     new: Annotated[
-        int | None, typer.Option("--new", help="New cards allowed today (default 10).")
+        int | None,
+        typer.Option(
+            "--new", help="New cards allowed today (default 10).", callback=in_range(0, 10_000)
+        ),
     ] = None,
     cram: Annotated[
         bool, typer.Option("--cram", help="Drill the selected cards without touching the schedule.")
@@ -41,7 +51,10 @@ def drill(
     ] = False,
     retention: Annotated[
         float | None,
-        typer.Option(help="Desired retention, 0.70–0.99 (default 0.9); remembered."),
+        typer.Option(
+            help="Desired retention, 0.70–0.99 (default 0.9); remembered.",
+            callback=in_range(0.70, 0.99),
+        ),
     ] = None,
     final: Annotated[
         bool,
@@ -95,10 +108,19 @@ def stats(deck: DeckOption = None, as_json: JsonOption = False) -> None:
 def interview(
     deck: DeckOption = None,
     topic: Annotated[str | None, typer.Option(help="Only cards whose topic contains this.")] = None,
-    questions: Annotated[int, typer.Option(help="How many questions (easy to hard).")] = 6,
-    minutes: Annotated[float, typer.Option(help="Time budget in minutes.")] = 20.0,
+    questions: Annotated[
+        int, typer.Option(help="How many questions (easy to hard).", callback=in_range(1, 100))
+    ] = 6,
+    minutes: Annotated[
+        float,
+        typer.Option(help="Time budget in minutes.", callback=in_range(0, 24 * 60, above=True)),
+    ] = 20.0,
     seed: Annotated[
-        int | None, typer.Option(help="Pick the same questions as an earlier interview.")
+        int | None,
+        typer.Option(
+            help="Pick the same questions as an earlier interview.",
+            callback=in_range(0, MAX_SEED),
+        ),
     ] = None,
 ) -> None:
     """A timed mock interview: type answers, get follow-ups, see a scorecard at the end."""

@@ -253,8 +253,14 @@ def bce_with_logits(input: Any, target: Any, pos_weight: Any = None) -> tuple[fl
     n = max(x.size, 1)
     if pos_weight is None:
         return _bce_with_logits_blocked(x, t)
-    sig_pos, sig_neg, tail = _sigmoid_pair(x)
     w = np.asarray(pos_weight, dtype=x.dtype)
+    columns = x.shape[-1] if x.ndim else 1
+    if w.ndim > 1 or w.size not in (1, columns):
+        # NumPy's own broadcasting message names shapes, not the option.
+        raise ValueError(
+            f"pos_weight has {w.size} values; give one, or one per column of the input ({columns})"
+        )
+    sig_pos, sig_neg, tail = _sigmoid_pair(x)
     log_weight = 1 + (w - 1) * t
     softplus_neg = np.maximum(-x, 0) + tail
     elem = (1 - t) * x + log_weight * softplus_neg

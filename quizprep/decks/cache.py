@@ -9,7 +9,6 @@ only speed: any error reading or writing it is ignored.
 from __future__ import annotations
 
 import marshal
-import os
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,8 @@ class DeckCache:
         try:
             data = marshal.loads(path.read_bytes())
             if isinstance(data, dict) and data.get("format") == FORMAT:
-                self.entries = data["entries"]
+                entries = data.get("entries")
+                self.entries = entries if isinstance(entries, dict) else {}
         except (OSError, ValueError, EOFError, TypeError, KeyError):
             pass
 
@@ -41,13 +41,17 @@ class DeckCache:
         return (st.st_mtime_ns, st.st_size)
 
     def get(self, path: Path, builtin: bool) -> Deck | None:
+        """The cached deck, or ``None`` (a miss) when absent, stale or of the wrong shape."""
         entry = self.entries.get(str(path))
-        if entry is None or tuple(entry[0]) != self._stamp(path):
+        if entry is None:
             return None
         try:
-            return _deck_from_data(entry[1], path, builtin)
-        except (TypeError, ValueError, IndexError):
+            if tuple(entry[0]) != self._stamp(path):
+                return None
+            deck = _deck_from_data(entry[1], path, builtin)
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
             return None
+        return deck if _well_formed(deck) else None
 
     def put(self, path: Path, deck: Deck) -> None:
         stamp = self._stamp(path)
@@ -58,13 +62,29 @@ class DeckCache:
     def save(self) -> None:
         if not self.dirty:
             return
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        from quizprep.errors import QuizprepError
+        from quizprep.files import write_atomic
+
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(marshal.dumps({"format": FORMAT, "entries": self.entries}))
-            os.replace(tmp, self.path)  # atomic: a concurrent reader sees old or new
-        except OSError:
-            tmp.unlink(missing_ok=True)
+            # Atomic: a concurrent reader sees the old cache or the new one.
+            write_atomic(self.path, marshal.dumps({"format": FORMAT, "entries": self.entries}))
+        except (OSError, QuizprepError, ValueError):
+            pass  # a read-only or odd data folder: the cache is only an optimisation
+
+
+def _well_formed(deck: Deck) -> bool:
+    """Field types a damaged (or foreign) cache could get wrong without raising."""
+    texts = (deck.id, deck.title)
+    if not all(isinstance(t, str) for t in texts) or not isinstance(deck.version, int):
+        return False
+    for card in deck.cards:
+        strings = (card.id, card.topic, card.difficulty, card.question, card.answer)
+        if not all(isinstance(t, str) for t in strings) or not isinstance(card.line, int):
+            return False
+        if not all(isinstance(t, tuple) for t in (card.tags, card.aliases, card.related)):
+            return False
+    return True
 
 
 def _deck_to_data(deck: Deck) -> tuple:

@@ -61,9 +61,14 @@ class Catalog:
 
 
 def deck_files(path: Path) -> list[Path]:
-    """A file, or every deck file below a folder, in a stable order."""
+    """A file, or every deck file below a folder, in a stable order.
+
+    Entries that vanish during the scan (a sync client's temporary folders) are skipped.
+    """
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.suffix in DECK_SUFFIXES and p.is_file())
+        from quizprep.files import files_below
+
+        return files_below(path, DECK_SUFFIXES)
     return [path]
 
 
@@ -132,6 +137,15 @@ def check_references(decks: Sequence[Deck]) -> list[Problem]:
                     str(deck.path),
                     deck.line,
                     f"deck id {deck.id!r} is already used by {first.path}; "
+                    "each deck needs its own 'deck:' id",
+                )
+            )
+            # Both files share the blame: validating either one alone must say so.
+            problems.append(
+                Problem(
+                    str(first.path),
+                    first.line,
+                    f"deck id {deck.id!r} is also used by {deck.path}; "
                     "each deck needs its own 'deck:' id",
                 )
             )

@@ -10,7 +10,6 @@ import csv
 import hashlib
 import html
 import io
-import os
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -171,13 +170,24 @@ def export_csv(cards: Sequence[Card]) -> str:
       importing a newer export again updates the cards instead of duplicating them.
 
     Rows are written with the ``csv`` module (minimal quoting, ``\\r\\n`` line ends as
-    RFC 4180 has them); fields with commas, quotes or line breaks are quoted.
+    RFC 4180 has them); fields with commas, quotes or line breaks are quoted. A cell that a
+    spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or
+    carriage return) gets a leading ``'``, as OWASP advises; ``quizprep import`` drops it.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL)
     for card in cards:
-        writer.writerow([_html_text(card.question), csv_back(card), " ".join(anki_tags(card))])
+        row = [_html_text(card.question), csv_back(card), " ".join(anki_tags(card))]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return buffer.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """``cell``, with a ``'`` in front when a spreadsheet would read it as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def csv_back(card: Card) -> str:
@@ -297,18 +307,22 @@ def export_apkg(decks: Sequence[Deck], path: Path, *, now: datetime | None = Non
         package_decks.append(anki_deck)
     path = Path(path)
     timestamp = (now or datetime.now()).timestamp()
-    # Write next to the target and rename, so an interrupted export never leaves half a file.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    import tempfile
+
+    from quizprep.files import write_atomic
+
+    # genanki writes to a scratch file; the package then goes through the one atomic writer
+    # (an interrupted export never leaves half a file; a symlink keeps pointing at it).
+    with tempfile.TemporaryDirectory(prefix="quizprep-apkg-") as scratch:
+        tmp = Path(scratch) / "deck.apkg"
         try:
             genanki.Package(package_decks).write_to_file(str(tmp), timestamp=timestamp)
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-    except OSError as exc:
-        raise QuizprepError(
-            f"{path}: cannot write the Anki package: {exc.strerror or exc}"
-        ) from None
+            data = tmp.read_bytes()
+        except OSError as exc:
+            raise QuizprepError(
+                f"{path}: cannot write the Anki package: {exc.strerror or exc}"
+            ) from None
+    write_atomic(path, data)
     return notes
 
 

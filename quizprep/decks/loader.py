@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from quizprep.decks.model import DIFFICULTIES, Card, Deck, FollowUp, KeyPoint
-from quizprep.decks.yamlsource import Mapping, Problem, Sequence, line_of, read_yaml
+from quizprep.decks.yamlsource import Mapping, Problem, Sequence, SourceInt, line_of, read_yaml
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-REF_PATTERN = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,63}/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# \Z, not $: "$" also matches before a final newline, which would let "c0\n" through.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
+REF_PATTERN = re.compile(r"^(?:[A-Za-z0-9][A-Za-z0-9_.-]{0,63}/)?[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z")
 MAX_KEY_POINTS = 8
 
 DECK_FIELDS = {"deck": True, "title": True, "version": True, "cards": True, "description": False}
@@ -65,7 +66,7 @@ class _Collector:
         if value is None and not required:
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and key == "formula":
-            return str(value)
+            return _number_text(value)
         if not isinstance(value, str):
             self.add(line_of(node, key), f"{what}: {key!r} must be text, not {_kind(value)}")
             return None
@@ -77,6 +78,13 @@ class _Collector:
     def ident(self, node: Mapping, key: str, what: str) -> str | None:
         value = node.get(key)
         if key not in node:
+            return None
+        if isinstance(value, SourceInt):
+            self.add(
+                line_of(node, key),
+                f"{what}: {key!r} {value.text} would be read as the number {int(value)}; "
+                f'quote it ("{value.text}") to keep it as written',
+            )
             return None
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
@@ -101,7 +109,7 @@ class _Collector:
         out = []
         for i, item in enumerate(value):
             if isinstance(item, (int, float)) and not isinstance(item, bool):
-                item = str(item)
+                item = _number_text(item)
             if not isinstance(item, str) or not item.strip():
                 self.add(line_of(value, i), f"{what}: {key}[{i}] must be non-empty text")
                 continue
@@ -136,10 +144,12 @@ def load_deck(path: Path, *, builtin: bool = False) -> tuple[Deck | None, list[P
     if "version" in data and (
         not isinstance(version, int) or isinstance(version, bool) or version < 1
     ):
-        col.add(
-            line_of(data, "version"), f"deck: 'version' must be an integer ≥ 1, got {version!r}"
-        )
+        where = line_of(data, "version")
+        if not any(p.line == where for p in col.problems):  # not "number too long" again
+            col.add(where, f"deck: 'version' must be an integer ≥ 1, got {version!r}")
         version = None
+    elif version is not None:
+        version = int(version)  # a SourceInt (0x1) is still a version; store a plain int
 
     cards_node = data.get("cards")
     cards: list[Card] = []
@@ -325,6 +335,11 @@ def _closest(word: str, choices: Any) -> str:
 
     match = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _number_text(value: float) -> str:
+    """A number the deck meant as text, as it was written (``0x1F`` stays ``0x1F``)."""
+    return value.text if isinstance(value, SourceInt) else str(value)
 
 
 def _kind(value: Any) -> str:

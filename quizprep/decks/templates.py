@@ -61,16 +61,43 @@ def new_deck(name: str, path: Path | None = None) -> Path:
         path = path / f"{deck_id}.yaml"
     if path.suffix not in (".yaml", ".yml"):
         raise QuizprepError(f"{path}: deck files must end in .yaml or .yml")
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise QuizprepError(f"{path} already exists; choose another name or --path")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    title = name.strip().replace('"', "'")
-    path.write_text(
-        TEMPLATE.format(schema=SCHEMA_FILE.as_uri(), path=path, deck_id=deck_id,
-                        title=f'"{title}"'),
-        encoding="utf-8",
-    )  # fmt: skip
+    from quizprep.files import os_reason, write_atomic
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise QuizprepError(f"{path.parent}: cannot create the folder: {os_reason(exc)}") from None
+    text = TEMPLATE.format(
+        schema=SCHEMA_FILE.as_uri(),
+        path=comment_safe(str(path)),
+        deck_id=yaml_string(deck_id),  # "00" or "1e3" unquoted would be numbers
+        title=yaml_string(name.strip()),
+    )
+    write_atomic(path, text, exclusive=True)
     return path
+
+
+def yaml_string(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar that reads back exactly (control characters,
+    which a deck may not hold, are dropped). JSON's string syntax is a subset of YAML's."""
+    import json
+
+    from quizprep.decks.yamlsource import CONTROL
+    from quizprep.files import without_surrogates
+
+    quoted = json.dumps(CONTROL.sub("", without_surrogates(text)), ensure_ascii=False)
+    # YAML reads these two as line breaks inside a quoted scalar; escape them.
+    return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def comment_safe(text: str) -> str:
+    """``text`` fit for one YAML comment line: line breaks and control characters shown
+    as ``?`` (they would end the comment and turn the rest into YAML)."""
+    import re
+
+    return re.sub("[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", text)
 
 
 def describe_decks(catalog: Catalog, due: dict[str, int] | None = None) -> list[dict[str, Any]]:

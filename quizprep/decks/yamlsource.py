@@ -9,12 +9,14 @@ of an exception.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from quizprep.decks.problem import Problem
+from quizprep.files import UnreadableFile, decode_text, read_user_file
 
 try:  # the C loader is several times faster; fall back when libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -22,8 +24,15 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAX_BYTES = 2 * 1024 * 1024
-MAX_NODES = 100_000
+# Values produced by aliases (``*name`` repeats a whole subtree). Plain nodes are bounded by
+# the file size; only expansion can blow up (the "billion laughs" attack).
+MAX_EXPANDED = 100_000
 MAX_DEPTH = 64
+# Terminal control characters (ESC sequences clear the screen or retitle the window); a
+# deck is text to read, so only newline and tab are allowed.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A YAML 1.1 integer that reads as its decimal value: ``0x1F`` (31) or ``010`` (8) do not.
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
@@ -47,6 +56,13 @@ class _TooLarge(Exception):
     pass
 
 
+class SourceInt(int):
+    """An integer written in a form that does not read as itself (``0x1F``, ``010``,
+    ``1_000``): ``text`` keeps what the file said, so ids can refuse the silent change."""
+
+    text: str
+
+
 def line_of(value: Any, key: Any = None, default: int = 1) -> int:
     """Line of ``value`` (or of ``value[key]`` when ``key`` is given) in its file."""
     if key is not None:
@@ -65,21 +81,9 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     """
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [
-                Problem(name, 1, f"file is {size / 1e6:.1f} MB; decks may be at most 2 MB")
-            ]
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(name, 1, f"cannot read file: {exc.strerror or exc}")]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        return None, [
-            Problem(name, line, f"not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
-        ]
+        text = decode_text(read_user_file(path, MAX_BYTES, what="deck file"), path)
+    except UnreadableFile as exc:
+        return None, [Problem(name, exc.line or 1, exc.reason)]
     return parse_yaml(text, name)
 
 
@@ -95,12 +99,25 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Problem]]:
         if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
             what += " (the line has a tab: YAML indents with spaces only)"
         return None, [Problem(name, line, f"YAML syntax error: {what}")]
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [
+            Problem(
+                name,
+                line,
+                f"control character U+{ord(char):04X} is not allowed in a deck "
+                "(only newline and tab)",
+            )
+        ]
     except yaml.YAMLError as exc:
-        return None, [Problem(name, 1, f"YAML error: {exc}")]
+        return None, [Problem(name, 1, f"YAML error: {str(exc)[:200]}")]
     except RecursionError:
         return None, [Problem(name, 1, "YAML nesting is too deep")]
     if node is None:
         return None, [Problem(name, 1, "file is empty")]
+    if isinstance(node, yaml.ScalarNode) and node.tag == _CORE + "null":
+        return None, [Problem(name, node.start_mark.line + 1, "file holds no deck (only null)")]
     converter = _Converter(name)
     try:
         data = converter.convert(node, 0)
@@ -112,16 +129,19 @@ def parse_yaml(text: str, name: str) -> tuple[Any, list[Problem]]:
 class _Converter:
     def __init__(self, name: str) -> None:
         self.name = name
-        self.nodes = 0
+        self.visits = 0
+        self.seen: set[int] = set()
         self.problems: list[Problem] = []
         self.constructor = yaml.constructor.SafeConstructor()
 
     def convert(self, node: yaml.Node, depth: int) -> Any:
         line = node.start_mark.line + 1
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
+        # A node met again is an alias being expanded; only those count against the limit.
+        self.visits += 1
+        self.seen.add(id(node))
+        if self.visits - len(self.seen) > MAX_EXPANDED:
             raise _TooLarge(
-                line, f"document expands to more than {MAX_NODES:,} values (alias bomb?)"
+                line, f"aliases expand to more than {MAX_EXPANDED:,} values (alias bomb?)"
             )
         if depth > MAX_DEPTH:
             raise _TooLarge(line, f"nesting deeper than {MAX_DEPTH} levels")
@@ -140,7 +160,36 @@ class _Converter:
                 Problem(self.name, line, f"tag {_short(node.tag)} is not allowed in a deck")
             )
             return None
-        return self.constructor.construct_object(node)
+        if node.tag == _CORE + "str":
+            match = CONTROL.search(node.value)
+            if match:
+                at = line + node.value.count("\n", 0, match.start())
+                self.problems.append(
+                    Problem(
+                        self.name,
+                        at,
+                        f"control character U+{ord(match.group()):04X} is not allowed in a "
+                        "deck (only newline and tab)",
+                    )
+                )
+                return CONTROL.sub("", node.value)
+            return node.value
+        if node.tag == _CORE + "int":
+            try:
+                value = self.constructor.construct_object(node)
+            except ValueError:  # Python refuses to parse integers of over 4,300 digits
+                self.problems.append(Problem(self.name, line, "number too long"))
+                return None
+            if not _PLAIN_INT.fullmatch(node.value):
+                out = SourceInt(value)
+                out.text = node.value
+                return out
+            return value
+        try:
+            return self.constructor.construct_object(node)
+        except (ValueError, OverflowError):
+            self.problems.append(Problem(self.name, line, f"cannot read {node.value[:40]!r}"))
+            return None
 
     def _sequence(self, node: yaml.SequenceNode, depth: int, line: int) -> Sequence:
         if node.tag != _CORE + "seq":

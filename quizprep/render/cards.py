@@ -12,6 +12,7 @@ from rich.text import Text
 
 from quizprep.decks.model import Card, Deck
 from quizprep.render.style import chip, colour
+from quizprep.render.text import clean, literal
 
 # A panel box that draws only the left edge: "▌" down the side in the difficulty colour.
 LEFT_BAR = box.Box("▌   \n▌   \n▌   \n▌   \n▌   \n▌   \n▌   \n▌   \n")
@@ -30,17 +31,19 @@ def card_panel(
     ``full=False`` is the drill's back side (answer, formula, key points, mistakes) so the
     question stays on screen; ``explain`` adds why it is asked, follow-ups and related cards.
     """
-    parts: list[RenderableType] = [Text(card.question, style="bold")]
+    parts: list[RenderableType] = [literal(card.question, style="bold")]
     if reveal:
         parts += _answer_side(card, resolve, full)
-    title = Text.assemble(chip(card.difficulty), " ", (card.topic, "bold"), "  ", (card.ref, "dim"))
+    title = Text.assemble(
+        chip(card.difficulty), " ", literal(card.topic, "bold"), "  ", literal(card.ref, "dim")
+    )
     return Panel(
         Group(*parts),
         box=LEFT_BAR,
         border_style=colour(card.difficulty),
         title=title,
         title_align="left",
-        subtitle=Text(subtitle, style="dim") if subtitle else None,
+        subtitle=literal(subtitle, style="dim") if subtitle else None,
         subtitle_align="left",
         padding=(0, 1),
     )
@@ -112,44 +115,44 @@ def _bullets(marker: str, style: str, rows: list[Text]) -> Group:
 def _answer_side(
     card: Card, resolve: Callable[[str, str], Card | None] | None, full: bool = True
 ) -> list:
-    parts: list[RenderableType] = [Text(""), Text(reflow(card.answer))]
+    parts: list[RenderableType] = [Text(""), literal(reflow(card.answer))]
     if card.formula:
-        parts += [_section("Formula"), Text("  " + card.formula, style="bold cyan")]
+        parts += [_section("Formula"), literal("  " + card.formula, style="bold cyan")]
     parts += [
         _section("Key points"),
-        _bullets("•", "bold", [Text(point.text) for point in card.key_points]),
+        _bullets("•", "bold", [literal(point.text) for point in card.key_points]),
     ]
     if card.why_asked and full:
         parts += [
             _section("Why interviewers ask"),
-            _bullets(" ", "", [Text(reflow(card.why_asked))]),
+            _bullets(" ", "", [literal(reflow(card.why_asked))]),
         ]
     if card.common_mistakes:
         parts += [
             _section("Common mistakes"),
-            _bullets("✗", "red", [Text(reflow(m)) for m in card.common_mistakes]),
+            _bullets("✗", "red", [literal(reflow(m)) for m in card.common_mistakes]),
         ]
     if not full:
         return parts
     if card.follow_ups:
         rows = []
         for follow in card.follow_ups:
-            row = Text(follow.question)
+            row = literal(follow.question)
             if follow.card:
-                row.append(f"  [{follow.card}]", style="dim")
+                row.append(clean(f"  [{follow.card}]"), style="dim")
             rows.append(row)
         parts += [_section("Follow-ups"), _bullets("→", "", rows)]
     if card.related:
         rows = []
         for ref in card.related:
             target = resolve(ref, card.deck) if resolve else None
-            line = Text(ref, style="cyan")
+            line = literal(ref, style="cyan")
             if target is not None:
-                line.append(f"  {target.question}", style="dim")
+                line.append(clean(f"  {target.question}"), style="dim")
             rows.append(line)
         parts += [_section("Related"), _bullets("→", "", rows)]
     if card.math:
-        parts.append(Text(f"\nSee it in numbers: quizprep math {card.math}", style="dim italic"))
+        parts.append(literal(f"\nSee it in numbers: quizprep math {card.math}", "dim italic"))
     return parts
 
 
@@ -163,15 +166,15 @@ def render_explain(
     if others:
         console.print(Text("Other matches:", style="bold"))
         for card in others:
-            body = Text(card.ref, style="cyan") + Text(f"  {card.question}")
+            body = literal(card.ref, style="cyan") + literal(f"  {card.question}")
             console.print(Hanging(Text("  ") + chip(card.difficulty) + Text(" "), body))
-        console.print(Text(f"Show one with: quizprep explain {others[0].ref}", style="dim"))
+        console.print(literal(f"Show one with: quizprep explain {others[0].ref}", style="dim"))
 
 
 def render_no_match(console: Console, query: str, suggestions: Sequence[str]) -> None:
-    console.print(Text("Error: ", style="bold red") + Text(f"no card matches {query!r}."))
+    console.print(Text("Error: ", style="bold red") + literal(f"no card matches {query!r}."))
     if suggestions:
-        console.print(Text("Did you mean: ") + Text(", ".join(suggestions), style="cyan"))
+        console.print(Text("Did you mean: ") + literal(", ".join(suggestions), style="cyan"))
     console.print(Text("See every card with: quizprep list", style="dim"))
 
 
@@ -194,8 +197,8 @@ def render_card_table(console: Console, cards: Sequence[Card]) -> None:
         table.add_column("Topic", no_wrap=True)
     table.add_column("Question", ratio=1)
     for card in cards:
-        topic = [card.topic] if show_topic else []
-        table.add_row(chip(card.difficulty), card.ref, *topic, card.question)
+        topic = [literal(card.topic)] if show_topic else []
+        table.add_row(chip(card.difficulty), literal(card.ref), *topic, literal(card.question))
     console.print(table)
     counts = {d: sum(c.difficulty == d for c in cards) for d in ("easy", "medium", "hard")}
     summary = Text(f"{len(cards)} card{'s' * (len(cards) != 1)}: ")
@@ -212,7 +215,7 @@ def render_validation(
     if problems:
         for line in problems:
             path, sep, rest = line.partition(": ")
-            console.print(Text(path, style="bold") + Text(sep) + Text(rest), soft_wrap=True)
+            console.print(literal(path, style="bold") + Text(sep) + literal(rest), soft_wrap=True)
         console.print(
             Text(
                 f"\n✗ {len(problems)} problem{'s' * (len(problems) != 1)} "
@@ -223,9 +226,9 @@ def render_validation(
         return
     for deck in decks:
         counts = deck.by_difficulty()
-        summary = Text("✓ ", style="bold green") + Text(str(deck.path), style="bold")
+        summary = Text("✓ ", style="bold green") + literal(deck.path, style="bold")
         n = len(deck.cards)
-        summary.append(f"  {deck.id} · {n} card{'s' * (n != 1)}: ")
+        summary.append(clean(f"  {deck.id} · {n} card{'s' * (n != 1)}: "))
         for i, (difficulty, count) in enumerate(counts.items()):
             summary.append(f"{count} {difficulty}", style=colour(difficulty))
             summary.append(", " if i < 2 else "")

@@ -8,9 +8,9 @@ from typing import Any
 from rich import box
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from quizprep.render.style import colour
+from quizprep.render.text import literal
 
 
 def render_deck_list(console: Console, rows: list[dict[str, Any]]) -> None:
@@ -24,8 +24,8 @@ def render_deck_list(console: Console, rows: list[dict[str, Any]]) -> None:
     for row in rows:
         due = "–" if row["due"] is None else str(row["due"])
         source = "built-in" if row["origin"] == "built-in" else _home_relative(row["file"])
-        name = Text(row["id"], style="cyan") + Text(f"\n{source}", style="dim")
-        table.add_row(name, row["title"], str(row["cards"]), str(row["easy"]),
+        name = literal(row["id"], style="cyan") + literal(f"\n{source}", style="dim")
+        table.add_row(name, literal(row["title"]), str(row["cards"]), str(row["easy"]),
                       str(row["medium"]), str(row["hard"]), due)  # fmt: skip
     console.print(table)
 

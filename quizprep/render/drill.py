@@ -13,6 +13,7 @@ from rich.text import Text
 
 from quizprep.decks.model import Card
 from quizprep.render.cards import card_panel
+from quizprep.render.text import clean, literal
 from quizprep.study.scheduler import RATINGS, format_interval, format_until, local
 
 if TYPE_CHECKING:
@@ -100,11 +101,13 @@ def hint(view: DrillView) -> Text:
 
 
 def grade_report(grade: Grade, answer: str) -> RenderableType:
-    lines: list[RenderableType] = [Text.assemble(("Your answer: ", "bold"), (answer, "italic"))]
+    lines: list[RenderableType] = [
+        Text.assemble(("Your answer: ", "bold"), literal(answer, "italic"))
+    ]
     for point in grade.covered:
-        lines.append(Text("  ✓ ", style="bold green") + Text(point.text))
+        lines.append(Text("  ✓ ", style="bold green") + literal(point.text))
     for point in grade.missed:
-        lines.append(Text("  ✗ ", style="bold red") + Text(point.text, style="dim"))
+        lines.append(Text("  ✗ ", style="bold red") + literal(point.text, style="dim"))
     covered = len(grade.covered)
     lines.append(
         Text.assemble(
@@ -132,12 +135,12 @@ def render_view(
         proposed = view.grade.rating if view.grade else None
         console.print(Padding(rating_buttons(view.intervals, proposed), (0, 0, 0, 1)))
     if view.note:
-        console.print(Text(view.note, style="yellow"))
+        console.print(literal(view.note, style="yellow"))
     console.print(hint(view))
 
 
 def render_note(console: Console, text: str, style: str = "yellow") -> None:
-    console.print(Text(text, style=style))
+    console.print(literal(text, style=style))
 
 
 def answer_prompt() -> str:
@@ -195,10 +198,12 @@ def render_summary(console: Console, summary: Summary, now: datetime) -> None:
         missed.add_column(no_wrap=True)
         missed.add_column(no_wrap=True, overflow="ellipsis", style="dim")
         for card in summary.missed:
-            missed.add_row(Text("  ✗ ", style="red") + Text(card.ref, style="cyan"), card.question)
+            missed.add_row(
+                Text("  ✗ ", style="red") + literal(card.ref, "cyan"), literal(card.question)
+            )
         parts.append(missed)
     if summary.skipped:
-        names = ", ".join(card.ref for card in summary.skipped)
+        names = clean(", ".join(card.ref for card in summary.skipped))
         skipped = "" if summary.cram else " until tomorrow"
         parts.append(Text(f"Skipped{skipped}: {names}", style="dim"))
     if summary.cram:

@@ -12,6 +12,7 @@ from rich.text import Text
 from quizprep.decks.model import Card, FollowUp
 from quizprep.render.cards import Hanging, card_panel, reflow
 from quizprep.render.style import chip, colour
+from quizprep.render.text import literal
 from quizprep.study.interview import (
     INPUT_ENDED,
     INTERRUPTED,
@@ -94,13 +95,13 @@ def render_follow_up(
 ) -> None:
     console.print()
     console.print(_header(f"Follow-up to question {number}", interview))
-    title = Text(" FOLLOW-UP ", style=FOLLOW_UP_CHIP) + Text(f" {parent.topic}", style="bold")
+    title = Text(" FOLLOW-UP ", style=FOLLOW_UP_CHIP) + literal(f" {parent.topic}", style="bold")
     subtitle = None
     if target is None:
         subtitle = Text("no model answer: you rate yourself afterwards", style="dim")
     console.print(
         Panel(
-            Text(follow.question, style="bold"),
+            literal(follow.question, style="bold"),
             title=title,
             title_align="left",
             subtitle=subtitle,
@@ -163,16 +164,16 @@ def tight(answer: str, limit: int = MODEL_ANSWER_CHARS) -> str:
 def _points(answer: Answer, indent: str) -> list[RenderableType]:
     rows: list[RenderableType] = []
     for point in answer.covered:
-        rows.append(Hanging(Text(f"{indent}✓ ", style="bold green"), Text(point)))
+        rows.append(Hanging(Text(f"{indent}✓ ", style="bold green"), literal(point)))
     for point in answer.missed:
-        rows.append(Hanging(Text(f"{indent}✗ ", style="bold red"), Text(point, style="dim")))
+        rows.append(Hanging(Text(f"{indent}✗ ", style="bold red"), literal(point, style="dim")))
     return rows
 
 
 def _model_answer(card: Card, indent: str, show_ref: bool = False) -> RenderableType:
-    body = Text("Model answer: ", style="bold") + Text(tight(card.answer))
+    body = Text("Model answer: ", style="bold") + literal(tight(card.answer))
     if show_ref:
-        body.append(f"  ({card.ref})", style="dim")
+        body.append_text(literal(f"  ({card.ref})", style="dim"))
     return Hanging(Text(f"{indent}→ ", style="bold"), body)
 
 
@@ -188,18 +189,18 @@ def _result_line(answer: Answer) -> Text:
 def _question_block(number: int, result: QuestionResult) -> RenderableType:
     card, answer = result.card, result.answer
     head = Text(f"{number}. ", style="bold") + chip(card.difficulty)
-    head.append(f" {card.topic}", style="bold")
-    head.append(f"  {card.ref}", style="dim")
+    head.append_text(literal(f" {card.topic}", style="bold"))
+    head.append_text(literal(f"  {card.ref}", style="dim"))
     parts: list[RenderableType] = [
         head,
-        Hanging(Text("   "), Text(card.question, style="italic")),
+        Hanging(Text("   "), literal(card.question, style="italic")),
         Hanging(Text("   "), _result_line(answer)),
         *_points(answer, "   "),
         _model_answer(card, "   "),
     ]
     follow = result.follow_up
     if follow is not None:
-        parts.append(Hanging(Text("   ↳ Follow-up: ", style="bold cyan"), Text(follow.question)))
+        parts.append(Hanging(Text("   ↳ Follow-up: ", style="bold cyan"), literal(follow.question)))
         parts.append(Hanging(Text("     "), _result_line(follow)))
         parts += _points(follow, "     ")
         if result.follow_up_card is not None:
@@ -235,7 +236,7 @@ def render_scorecard(console: Console, scorecard: Scorecard) -> None:
         for i, topic in enumerate(weak):
             if i:
                 line.append(" · ", style="dim")
-            line.append(topic.topic)
+            line.append_text(literal(topic.topic))
             line.append(f" {_pct(topic.score)}", style=score_style(topic.score))
         parts.append(line)
     elif scorecard.results:
@@ -245,7 +246,7 @@ def render_scorecard(console: Console, scorecard: Scorecard) -> None:
         parts.append(
             Hanging(
                 Text("Back in your drill: ", style="bold"),
-                Text(", ".join(c.ref for c in back), style="cyan")
+                literal(", ".join(c.ref for c in back), style="cyan")
                 + Text(" (answered badly) → quizprep drill", style="dim"),
             )
         )

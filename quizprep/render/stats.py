@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -16,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from quizprep.render.style import chip
+from quizprep.render.text import literal
 from quizprep.study.interview import format_clock
 from quizprep.study.stats import InterviewRecord, Mastery, Stats
 from quizprep.study.storage import Orphan
@@ -95,7 +97,7 @@ def mastery_table(title: str, rows: Sequence[Mastery], chips: bool = False) -> R
     table.add_column("", justify="right", no_wrap=True)
     table.add_column("seen", justify="right", style="dim", no_wrap=True)
     for row in rows:
-        name: Text = chip(row.name) if chips else Text(row.name)
+        name: Text = chip(row.name) if chips else literal(row.name)
         filled = round(row.mastery * 20)
         bar = Text("█" * filled, style="green") + Text("░" * (20 - filled), style="grey30")
         table.add_row(name, bar, f"{row.mastery:.0%}", f"{row.seen}/{row.cards}")
@@ -177,7 +179,7 @@ def interview_table(interviews: Sequence[InterviewRecord]) -> RenderableType:
             f"{record.questions}/{record.planned}",
             Text(_pct(score), style=style),
             took,
-            ", ".join(notes),
+            literal(", ".join(notes)),
         )
     if len(interviews) > INTERVIEWS_SHOWN:
         table.caption = f"latest {INTERVIEWS_SHOWN} of {len(interviews)}"
@@ -205,38 +207,95 @@ def render_stats(console: Console, stats: Stats) -> None:
         console.print(interview_table(stats.interviews))
     if not stats.reviews:
         console.print(Text("No reviews yet. Start with: quizprep drill", style="bold cyan"))
+    console.print(backups_line(stats))
 
 
-def render_orphans(console: Console, orphans: Sequence[Orphan], pruned: int | None) -> None:
-    if not orphans:
-        console.print(
-            Text("No orphaned progress: every stored card is in a loaded deck.", style="green")
+def backups_line(stats: Stats) -> Text:
+    """Where the automatic backups (taken before reset, prune and import) are."""
+    if not stats.backups:
+        return literal(
+            f"Backups: none yet; reset, orphans --prune and progress import first save one "
+            f"in {stats.backups_folder}",
+            style="dim",
         )
-        return
+    n = len(stats.backups)
+    return literal(
+        f"Backups: {n} in {stats.backups_folder} (newest {Path(stats.backups[-1]).name})",
+        style="dim",
+    )
+
+
+def _orphan_table(orphans: Sequence[Orphan]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("Card", style="cyan", no_wrap=True)
     table.add_column("Reviews", justify="right")
     table.add_column("Last review", no_wrap=True)
     for orphan in orphans:
         last = orphan.last_review.astimezone().strftime("%Y-%m-%d") if orphan.last_review else "—"
-        table.add_row(f"{orphan.key[0]}/{orphan.key[1]}", str(orphan.reviews), last)
-    console.print(table)
-    n = len(orphans)
-    if pruned is None:
+        table.add_row(literal(f"{orphan.key[0]}/{orphan.key[1]}"), str(orphan.reviews), last)
+    return table
+
+
+def _cards(n: int) -> str:
+    return f"{n} card{'s' * (n != 1)}"
+
+
+def orphans_question(removed: Sequence[Orphan]) -> str:
+    reviews = sum(o.reviews for o in removed)
+    return (
+        f"Delete the progress of {_cards(len(removed))} no longer in their deck "
+        f"({reviews} review{'s' * (reviews != 1)})? A backup is taken first."
+    )
+
+
+def render_orphans(
+    console: Console,
+    removed: Sequence[Orphan],
+    unloaded: dict[str, list[Orphan]],
+    considered: dict[str, int],
+    pruned: int | None,
+) -> None:
+    """``deck orphans``: cards gone from a loaded deck, then decks not loaded at all."""
+    shown = ", ".join(f"{n} {origin}" for origin, n in considered.items() if n)
+    console.print(literal(f"Decks considered: {shown or 'none'}.", style="dim"))
+    if not removed and not unloaded:
         console.print(
-            Text(
-                f"{n} card{'s' * (n != 1)} with progress but no longer in any loaded deck. "
-                "Decks you drill with --deck count too: pass the same --deck here.\n"
-                "Delete this history with: quizprep deck orphans --prune",
-                style="dim",
-            )
+            Text("No orphaned progress: every stored card is in a loaded deck.", style="green")
         )
-    else:
+        return
+    if removed:
+        console.print(_orphan_table(removed))
+        n = len(removed)
+        if pruned is None:
+            console.print(
+                Text(
+                    f"{_cards(n)} with progress but no longer in their deck.\n"
+                    "Delete this history with: quizprep deck orphans --prune",
+                    style="dim",
+                )
+            )
+        else:
+            console.print(
+                Text(
+                    f"Deleted the progress of {_cards(n)} ({pruned} review{'s' * (pruned != 1)}).",
+                    style="green",
+                )
+            )
+    if unloaded:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column("Deck not loaded", style="cyan", no_wrap=True)
+        table.add_column("Cards", justify="right")
+        table.add_column("Reviews", justify="right")
+        for deck_id, orphans in sorted(unloaded.items()):
+            reviews = sum(o.reviews for o in orphans)
+            table.add_row(literal(deck_id), str(len(orphans)), str(reviews))
+        console.print(table)
         console.print(
             Text(
-                f"Deleted the progress of {n} card{'s' * (n != 1)} "
-                f"({pruned} review{'s' * (pruned != 1)}).",
-                style="green",
+                "Progress of decks that are not loaded is kept (never pruned): if you drill "
+                "one with --deck PATH, pass the same --deck here. To delete a deck's "
+                "progress for good: quizprep reset --deck ID",
+                style="dim",
             )
         )
 
@@ -245,7 +304,7 @@ def reset_question(cards: int, reviews: int, deck_id: str | None) -> str:
     scope = f"deck {deck_id!r}" if deck_id else "all decks"
     return (
         f"Delete the progress of {cards} card{'s' * (cards != 1)} and "
-        f"{reviews} review{'s' * (reviews != 1)} ({scope})? This cannot be undone."
+        f"{reviews} review{'s' * (reviews != 1)} ({scope})? A backup is taken first."
     )
 
 
@@ -266,7 +325,7 @@ def render_reset(console: Console, cards: int, reviews: int, deck_id: str | None
 def render_import(console: Console, result: ImportResult) -> None:
     """What ``progress import`` added, and what it left alone."""
     plural = "s" * (result.added != 1)
-    line = Text(f"Imported {result.path}: ", style="bold")
+    line = literal(f"Imported {result.path}: ", style="bold")
     if result.added:
         cards = f"{result.added_cards} card{'s' * (result.added_cards != 1)}"
         line.append(f"added {result.added} review{plural} for {cards}", style="green")
@@ -282,4 +341,4 @@ def render_import(console: Console, result: ImportResult) -> None:
         )
     )
     for note in result.settings:
-        console.print(Text(f"Settings: {note}.", style="dim"))
+        console.print(literal(f"Settings: {note}.", style="dim"))

@@ -25,19 +25,23 @@ def chip(difficulty: str) -> Text:
 
 
 def stdout_console() -> Console:
-    return Console(highlight=False)
+    # emoji=False: ":thumbs_up:" in a deck is text. Markup stays on for our own strings;
+    # text from decks, users and files goes through quizprep.render.text.literal.
+    return Console(highlight=False, emoji=False)
 
 
 def stderr_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    return Console(stderr=True, highlight=False, emoji=False)
 
 
 def print_error(message: str, hint: str | None = None) -> None:
     console = stderr_console()
     first, _, rest = message.partition("\n")
-    console.print(Text("Error: ", style="bold red") + Text(first), soft_wrap=True)
+    from quizprep.render.text import literal
+
+    console.print(Text("Error: ", style="bold red") + literal(first), soft_wrap=True)
     if rest:
-        console.print(Text(rest), soft_wrap=True)
+        console.print(literal(rest), soft_wrap=True)
     if hint:
-        console.print(Text(hint, style="dim"))
+        console.print(literal(hint, style="dim"))
     sys.stderr.flush()

@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import os
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -267,13 +268,15 @@ class Interview:
         """A follow-up no card answers: the user's own rating is the grade."""
         if rating not in SELF_RATING_SCORE:
             raise ValueError(f"rating must be 1–4, not {rating!r}")
+        from quizprep.files import without_surrogates
+
         parent = self._parent()
         answer = self._save(
             Answer(
                 position=self._next_position(),
                 kind="follow_up",
                 question=follow.question,
-                text=text,
+                text=without_surrogates(text),
                 card=None,
                 topic=parent.card.topic,
                 covered=(),
@@ -290,32 +293,36 @@ class Interview:
     def _graded(
         self, kind: str, question: str, card: Card, text: str, shown_at: datetime
     ) -> Answer:
+        from quizprep.files import without_surrogates
         from quizprep.study.grading import grade
 
+        text = without_surrogates(text)  # undecodable input cannot be stored as UTF-8
         result = grade(text, card.key_points)
         total = result.total
         score = len(result.covered) / total if total else float(bool(text.strip()))
         when = self.now()
         review_id = None
-        if result.rating in (AGAIN, HARD):
-            review_id = self._review(card, result.rating, when, when - shown_at)
-        return self._save(
-            Answer(
-                position=self._next_position(),
-                kind=kind,
-                question=question,
-                text=text,
-                card=card,
-                topic=card.topic,
-                covered=tuple(p.text for p in result.covered),
-                missed=tuple(p.text for p in result.missed),
-                rating=result.rating,
-                self_rated=False,
-                score=score,
-                duration=when - shown_at,
-                review_id=review_id,
+        # The review and the answer are saved together or not at all.
+        with self._unsaved_on_failure(), self.storage.transaction():
+            if result.rating in (AGAIN, HARD):
+                review_id = self._review(card, result.rating, when, when - shown_at)
+            return self._save(
+                Answer(
+                    position=self._next_position(),
+                    kind=kind,
+                    question=question,
+                    text=text,
+                    card=card,
+                    topic=card.topic,
+                    covered=tuple(p.text for p in result.covered),
+                    missed=tuple(p.text for p in result.missed),
+                    rating=result.rating,
+                    self_rated=False,
+                    score=score,
+                    duration=when - shown_at,
+                    review_id=review_id,
+                )
             )
-        )
 
     def _review(self, card: Card, rating: int, when: datetime, took: timedelta) -> int:
         """A real review with this rating: FSRS state and the log stay one story.
@@ -361,7 +368,7 @@ class Interview:
         answers = [*flatten(self.results), answer]
         questions = sum(a.kind == "question" for a in answers)
         parent = None if answer.kind == "question" else self._parent().answer.position
-        with self.storage.transaction() as db:
+        with self._unsaved_on_failure(), self.storage.transaction() as db:
             if self.interview_id is None:
                 cursor = db.execute(
                     "INSERT INTO interviews (started_at, budget_ms, planned, seed, topic)"
@@ -401,6 +408,17 @@ class Interview:
                 (questions, mean_score(answers), self.interview_id),
             )
         return answer
+
+    @contextmanager
+    def _unsaved_on_failure(self) -> Iterator[None]:
+        """If the transaction fails, forget the interview row and position it assigned:
+        they were rolled back with it."""
+        interview_id, position = self.interview_id, self._position
+        try:
+            yield
+        except BaseException:
+            self.interview_id, self._position = interview_id, position
+            raise
 
     def finish(self, reason: str) -> Scorecard:
         """Close the interview (saved only if something was answered) and score it."""

@@ -123,7 +123,10 @@ class Scheduler:
             return fsrs.Card(
                 card_id=self.card_id(key), due=datetime(1970, 1, 1, tzinfo=timezone.utc)
             )
-        return fsrs.Card.from_json(stored)
+        try:
+            return fsrs.Card.from_json(stored)
+        except (ValueError, KeyError, TypeError, OverflowError, AttributeError):
+            raise _damaged(key) from None
 
     @contextmanager
     def _seeded(self, key: CardKey, card: fsrs.Card) -> Iterator[None]:
@@ -157,23 +160,39 @@ class Scheduler:
 
         when = as_utc(when)
         card = self.load(key, stored)
-        with self._seeded(key, card):
-            after, _log = self._fsrs.review_card(
-                card, fsrs.Rating(rating), review_datetime=when, review_duration=duration_ms
-            )
+        try:
+            with self._seeded(key, card):
+                after, _log = self._fsrs.review_card(
+                    card, fsrs.Rating(rating), review_datetime=when, review_duration=duration_ms
+                )
+        except (ValueError, OverflowError) as exc:
+            if stored is None:
+                raise
+            raise _damaged(key) from exc  # absurd saved values (a due date in year 9999)
         return Outcome(after.to_json(), int(after.state), after.due, after.due - when)
 
     def preview(self, key: CardKey, stored: str | None, when: datetime) -> dict[int, timedelta]:
         """The interval each rating 1–4 would give if pressed at ``when``."""
         return {r: self.review(key, stored, r, when).interval for r in RATINGS}
 
-    def retrievability(self, stored: str | None, when: datetime) -> float:
+    def retrievability(
+        self, stored: str | None, when: datetime, key: CardKey = ("?", "?")
+    ) -> float:
         """FSRS's predicted probability of recalling the card at ``when`` (0 if never rated)."""
         if stored is None:
             return 0.0
-        import fsrs
+        card = self.load(key, stored)
+        try:
+            return float(self._fsrs.get_card_retrievability(card, as_utc(when)))
+        except (ValueError, OverflowError, TypeError):
+            raise _damaged(key) from None
 
-        return float(self._fsrs.get_card_retrievability(fsrs.Card.from_json(stored), as_utc(when)))
+
+def _damaged(key: CardKey) -> Exception:
+    """A saved scheduler card fsrs cannot use: reported as a damaged database row."""
+    from quizprep.study.storage import DamagedRow
+
+    return DamagedRow(f"card_state row {key[0]}/{key[1]}: the scheduler's saved card is not valid")
 
 
 def format_interval(interval: timedelta) -> str:

@@ -211,7 +211,10 @@ class Session:
         if self.current is None or self.cram:
             return None
         stored = self.storage.state(self.current.key)
-        return self.scheduler.preview(self.current.key, stored.fsrs if stored else None, self.now())
+        with self.storage.reading():  # a damaged saved card is a corrupt-database error
+            return self.scheduler.preview(
+                self.current.key, stored.fsrs if stored else None, self.now()
+            )
 
     # -- actions -------------------------------------------------------------------------
 

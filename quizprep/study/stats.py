@@ -19,9 +19,18 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from quizprep.decks.model import DIFFICULTIES, Card
+from quizprep.study.backups import backups_dir, list_backups
 from quizprep.study.scheduler import Scheduler, local
 from quizprep.study.session import is_due
-from quizprep.study.storage import NEW, REVIEW, STATE_NAMES, Storage, from_ms, to_ms
+from quizprep.study.storage import (
+    NEW,
+    REVIEW,
+    STATE_NAMES,
+    Storage,
+    from_ms,
+    stored_time,
+    to_ms,
+)
 
 DAY_MS = 86_400_000
 RETENTION_DAYS = 30
@@ -98,6 +107,8 @@ class Stats:
     desired_retention: float | None = None
     interviews: list[InterviewRecord] = field(default_factory=list)  # newest first
     plans: list[Any] = field(default_factory=list)  # readiness.Report per interview date ahead
+    backups_folder: str = ""  # where reset, prune and import save a copy first
+    backups: list[str] = field(default_factory=list)  # oldest first
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,6 +133,7 @@ class Stats:
             "desired_retention": self.desired_retention,
             "interviews": [i.to_json() for i in self.interviews],
             "plans": [p.to_json() for p in self.plans],
+            "backups": {"folder": self.backups_folder, "files": self.backups},
         }
 
     def dumps(self) -> str:
@@ -143,9 +155,11 @@ def collect(
 
     # The log: aggregates only.
     reviews = storage.query("SELECT COUNT(*) FROM review_log")[0][0]
+    # Bounded above too: a review stamped in the future is not one of today's.
     today_row = storage.query(
-        "SELECT COUNT(*), COALESCE(SUM(rating = 1), 0) FROM review_log WHERE reviewed_at >= ?",
-        (today_ms,),
+        "SELECT COUNT(*), COALESCE(SUM(rating = 1), 0) FROM review_log"
+        " WHERE reviewed_at >= ? AND reviewed_at < ?",
+        (today_ms, _day_start_ms(today + timedelta(days=1), offset_ms)),
     )[0]
     since = now_ms - RETENTION_DAYS * DAY_MS
     kept = storage.query(
@@ -166,19 +180,20 @@ def collect(
     due_counts = [0] * 7
     due_now = 0
     recall: dict[tuple[str, str], float] = {}
-    for card in cards:
-        row = stored.get(card.key)
-        if row is None:
-            states[STATE_NAMES[NEW]] += 1
-            continue
-        states[STATE_NAMES[row.state]] += 1
-        due = to_ms(row.due)
-        due_now += is_due(row, now, from_ms(tomorrow_ms))
-        for i, end in enumerate(ends):
-            if due < end:
-                due_counts[i] += 1
-                break
-        recall[card.key] = scheduler.retrievability(row.fsrs, now)
+    with storage.reading():  # a damaged saved card is a corrupt-database error
+        for card in cards:
+            row = stored.get(card.key)
+            if row is None:
+                states[STATE_NAMES[NEW]] += 1
+                continue
+            states[STATE_NAMES[row.state]] += 1
+            due = to_ms(row.due)
+            due_now += is_due(row, now, from_ms(tomorrow_ms))
+            for i, end in enumerate(ends):
+                if due < end:
+                    due_counts[i] += 1
+                    break
+            recall[card.key] = scheduler.retrievability(row.fsrs, now, card.key)
     return Stats(
         today=today,
         reviews=int(reviews),
@@ -201,6 +216,8 @@ def collect(
         heatmap_start=heat_start,
         desired_retention=scheduler.desired_retention,
         interviews=interview_history(storage),
+        backups_folder=str(backups_dir(storage.path)),
+        backups=[str(p) for p in list_backups(backups_dir(storage.path))],
     )
 
 
@@ -211,20 +228,30 @@ def interview_history(storage: Storage, limit: int | None = None) -> list[Interv
         " end_reason FROM interviews ORDER BY started_at DESC, id DESC"
     )
     rows = storage.query(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ())
-    return [
-        InterviewRecord(
-            id=row[0],
-            started_at=from_ms(row[1]),
-            ended_at=from_ms(row[2]) if row[2] is not None else None,
-            planned=row[3],
-            questions=row[4],
-            score=row[5],
-            budget=timedelta(milliseconds=row[6]),
-            topic=row[7],
-            end_reason=row[8],
-        )
-        for row in rows
-    ]
+    with storage.reading():
+        return [
+            InterviewRecord(
+                id=row[0],
+                started_at=stored_time(row[1], "interviews.started_at"),
+                ended_at=stored_time(row[2], "interviews.ended_at") if row[2] is not None else None,
+                planned=row[3],
+                questions=row[4],
+                score=row[5],
+                budget=_budget(row[6]),
+                topic=row[7],
+                end_reason=row[8],
+            )
+            for row in rows
+        ]
+
+
+def _budget(ms: object) -> timedelta:
+    from quizprep.study.storage import DamagedRow
+
+    try:
+        return timedelta(milliseconds=ms)  # type: ignore[arg-type]
+    except (TypeError, OverflowError):
+        raise DamagedRow(f"interviews.budget_ms holds {str(ms)[:40]!r}") from None
 
 
 def gather(deck_paths: Sequence[Path] = (), now: datetime | None = None) -> Stats:

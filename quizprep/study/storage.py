@@ -3,7 +3,14 @@
 Card state is keyed by ``(deck id, card id)`` so editing a card's text keeps its progress.
 The scheduler's card is stored as opaque JSON (storage knows nothing about FSRS) next to
 ``state`` and ``due`` columns that queries use. Every write commits before returning, and
-the file runs in WAL mode with a busy timeout so two terminals can drill at once.
+the file runs in WAL mode so two terminals can drill at once.
+
+A write never gives up because another quizprep holds the lock (a long ``progress import``,
+a second drill): it waits, says so once on stderr ("waiting for another quizprep…"), and
+retries until it gets the lock; Ctrl-C still interrupts the wait. Reading a damaged row
+(a scheduler card that is not JSON, an unknown state, a due date out of range) is reported
+as a corrupt database naming the file, never a traceback. A read-only database (or data
+folder) is opened read-only, so commands that only read still work.
 
 Times are integer milliseconds since the Unix epoch (UTC) in the database and aware UTC
 datetimes everywhere else. Records are NamedTuples rather than dataclasses: a drill imports
@@ -12,10 +19,13 @@ this module before its first card is drawn, and NamedTuples cost a fraction to d
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,6 +40,14 @@ NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
 
 BUSY_TIMEOUT_MS = 5000
+# While waiting for the write lock, SQLite is asked to wait this long at a time, so that
+# Ctrl-C (checked between attempts) stops the wait promptly.
+LOCK_POLL_MS = 200
+# Say that we are waiting once the wait is long enough for a person to notice.
+WAIT_NOTE_AFTER_S = 0.5
+WAIT_NOTE = "waiting for another quizprep to finish writing… (Ctrl-C stops)"
+# Stored times outside these are damage (year 9999 is datetime's limit).
+MIN_MS, MAX_MS = 0, 253_402_300_799_999
 
 
 def to_ms(moment: datetime) -> int:
@@ -40,6 +58,23 @@ def to_ms(moment: datetime) -> int:
 
 def from_ms(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+
+
+def _note_waiting() -> None:
+    try:
+        sys.stderr.write(WAIT_NOTE + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass  # no stderr to tell: keep waiting all the same
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+class DamagedRow(Exception):
+    """A stored row quizprep cannot have written; turned into the corrupt-database error."""
 
 
 class StoredCard(NamedTuple):
@@ -98,6 +133,10 @@ class Storage:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
+        self.readonly = False
+        # Called once when a write has to wait for another quizprep's lock.
+        self.on_wait: Callable[[], None] = _note_waiting
+        self._depth = 0  # nesting of transaction(): only the outermost begins and commits
 
     # -- opening -------------------------------------------------------------------------
 
@@ -129,18 +168,49 @@ class Storage:
                 db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 # Some filesystems (network mounts) refuse WAL and keep the rollback journal:
                 # every commit still lasts, concurrent readers only wait longer.
-                db.execute("PRAGMA journal_mode = WAL")
+                storage._retry_locked(lambda: db.execute("PRAGMA journal_mode = WAL"))
                 # FULL: a commit survives power loss too, not only a killed process.
                 db.execute("PRAGMA synchronous = FULL")
                 db.execute("PRAGMA foreign_keys = ON")
                 storage._migrate()
-        except QuizprepError:
+        except QuizprepError as exc:
             if storage is not None:
                 storage.close()
-            raise
+            readonly = cls._open_readonly(path, exc)
+            if readonly is None:
+                raise
+            return readonly
         except sqlite3.Error as exc:
+            if storage is not None:
+                storage.close()
             raise storage_error(path, exc) from None
         return storage
+
+    @classmethod
+    def _open_readonly(cls, path: Path, error: QuizprepError) -> Storage | None:
+        """The database opened read-only, when it exists but cannot be written (a
+        read-only file or folder): commands that only read (stats, deck list, a cram
+        drill, progress export) still work; a write reports the permission problem."""
+        if "for writing" not in error.message or not path.is_file():
+            return None
+        from urllib.parse import quote
+
+        base = "file:" + quote(str(path.resolve()))
+        # mode=ro needs the -shm file to exist or be creatable; immutable=1 does not, and
+        # nothing can write here anyway.
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            try:
+                db = sqlite3.connect(base + query, uri=True, isolation_level=None)
+                db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+                storage = cls(db, path)
+                storage.readonly = True
+                if storage.schema_version() != SCHEMA_VERSION:
+                    storage.close()
+                    return None  # it would need migrating, which needs writing
+                return storage
+            except (sqlite3.Error, QuizprepError):
+                continue
+        return None
 
     def close(self) -> None:
         with suppress(sqlite3.Error):
@@ -158,18 +228,73 @@ class Storage:
             yield
         except sqlite3.Error as exc:
             raise storage_error(self.path, exc) from None
+        except DamagedRow as exc:
+            raise QuizprepError(
+                f"{self.path}: the progress database is unreadable or corrupt ({exc})",
+                hint=_recovery_hint(self.path),
+            ) from None
+
+    def _retry_locked(self, attempt: Callable[[], object]) -> None:
+        """Run ``attempt`` until another connection's lock lets it through.
+
+        Never gives up: a rating must not be lost because a long import holds the lock.
+        SQLite waits a short while per attempt, so that Ctrl-C (seen between attempts)
+        stops the wait promptly; the wait is announced once (``on_wait``).
+        """
+        started = time.monotonic()
+        announced = False
+        self._db.execute(f"PRAGMA busy_timeout = {LOCK_POLL_MS}")
+        try:
+            while True:
+                try:
+                    attempt()
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
+                if not announced and time.monotonic() - started >= WAIT_NOTE_AFTER_S:
+                    self.on_wait()
+                    announced = True
+                time.sleep(0.01)
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    def _begin(self) -> None:
+        self._retry_locked(lambda: self._db.execute("BEGIN IMMEDIATE"))
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if SQLite has not already done so itself (it
+        does after a full disk): a second ROLLBACK would fail and hide the real error."""
+        if self._db.in_transaction:
+            with suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One immediate transaction: the write lock is taken before anything is read."""
-        with self._errors():
-            self._db.execute("BEGIN IMMEDIATE")
+        """One immediate transaction: the write lock is taken before anything is read.
+
+        Nested use joins the outer transaction (committed or rolled back as one).
+        """
+        if self._depth:
+            self._depth += 1
             try:
                 yield self._db
+            finally:
+                self._depth -= 1
+            return
+        with self._errors():
+            if self.readonly:
+                raise sqlite3.OperationalError("attempt to write a readonly database")
+            self._begin()
+            self._depth = 1
+            try:
+                yield self._db
+                self._retry_locked(lambda: self._db.execute("COMMIT"))
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
-            self._db.execute("COMMIT")
+            finally:
+                self._depth = 0
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -182,12 +307,14 @@ class Storage:
         """Take the write lock and let it go: a read-only file or folder shows up now, with
         a clear message, rather than at the first rating after the user has answered."""
         with self._errors():
-            self._db.execute("BEGIN IMMEDIATE")
+            if self.readonly:
+                raise sqlite3.OperationalError("attempt to write a readonly database")
+            self._begin()
             try:
                 # Only an actual write hits "readonly"; rolled back, so nothing changes.
                 self._db.execute("INSERT OR REPLACE INTO settings VALUES ('write probe', '')")
             finally:
-                self._db.execute("ROLLBACK")
+                self._rollback()
 
     def schema_version(self) -> int:
         with self._errors():
@@ -231,7 +358,7 @@ class Storage:
             row = self._db.execute(
                 "SELECT fsrs, state, due FROM card_state WHERE deck_id = ? AND card_id = ?", key
             ).fetchone()
-        return StoredCard(key, row[0], row[1], from_ms(row[2])) if row else None
+            return _stored(key, *row) if row else None
 
     def states(self) -> dict[CardKey, StoredCard]:
         """Every stored card state (one row per card ever rated; small next to the log)."""
@@ -239,7 +366,7 @@ class Storage:
             rows = self._db.execute(
                 "SELECT deck_id, card_id, fsrs, state, due FROM card_state"
             ).fetchall()
-        return {(d, c): StoredCard((d, c), f, s, from_ms(due)) for d, c, f, s, due in rows}
+            return {(d, c): _stored((d, c), f, s, due) for d, c, f, s, due in rows}
 
     def review(
         self, key: CardKey, compute: Callable[[StoredCard | None], ReviewRecord]
@@ -311,7 +438,7 @@ class Storage:
         row = db.execute(
             "SELECT fsrs, state, due FROM card_state WHERE deck_id = ? AND card_id = ?", key
         ).fetchone()
-        return StoredCard(key, row[0], row[1], from_ms(row[2])) if row else None
+        return _stored(key, *row) if row else None
 
     def undo(self, log_id: int) -> None:
         """Remove one log row and put the card back as it was before that rating.
@@ -359,31 +486,38 @@ class Storage:
             args = key
         with self._errors():
             rows = self._db.execute(query + " ORDER BY reviewed_at, id", args).fetchall()
-        return [
-            LogEntry(
-                r[0],
-                (r[1], r[2]),
-                from_ms(r[3]),
-                r[4],
-                r[5],
-                r[6],
-                r[7],
-                r[8],
-                r[9],
-                from_ms(r[10]),
-            )
-            for r in rows
-        ]
+            return [
+                LogEntry(
+                    r[0],
+                    (r[1], r[2]),
+                    stored_time(r[3], "review_log.reviewed_at"),
+                    r[4],
+                    r[5],
+                    r[6],
+                    r[7],
+                    r[8],
+                    r[9],
+                    stored_time(r[10], "review_log.due_after"),
+                )
+                for r in rows
+            ]
 
-    def new_cards_since(self, since: datetime) -> int:
-        """How many cards had their first ever rating at or after ``since``."""
+    def new_cards_since(self, since: datetime, until: datetime | None = None) -> int:
+        """How many cards had their first ever rating at or after ``since`` (and before
+        ``until``, by default a day later: a review stamped in the future, from a damaged
+        import, must not use up today's new cards)."""
+        end = until if until is not None else since + timedelta(days=1)
         with self._errors():
             row = self._db.execute(
                 "SELECT COUNT(DISTINCT deck_id || '/' || card_id) FROM review_log"
-                " WHERE reviewed_at >= ? AND state_before = ?",
-                (to_ms(since), NEW),
+                " WHERE reviewed_at >= ? AND reviewed_at < ? AND state_before = ?",
+                (to_ms(since), to_ms(end), NEW),
             ).fetchone()
         return int(row[0])
+
+    def reading(self) -> contextlib.AbstractContextManager[None]:
+        """For callers converting rows themselves: damage becomes the corrupt-database error."""
+        return self._errors()
 
     def query(self, sql: str, args: Iterable[object] | dict[str, object] = ()) -> list[tuple]:
         """Read-only aggregate queries for stats (kept here so sqlite errors stay clear)."""
@@ -441,11 +575,12 @@ class Storage:
             stated = {
                 (d, c) for d, c in self._db.execute("SELECT deck_id, card_id FROM card_state")
             }
-        found: dict[CardKey, Orphan] = {}
-        for deck_id, card_id, count, last in logged:
-            key = (deck_id, card_id)
-            if key not in known_set:
-                found[key] = Orphan(key, count, from_ms(last), key in stated)
+            found: dict[CardKey, Orphan] = {}
+            for deck_id, card_id, count, last in logged:
+                key = (deck_id, card_id)
+                if key not in known_set:
+                    last_at = stored_time(last, "review_log.reviewed_at")
+                    found[key] = Orphan(key, count, last_at, key in stated)
         for key in stated - known_set - found.keys():
             found[key] = Orphan(key, 0, None, True)
         return sorted(found.values(), key=lambda o: o.key)
@@ -474,6 +609,12 @@ class Storage:
             db.execute(f"DELETE FROM buried {where}", args)
         return cards, logs
 
+    def copy_into(self, target: sqlite3.Connection) -> None:
+        """The whole database into ``target`` with SQLite's online backup API: consistent
+        even while another quizprep writes (see quizprep.study.backups)."""
+        with self._errors():
+            self._db.backup(target)
+
     def progress_counts(self, deck_id: str | None = None) -> tuple[int, int]:
         """(cards with state, log rows): what a reset would clear."""
         where, args = ("WHERE deck_id = ?", (deck_id,)) if deck_id else ("", ())
@@ -481,6 +622,46 @@ class Storage:
             cards = self._db.execute(f"SELECT COUNT(*) FROM card_state {where}", args).fetchone()
             logs = self._db.execute(f"SELECT COUNT(*) FROM review_log {where}", args).fetchone()
         return int(cards[0]), int(logs[0])
+
+
+def split_orphans(
+    orphans: Iterable[Orphan], loaded_decks: Iterable[str]
+) -> tuple[list[Orphan], dict[str, list[Orphan]]]:
+    """(cards gone from a loaded deck, progress of decks not loaded at all, by deck id).
+
+    Only the first are orphans for sure: a deck that is not loaded may just not have been
+    passed with --deck this time, so its progress is never pruned wholesale.
+    """
+    loaded = set(loaded_decks)
+    removed: list[Orphan] = []
+    unloaded: dict[str, list[Orphan]] = {}
+    for orphan in orphans:
+        if orphan.key[0] in loaded:
+            removed.append(orphan)
+        else:
+            unloaded.setdefault(orphan.key[0], []).append(orphan)
+    return removed, unloaded
+
+
+def stored_time(ms: object, what: str) -> datetime:
+    """A time read from the database; out of range or not a number is damage."""
+    if not isinstance(ms, int) or isinstance(ms, bool) or not MIN_MS <= ms <= MAX_MS:
+        raise DamagedRow(f"{what} holds {str(ms)[:40]!r}, not a time")
+    return from_ms(ms)
+
+
+def _stored(key: CardKey, fsrs: object, state: object, due: object) -> StoredCard:
+    """A card_state row as a StoredCard, or DamagedRow if quizprep cannot have written it.
+
+    The scheduler's JSON stays opaque here; the scheduler raises DamagedRow when it cannot
+    read it, and callers let it surface through :meth:`Storage.reading`.
+    """
+    where = f"card_state row {key[0]}/{key[1]}"
+    if state not in (LEARNING, REVIEW, RELEARNING):
+        raise DamagedRow(f"{where}: unknown state {str(state)[:20]!r}")
+    if not isinstance(fsrs, str):
+        raise DamagedRow(f"{where}: the scheduler's card is not text")
+    return StoredCard(key, fsrs, state, stored_time(due, f"{where}: due"))  # type: ignore[arg-type]
 
 
 def storage_error(path: Path, exc: sqlite3.Error) -> QuizprepError:
@@ -500,7 +681,13 @@ def storage_error(path: Path, exc: sqlite3.Error) -> QuizprepError:
                 "its folder, or set QUIZPREP_HOME to a folder you own."
             ),
         )
-    if "disk is full" in lowered or "disk i/o" in lowered:
+    if "disk is full" in lowered or "database or disk is full" in lowered:
+        return QuizprepError(
+            f"{path}: disk full: the progress database could not be written; nothing of "
+            "this change was saved, everything saved before is intact",
+            hint="Free some disk space and try again.",
+        )
+    if "disk i/o" in lowered:
         return QuizprepError(f"{path}: cannot write the progress database ({text})")
     return QuizprepError(
         f"{path}: the progress database is unreadable or corrupt ({text})",

@@ -18,8 +18,8 @@ nothing. All of an import is one transaction: it happens completely or not at al
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -46,6 +46,11 @@ MAX_DURATION_MS = 2**63 - 1  # SQLite's largest integer
 # About 100 bytes a review: a million reviews fit with room to spare; anything bigger is
 # not an export and would only exhaust memory.
 MAX_FILE_BYTES = 256 * 1024 * 1024
+# Reviews stamped more than this after the clock are refused: they would count as "today".
+FUTURE_SLACK_MS = 86_400_000
+MAX_ID_CHARS = 256
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 CardKey = tuple[str, str]
 SOURCES = ("drill", "interview")
@@ -134,8 +139,10 @@ def export_data(storage: Storage, now: datetime) -> dict[str, Any]:
     )
     settings: dict[str, float] = {}
     # A damaged setting is not worth spreading to another machine.
+    from quizprep.study.scheduler import MAX_RETENTION, MIN_RETENTION
+
     saved = _as_float(storage.setting(RETENTION_SETTING) or "")
-    if saved is not None:
+    if saved is not None and MIN_RETENTION <= saved <= MAX_RETENTION:
         settings[RETENTION_SETTING] = saved
     from quizprep.study.storage import to_ms
 
@@ -163,45 +170,41 @@ def export_progress(storage: Storage, path: Path | None, now: datetime) -> Expor
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    """A sync tool watching the folder never sees half a file."""
+    """A sync tool watching the folder never sees half a file; a symlink into the sync
+    folder keeps pointing at the (updated) file."""
+    from quizprep.files import write_atomic
+
     if path.is_dir():
         raise QuizprepError(f"{path}: is a folder; give a file name such as progress.json")
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except OSError as exc:
-        raise QuizprepError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    write_atomic(path, text)
 
 
 # -- reading and validating --------------------------------------------------------------
 
 
-def read_progress_file(path: Path) -> ProgressFile:
-    """Load and check an export; any problem is a QuizprepError naming the file."""
+def read_progress_file(path: Path, now: datetime | None = None) -> ProgressFile:
+    """Load and check an export; any problem is a QuizprepError naming the file.
+
+    ``now`` bounds review times: none may lie more than a day after it.
+    """
+    from quizprep.files import UnreadableFile, decode_text, read_user_file
+
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
-        if len(raw) > MAX_FILE_BYTES:
-            raise QuizprepError(
-                f"{path}: too large for a progress file (over {MAX_FILE_BYTES // 2**20} MB)"
-            )
-        # utf-8-sig: editors on Windows save a byte-order mark.
-        text = raw.decode("utf-8-sig")
-    except FileNotFoundError:
-        raise QuizprepError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise QuizprepError(f"{path}: is a folder, not a progress file") from None
-    except UnicodeDecodeError:
-        raise QuizprepError(f"{path}: not a progress file (not UTF-8 text)") from None
-    except OSError as exc:
-        raise QuizprepError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    return parse_progress(text, str(path))
+        raw = read_user_file(path, MAX_FILE_BYTES, what="progress file")
+        text = decode_text(raw, path)
+    except UnreadableFile as exc:
+        reason = exc.reason
+        if reason.startswith(("not UTF-8", "looks like UTF-16", "damaged UTF-16")):
+            reason = f"not a progress file ({reason})"
+        raise QuizprepError(f"{path}: {reason}") from None
+    return parse_progress(text, str(path), now)
 
 
-def parse_progress(text: str, name: str) -> ProgressFile:
+def parse_progress(text: str, name: str, now: datetime | None = None) -> ProgressFile:
+    from quizprep.study.scheduler import utc_now
+    from quizprep.study.storage import to_ms
+
+    latest_ms = min(LATEST_MS, to_ms(now or utc_now()) + FUTURE_SLACK_MS)
     hint = "Make the file with `quizprep progress export FILE.json`."
     try:
         data = json.loads(text)
@@ -218,13 +221,13 @@ def parse_progress(text: str, name: str) -> ProgressFile:
     if not isinstance(data, dict):
         raise QuizprepError(f"{name}: not a quizprep progress file (not a JSON object)", hint=hint)
     if data.get("format") != FORMAT:
-        found = 'has no "format"' if "format" not in data else f"format is {data['format']!r}"
+        found = 'has no "format"' if "format" not in data else f"format is {short(data['format'])}"
         raise QuizprepError(
             f"{name}: not a quizprep progress file ({found}; expected {FORMAT!r})", hint=hint
         )
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise QuizprepError(f'{name}: "version" must be a whole number ≥ 1, not {version!r}')
+        raise QuizprepError(f'{name}: "version" must be a whole number ≥ 1, not {short(version)}')
     if version > VERSION:
         raise QuizprepError(
             f"{name}: written by a newer quizprep (progress format version {version}; "
@@ -238,7 +241,7 @@ def parse_progress(text: str, name: str) -> ProgressFile:
         reviews = []
     parsed = []
     for index, item in enumerate(reviews):
-        review = _review(item, f"reviews[{index}]", problems)
+        review = _review(item, f"reviews[{index}]", problems, latest_ms)
         if review is not None:
             parsed.append(review)
     settings = _settings(data.get("settings", {}), problems)
@@ -253,7 +256,29 @@ def parse_progress(text: str, name: str) -> ProgressFile:
     return ProgressFile(parsed, settings, exported_at if isinstance(exported_at, str) else None)
 
 
-def _review(item: object, where: str, problems: list[str]) -> SyncedReview | None:
+def short(value: object, limit: int = 60) -> str:
+    """``repr(value)``, cut to ``limit`` characters: a 300,000-item field must not turn
+    into a megabyte of error message."""
+    if isinstance(value, (list, dict)) and len(value) > 8:
+        return f"a {type(value).__name__} of {len(value):,} items"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _bad_text(value: str) -> str | None:
+    """Why an id from a file cannot be stored or shown, if it cannot."""
+    if _LONE_SURROGATE.search(value):
+        return "holds a lone surrogate (not valid Unicode)"
+    if _CONTROL.search(value):
+        return "holds a control character"
+    if len(value) > MAX_ID_CHARS:
+        return f"is over {MAX_ID_CHARS} characters"
+    return None
+
+
+def _review(
+    item: object, where: str, problems: list[str], latest_ms: int = LATEST_MS
+) -> SyncedReview | None:
     if not isinstance(item, dict):
         problems.append(f"{where}: must be an object with deck, card, reviewed_at, rating")
         return None
@@ -261,7 +286,9 @@ def _review(item: object, where: str, problems: list[str]) -> SyncedReview | Non
     deck, card = item.get("deck"), item.get("card")
     for name, value in (("deck", deck), ("card", card)):
         if not isinstance(value, str) or not value.strip():
-            problems.append(f"{where}.{name}: must be a non-empty string, not {value!r}")
+            problems.append(f"{where}.{name}: must be a non-empty string, not {short(value)}")
+        elif reason := _bad_text(value):
+            problems.append(f"{where}.{name}: {reason}: {short(value)}")
     at_ms = 0
     stamp = item.get("reviewed_at")
     try:
@@ -271,14 +298,22 @@ def _review(item: object, where: str, problems: list[str]) -> SyncedReview | Non
     except (ValueError, OverflowError):
         problems.append(
             f"{where}.reviewed_at: must be an ISO-8601 time with a time zone "
-            f"(like 2025-03-10T09:00:00.000Z), not {stamp!r}"
+            f"(like 2025-03-10T09:00:00.000Z), not {short(stamp)}"
         )
     else:
         if not EARLIEST_MS <= at_ms < LATEST_MS:
-            problems.append(f"{where}.reviewed_at: must be between 1970 and 2500, not {stamp!r}")
+            problems.append(
+                f"{where}.reviewed_at: must be between 1970 and 2500, not {short(stamp)}"
+            )
+        elif at_ms > latest_ms:
+            # A review "in the future" would count as today's every day until then.
+            problems.append(
+                f"{where}.reviewed_at: {short(stamp)} is in the future (more than a day "
+                "ahead of this computer's clock)"
+            )
     rating = item.get("rating")
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 4:
-        problems.append(f"{where}.rating: must be 1, 2, 3 or 4, not {rating!r}")
+        problems.append(f"{where}.rating: must be 1, 2, 3 or 4, not {short(rating)}")
     duration = item.get("duration_ms")
     bad_duration = (
         isinstance(duration, bool)
@@ -288,11 +323,11 @@ def _review(item: object, where: str, problems: list[str]) -> SyncedReview | Non
     if duration is not None and bad_duration:
         problems.append(
             f"{where}.duration_ms: must be a whole number from 0 to {MAX_DURATION_MS} or null,"
-            f" not {duration!r}"
+            f" not {short(duration)}"
         )
     source = item.get("source", "drill")  # version-1 files written before it existed
     if source not in SOURCES:
-        problems.append(f"{where}.source: must be one of {', '.join(SOURCES)}, not {source!r}")
+        problems.append(f"{where}.source: must be one of {', '.join(SOURCES)}, not {short(source)}")
     if len(problems) > before:
         return None
     return SyncedReview(str(deck), str(card), at_ms, int(rating), duration, source)  # type: ignore[arg-type]
@@ -314,7 +349,7 @@ def _settings(value: object, problems: list[str]) -> dict[str, float]:
         ):
             problems.append(
                 f"settings.{RETENTION_SETTING}: must be a number from {MIN_RETENTION:g} to "
-                f"{MAX_RETENTION:g}, not {retention!r}"
+                f"{MAX_RETENTION:g}, not {short(retention)}"
             )
         else:
             out[RETENTION_SETTING] = float(retention)
@@ -324,9 +359,12 @@ def _settings(value: object, problems: list[str]) -> dict[str, float]:
 # -- import ------------------------------------------------------------------------------
 
 
-def import_progress(storage: Storage, path: Path) -> ImportResult:
-    """Merge ``path`` into ``storage`` and rebuild card states; one transaction."""
-    incoming = read_progress_file(path)
+def import_progress(storage: Storage, path: Path, now: datetime | None = None) -> ImportResult:
+    """Merge ``path`` into ``storage`` and rebuild card states; one transaction.
+
+    ``now`` (default: the clock) bounds review times: none may lie more than a day ahead.
+    """
+    incoming = read_progress_file(path, now)
     return merge(storage, incoming, path)
 
 
@@ -411,10 +449,12 @@ def _merge_settings(db: sqlite3.Connection, settings: dict[str, float]) -> tuple
 
 
 def _as_float(text: str) -> float | None:
+    """A finite number, or ``None`` (a damaged setting: "nan" parses but means nothing)."""
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         return None
+    return value if math.isfinite(value) else None
 
 
 def replay_card(

@@ -8,6 +8,7 @@ stdin is a pipe or file, each line is one action, so scripts and tests can drive
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Protocol, TextIO
@@ -119,8 +120,21 @@ class LineKeys:
 
 
 def for_stdin(stream: TextIO | None = None) -> KeySource:
-    """Keypresses when ``stream`` (default stdin) is a terminal, else one line per action."""
+    """Keypresses when ``stream`` (default stdin) is a terminal, else one line per action.
+
+    Bytes that are not valid in the input's encoding (a Latin-1 terminal, a stray byte)
+    are read as U+FFFD rather than ending the drill with UnicodeDecodeError; with a C
+    locale Python would otherwise decode them to lone surrogates that nothing can save.
+    """
     stream = stream or sys.stdin
+    if stream is None:  # started with <&-: input has already ended
+        import io
+
+        return LineKeys(io.StringIO(""))
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        with contextlib.suppress(ValueError, OSError):
+            reconfigure(errors="replace")
     try:
         is_tty = stream.isatty() and stream.fileno() >= 0
     except (AttributeError, ValueError, OSError):
