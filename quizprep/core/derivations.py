@@ -58,6 +58,7 @@ class DeriveResult(NamedTuple):
     message: str
     mismatch: Mismatch | None = None
     error_column: int = 0
+    rated: bool = True  # False for an expression that did not parse: nothing to rate yet
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +66,7 @@ class DeriveResult(NamedTuple):
             "message": self.message,
             "counterexample": None if self.mismatch is None else self.mismatch._asdict(),
             "column": self.error_column,
+            "rated": self.rated,
         }
 
 
@@ -279,7 +281,7 @@ def check(derivation: Derivation, text: str, seed: int = 0) -> DeriveResult:
     try:
         tree = expr.parse(text, names)
     except expr.ExprError as exc:
-        return DeriveResult(False, exc.message, error_column=exc.column)
+        return DeriveResult(False, exc.message, error_column=exc.column, rated=False)
     values = sample(derivation, seed)
     want = np.asarray(derivation.reference(*values.values()), dtype=np.float64)
     want = want.reshape(next(iter(values.values())).shape[0], -1)
