@@ -90,6 +90,7 @@ def test_deck_list_shows_every_source(quizprep_home: Path, tmp_path: Path) -> No
         "activations": "built-in",
         "losses": "built-in",
         "deep-dives": "built-in",
+        "exercises": "built-in",
         "mine": "user folder",
         "minimal": "--deck",
     }

@@ -207,7 +207,7 @@ def test_code_span_survives_backticks() -> None:
 def test_csv_has_one_row_of_three_columns_per_card(builtin: list[Deck]) -> None:
     cards = [card for deck in builtin for card in deck.cards]
     rows = list(csv.reader(io.StringIO(export_csv(cards))))
-    assert len(rows) == len(cards) == 40
+    assert len(rows) == len(cards) == 66
     for row, card in zip(rows, cards, strict=True):
         assert len(row) == 3
         front, back, tags = row
@@ -277,7 +277,7 @@ def test_select_decks_keeps_order_and_names_known_ids(builtin: list[Deck]) -> No
     with pytest.raises(QuizprepError) as info:
         select_decks(builtin, ["losses", "nope"])
     assert "'nope'" in info.value.message
-    assert "activations, deep-dives, losses" in info.value.message
+    assert "activations, deep-dives, exercises, losses" in info.value.message
 
 
 # --- Anki package -----------------------------------------------------------------------------

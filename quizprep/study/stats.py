@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from quizprep.decks.model import DIFFICULTIES, Card
+from quizprep.study.practice import ExerciseStats, exercise_stats
 from quizprep.study.scheduler import Scheduler, local
 from quizprep.study.session import is_due
 from quizprep.study.storage import NEW, REVIEW, STATE_NAMES, Storage, from_ms, to_ms
@@ -97,6 +98,7 @@ class Stats:
     heatmap_start: date | None = None
     desired_retention: float | None = None
     interviews: list[InterviewRecord] = field(default_factory=list)  # newest first
+    exercises: list[ExerciseStats] = field(default_factory=list)  # code, then derive
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -120,6 +122,7 @@ class Stats:
             "heatmap": {d.isoformat(): n for d, n in sorted(self.heatmap.items())},
             "desired_retention": self.desired_retention,
             "interviews": [i.to_json() for i in self.interviews],
+            "exercises": {e.kind: e.to_json() for e in self.exercises},
         }
 
     def dumps(self) -> str:
@@ -199,6 +202,7 @@ def collect(
         heatmap_start=heat_start,
         desired_retention=scheduler.desired_retention,
         interviews=interview_history(storage),
+        exercises=exercise_stats(storage),
     )
 
 
