@@ -22,7 +22,7 @@ SCHEMA = json.loads((ROOT / "quizprep" / "decks" / "deck.schema.json").read_text
 # a time (duplicate ids, dangling references) or are not YAML a schema tool could read.
 SCHEMA_CATCHES = [
     "missing-fields", "wrong-types", "difficulty", "empty-deck", "unknown-field",
-    "not-a-mapping", "bad-math",
+    "not-a-mapping", "bad-math", "bad-exercise",
 ]  # fmt: skip
 
 

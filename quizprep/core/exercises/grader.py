@@ -100,7 +100,7 @@ def grade_case(case: Case, module: ModuleType, user_file: str) -> CaseResult:
             "quizprep runs your code under a memory limit; a batch this size needs kilobytes",
             user_traceback(exc, user_file),
         )
-    except Exception as exc:
+    except (Exception, SystemExit) as exc:  # theirs: reported, never raised into quizprep
         return fail(
             f"{case.function}() raised {type(exc).__name__}", error=user_traceback(exc, user_file)
         )
