@@ -157,6 +157,8 @@ class Drill:
                 self.ask_typed()
                 if session.finished or session.current is not card:
                     return  # the typed line was q, s or u: act on the new state next step
+        if not session.revealed:  # a proposal belongs to the showing it was made in
+            self.proposed = None
         self.draw()
         self.note = None
         key = self.keys.read_key()
