@@ -150,6 +150,11 @@ def _answer_side(
         parts += [_section("Related"), _bullets("→", "", rows)]
     if card.math:
         parts.append(Text(f"\nSee it in numbers: quizprep math {card.math}", style="dim italic"))
+    if card.exercise:
+        parts.append(Text(f"Write the code: quizprep code {card.exercise}", style="dim italic"))
+    if card.derive:
+        practise = f"Check a derivative: quizprep code derive {card.derive} EXPRESSION"
+        parts.append(Text(practise, style="dim italic"))
     return parts
 
 
