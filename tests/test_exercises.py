@@ -142,3 +142,26 @@ def test_a_wrong_return_shape_or_arity_is_explained(tmp_path: Path) -> None:
         "def softmax(x):\n    return np.exp(x) / np.exp(x).sum()\n"
     )
     assert not all(r.passed for r in grade(path))
+
+
+@pytest.mark.parametrize("name", EXERCISE_NAMES)
+def test_starter_worked_example_agrees_with_the_graded_example(name: str) -> None:
+    """Every number the starter's example promises after '->' is one the check expects."""
+    import re
+
+    import numpy as np
+
+    text = starter_text(name)
+    example = text[text.index("Example") : text.index("Check it with")]
+    promised = example[example.index("->") :]
+    promised = promised.split("(z =")[0]  # the MLP's aside restates inputs, not outputs
+    promised = re.sub(r"\b[a-z_]+\([^\n]*?\)\s+->", "->", promised)  # a second call's inputs
+    numbers = [float(m) for m in re.findall(r"-?\d+(?:\.\d+)?", promised.replace("−", "-"))]
+    wants = np.concatenate([
+        np.asarray(w, dtype=float).reshape(-1)
+        for case in cases_for(name) if case.group == "example"
+        for w in case.want
+    ])  # fmt: skip
+    assert numbers
+    for number in numbers:
+        assert np.any(np.abs(wants - number) <= 6e-5), (name, number)
