@@ -199,3 +199,17 @@ def test_stats_counts_attempts_and_passes() -> None:
     assert data["derive"]["attempts"] == 2
     text = run("stats").output
     assert "Exercises: code 1 of 12 passed" in text
+
+
+@pytest.mark.skipif(os.name != "posix", reason="rlimits")
+def test_memory_option_sets_the_limit(tmp_path: Path) -> None:
+    """A 600 MB working array passes under the default 2 GB limit and fails under 400 MB."""
+    body = (SOLUTIONS / "stable_softmax__good.py").read_text()
+    path = tmp_path / "hungry.py"
+    path.write_text(body + "\n_orig = softmax\n\ndef softmax(x):\n"
+                    "    np.ones(600 * 1024**2 // 8)\n    return _orig(x)\n")  # fmt: skip
+    assert run("code", "check", str(path)).exit_code == 0
+    tight = run("code", "check", str(path), "--memory", "400", "--json")
+    assert tight.exit_code == 1
+    assert "ran out of memory" in json.loads(tight.stdout)["cases"][0]["detail"]
+    assert run("code", "check", str(path), "--memory", "10").exit_code == 2

@@ -43,6 +43,9 @@ def code(
         float, typer.Option(help="check: seconds before your code is stopped.")
     ] = 20.0,
     seed: Annotated[int, typer.Option(help="check/derive: seed of the random cases.")] = 0,
+    memory: Annotated[
+        int, typer.Option(help="check: address-space limit for your code, in MB.")
+    ] = 2048,
     as_json: JsonOption = False,
 ) -> None:
     args = list(rest or [])
@@ -51,7 +54,7 @@ def code(
     elif name == "check":
         if len(args) != 1:
             raise QuizprepError("usage: quizprep code check FILE", exit_code=2)
-        _check(Path(args[0]), exercise, timeout, seed, as_json)
+        _check(Path(args[0]), exercise, timeout, memory, seed, as_json)
     elif name == "derive":
         _derive(args, seed, as_json)
     else:
@@ -90,13 +93,17 @@ def _start(name: str, path: Path | None, force: bool, edit: bool) -> None:
         note(f"Edit it, then check it with: quizprep code check {target}")
 
 
-def _check(path: Path, exercise: str | None, timeout: float, seed: int, as_json: bool) -> None:
+def _check(
+    path: Path, exercise: str | None, timeout: float, memory: int, seed: int, as_json: bool
+) -> None:
     from quizprep.study.coderun import check_file
     from quizprep.study.practice import code_rating, record
 
     if timeout <= 0:
         raise QuizprepError("--timeout must be positive", exit_code=2)
-    report = check_file(path, exercise, timeout=timeout, seed=seed)
+    if memory < 256:
+        raise QuizprepError("--memory must be at least 256 (MB): Python and NumPy need it", 2)
+    report = check_file(path, exercise, timeout=timeout, memory_mb=memory, seed=seed)
     rating = code_rating(report)
     record("code", report.exercise, report.passed if report.status == "ok" else 0,
            report.planned)  # fmt: skip

@@ -9,6 +9,7 @@ crash or hang quizprep. Results arrive as JSON lines on the child's stdout.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -95,9 +96,16 @@ def _limits(memory_mb: int, cpu_seconds: int) -> Any:
         import resource
 
         limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        for which, value in (
+            (resource.RLIMIT_AS, (limit, limit)),
+            (resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1)),
+            (resource.RLIMIT_CORE, (0, 0)),
+        ):
+            # A platform that refuses one (macOS does not enforce RLIMIT_AS, and a hard limit
+            # below ours cannot be raised) keeps the others and the wall-clock timeout: an
+            # exception here would abort the check instead.
+            with contextlib.suppress(ValueError, OSError):
+                resource.setrlimit(which, value)
 
     return apply
 
