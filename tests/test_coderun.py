@@ -125,3 +125,14 @@ def test_which_exercise_a_file_answers(tmp_path: Path) -> None:
         exercise_for(tmp_path / "missing.py")
     with pytest.raises(QuizprepError, match="is a folder"):
         exercise_for(tmp_path)
+
+
+@posix_only
+def test_endless_printing_is_capped_not_buffered(tmp_path: Path) -> None:
+    body = "def softmax(x):\n    while True:\n        print('x' * 1000)\n"
+    report = check_file(write(tmp_path, body), timeout=15)
+    # Python ignores SIGXFSZ, so the 16 MB cap surfaces as the user's own OSError
+    first = report.results[0]
+    assert not first["passed"] and "File too large" in first["error"]
+    assert "print('x' * 1000)" in first["error"]
+    assert 0 < len(report.output) <= 4000 and report.output.strip().endswith("x")

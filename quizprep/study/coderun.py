@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -25,7 +26,8 @@ from quizprep.errors import QuizprepError
 DEFAULT_TIMEOUT = 20.0  # seconds, wall clock, for all cases together
 DEFAULT_MEMORY_MB = 2048  # address space: Python + NumPy need ~0.5 GB of it mapped
 MAX_FILE_BYTES = 1_000_000
-STDERR_KEEP = 4000
+STDERR_KEEP = 4000  # characters of the user's output shown
+OUTPUT_LIMIT = 16 * 1024 * 1024  # bytes the user's code may print (or write to any file)
 
 
 class CheckReport(NamedTuple):
@@ -100,6 +102,7 @@ def _limits(memory_mb: int, cpu_seconds: int) -> Any:
             (resource.RLIMIT_AS, (limit, limit)),
             (resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1)),
             (resource.RLIMIT_CORE, (0, 0)),
+            (resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT)),
         ):
             # A platform that refuses one (macOS does not enforce RLIMIT_AS, and a hard limit
             # below ours cannot be raised) keeps the others and the wall-clock timeout: an
@@ -129,27 +132,33 @@ def check_file(
     command.append(str(seed))
     posix = os.name == "posix"
     started = time.monotonic()
-    proc = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        cwd=str(path.parent) if path.parent.is_dir() else None,
-        start_new_session=posix,  # its own process group, so a kill reaches its children
-        preexec_fn=_limits(memory_mb, int(timeout) + 1) if posix else None,
-    )
-    timed_out = False
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        _kill(proc, posix)
-        out, err = proc.communicate()
-    except BaseException:  # Ctrl-C while waiting: never leave the child behind
-        _kill(proc, posix)
-        proc.communicate()
-        raise
+    # The user's output goes to a file capped by RLIMIT_FSIZE, not a pipe: a print in a loop
+    # must not fill quizprep's memory; only the tail is read back.
+    with tempfile.TemporaryFile() as printed:
+        proc = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=printed,
+            env=env,
+            cwd=str(path.parent) if path.parent.is_dir() else None,
+            start_new_session=posix,  # its own process group, so a kill reaches its children
+            preexec_fn=_limits(memory_mb, int(timeout) + 1) if posix else None,
+        )
+        timed_out = False
+        try:
+            out, _ = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill(proc, posix)
+            out, _ = proc.communicate()
+        except BaseException:  # Ctrl-C while waiting: never leave the child behind
+            _kill(proc, posix)
+            proc.communicate()
+            raise
+        size = printed.seek(0, os.SEEK_END)
+        printed.seek(max(0, size - STDERR_KEEP))
+        err = printed.read()
     return _report(name, path, out, err, proc.returncode, timed_out, timeout, memory_mb,
                    time.monotonic() - started)  # fmt: skip
 
@@ -210,6 +219,12 @@ def _report(
         signame = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else ""
         if signame == "SIGXCPU":
             return report("timeout", f"used up its CPU time{where}: an endless loop?")
+        if signame == "SIGXFSZ":
+            return report(
+                "crashed",
+                f"stopped{where}: it printed (or wrote) more than "
+                f"{OUTPUT_LIMIT // 2**20} MB; a print inside a loop?",
+            )
         return report("crashed", f"your code was killed by {signame or -code}{where}")
     if "MemoryError" in output:
         return report("memory", f"ran out of memory (limit {memory_mb} MB){where}")
