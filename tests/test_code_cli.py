@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -213,3 +214,17 @@ def test_memory_option_sets_the_limit(tmp_path: Path) -> None:
     assert tight.exit_code == 1
     assert "ran out of memory" in json.loads(tight.stdout)["cases"][0]["detail"]
     assert run("code", "check", str(path), "--memory", "10").exit_code == 2
+
+
+def test_the_list_marks_what_was_tried() -> None:
+    run("code", "check", str(SOLUTIONS / "huber__good.py"))
+    run("code", "check", str(SOLUTIONS / "gelu_tanh__erf.py"))
+    run("code", "derive", "tanh", "1 - tanh(x)")
+    data = json.loads(run("code", "--json").stdout)
+    passed = {e["name"]: e["passed"] for e in data["exercises"]}
+    assert passed["huber"] is True and passed["gelu-tanh"] is False
+    assert passed["info-nce"] is None
+    assert {d["name"]: d["passed"] for d in data["derivations"]}["tanh"] is False
+    text = run("code").output
+    assert re.search(r"✓\s+huber", text) and re.search(r"✗\s+gelu-tanh", text)
+    assert not re.search(r"[✓✗]\s+info-nce", text)

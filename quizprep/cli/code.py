@@ -66,19 +66,23 @@ def code(
 def _list(as_json: bool) -> None:
     from quizprep.core.derivations import DERIVATIONS
     from quizprep.core.exercises import EXERCISES
+    from quizprep.study.practice import progress
 
+    done = progress()
     if as_json:
         print_json({
-            "exercises": [e._asdict() for e in EXERCISES],
+            "exercises": [{**e._asdict(), "passed": done.get(("code", e.name))}
+                          for e in EXERCISES],
             "derivations": [
-                {"name": d.name, "title": d.title, "variables": [v.name for v in d.variables]}
+                {"name": d.name, "title": d.title, "variables": [v.name for v in d.variables],
+                 "passed": done.get(("derive", d.name))}
                 for d in DERIVATIONS
             ],
         })  # fmt: skip
         return
     from quizprep.render.exercises import render_list
 
-    render_list(console(), EXERCISES, DERIVATIONS)
+    render_list(console(), EXERCISES, DERIVATIONS, done)
 
 
 def _start(name: str, path: Path | None, force: bool, edit: bool) -> None:

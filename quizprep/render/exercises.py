@@ -7,7 +7,7 @@ literally as :class:`~rich.text.Text`, never parsed as markup, with control char
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
@@ -38,31 +38,49 @@ def literal(text: str, style: str = "") -> Text:
     return Text(_CONTROL.sub("", text.replace("\t", "    ")), style=style)
 
 
-def exercise_table(exercises: Sequence[ExerciseInfo]) -> Table:
+def _status(passed: bool | None) -> Text:
+    if passed is None:
+        return Text("")
+    return Text("✓", style="bold green") if passed else Text("✗", style="bold red")
+
+
+def exercise_table(
+    exercises: Sequence[ExerciseInfo], done: Mapping[tuple[str, str], bool] | None = None
+) -> Table:
     table = Table(title=Text("Code exercises"), title_justify="left", box=None, padding=(0, 1))
+    table.add_column("", no_wrap=True)
     table.add_column("exercise", style="bold cyan", no_wrap=True)
     table.add_column("level", no_wrap=True)
     table.add_column("write")
     for ex in exercises:
-        table.add_row(Text(ex.name), chip(ex.difficulty), Text(f"{', '.join(ex.functions)}: "
+        table.add_row(_status((done or {}).get(("code", ex.name))), Text(ex.name),
+                      chip(ex.difficulty), Text(f"{', '.join(ex.functions)}: "
                       f"{ex.summary}"))  # fmt: skip
     return table
 
 
-def derivation_table(derivations: Sequence[Derivation]) -> Table:
+def derivation_table(
+    derivations: Sequence[Derivation], done: Mapping[tuple[str, str], bool] | None = None
+) -> Table:
     table = Table(title=Text("Derivations"), title_justify="left", box=None, padding=(0, 1))
+    table.add_column("", no_wrap=True)
     table.add_column("name", style="bold cyan", no_wrap=True)
     table.add_column("variables", no_wrap=True)
     table.add_column("differentiate")
     for d in derivations:
-        table.add_row(Text(d.name), Text(", ".join(v.name for v in d.variables)), Text(d.title))
+        table.add_row(_status((done or {}).get(("derive", d.name))), Text(d.name),
+                      Text(", ".join(v.name for v in d.variables)), Text(d.title))  # fmt: skip
     return table
 
 
 def render_list(
-    console: Console, exercises: Sequence[ExerciseInfo], derivations: Sequence[Derivation]
+    console: Console,
+    exercises: Sequence[ExerciseInfo],
+    derivations: Sequence[Derivation],
+    done: Mapping[tuple[str, str], bool] | None = None,
 ) -> None:
-    console.print(exercise_table(exercises))
+    """Both lists; ``done`` marks each tried one ✓ (latest attempt passed) or ✗."""
+    console.print(exercise_table(exercises, done))
     console.print(
         Text.assemble(
             ("Start one: ", "dim"), ("quizprep code NAME", "bold"), ("   check it: ", "dim"),
@@ -70,7 +88,7 @@ def render_list(
         )
     )  # fmt: skip
     console.print()
-    console.print(derivation_table(derivations))
+    console.print(derivation_table(derivations, done))
     console.print(
         Text.assemble(("Answer one: ", "dim"), ('quizprep code derive NAME "EXPRESSION"', "bold"))
     )

@@ -141,3 +141,24 @@ def exercise_stats(storage: Storage) -> list[ExerciseStats]:
         )
         for kind in ("code", "derive")
     ]  # fmt: skip
+
+
+def latest_results(storage: Storage) -> dict[tuple[str, str], bool]:
+    """(kind, name) → whether the latest attempt passed, for every exercise tried."""
+    rows = storage.query(
+        "SELECT a.kind, a.name, a.passed = a.total FROM exercise_attempts a WHERE a.id ="
+        " (SELECT b.id FROM exercise_attempts b WHERE b.kind = a.kind AND b.name = a.name"
+        "  ORDER BY b.attempted_at DESC, b.id DESC LIMIT 1)"
+    )
+    return {(kind, name): bool(ok) for kind, name, ok in rows}
+
+
+def progress() -> dict[tuple[str, str], bool]:
+    """:func:`latest_results` from the default database (empty when it cannot be read)."""
+    from quizprep.study.storage import Storage
+
+    try:
+        with Storage.open() as storage:
+            return latest_results(storage)
+    except QuizprepError:
+        return {}
