@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -102,13 +103,14 @@ def case_lines(report: CheckReport) -> list[RenderableType]:
         lines.append(head)
         if r["passed"]:
             continue
+        # indented as a block, so wrapped lines stay under their case
         if r["detail"]:
-            lines.append(Text("      ") + literal(r["detail"], "red"))
+            lines.append(Padding(literal(r["detail"], "red"), (0, 0, 0, 6)))
         if r["hint"]:
-            lines.append(Text("      hint: ", style="bold yellow") + literal(r["hint"], "yellow"))
+            hint = Text("hint: ", style="bold yellow") + literal(r["hint"], "yellow")
+            lines.append(Padding(hint, (0, 0, 0, 6)))
         if r["error"]:
-            lines.append(Text.assemble("      ", literal(r["error"].replace("\n", "\n      "),
-                                                         "dim")))  # fmt: skip
+            lines.append(Padding(literal(r["error"], "dim"), (0, 0, 0, 6)))
     return lines
 
 
