@@ -100,3 +100,14 @@ def test_the_expressions_derivation_cards_tell_you_to_type_are_right() -> None:
             assert result.ok, (card.ref, match[1], result.message)
             checked += 1
     assert checked >= 10
+
+
+def test_mock_interviews_leave_derivation_cards_to_the_drill() -> None:
+    import random
+
+    from quizprep.study.interview import pick_questions
+
+    cards = load_catalog().deck("exercises").cards
+    picked = pick_questions(cards, 30, random.Random(1))
+    assert picked and not any(c.derive for c in picked)
+    assert {c.exercise for c in picked} == set(EXERCISE_NAMES)  # code cards are fair game
