@@ -42,10 +42,11 @@ def test_a_wrong_file_reports_its_failures() -> None:
 def test_an_endless_loop_is_stopped_and_the_case_named(tmp_path: Path) -> None:
     path = write(tmp_path, "def softmax(x):\n    while True:\n        pass\n")
     started = time.monotonic()
-    report = check_file(path, timeout=3)
-    assert time.monotonic() - started < 10
+    # 6 s leaves a loaded machine time to import NumPy before the loop starts
+    report = check_file(path, timeout=6)
+    assert time.monotonic() - started < 15
     assert report.status == "timeout"
-    assert "stopped after 3 s in case 'worked example'" in report.error
+    assert "stopped after 6 s in case 'worked example'" in report.error
     assert not report.all_passed
 
 
