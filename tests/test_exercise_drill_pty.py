@@ -157,3 +157,44 @@ def test_c_without_an_editor_writes_the_starter_and_says_so(
     child.expect(pexpect.EOF)
     child.close()
     assert ratings(quizprep_home) == []
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if text in cmdline:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_ctrl_c_during_a_check_exits_130_and_leaves_no_child(
+    quizprep_home: Path, deck: Path, tmp_path: Path
+) -> None:
+    looping = tmp_path / "looping_solution.py"
+    looping.write_text("# quizprep exercise: huber\ndef huber(p, t, delta=1.0):\n"
+                       "    while True:\n        pass\n")  # fmt: skip
+    editor = tmp_path / "editor.sh"
+    editor.write_text(f'#!/bin/sh\ncp "{looping}" "$1"\n')
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    child = spawn(quizprep_home, deck, "code-only", EDITOR=str(editor))
+    child.expect("card 1 of 1")
+    child.send("c")
+    child.expect("Checking")
+    marker = str(quizprep_home / "exercises" / "huber.py")
+    for _ in range(50):  # wait for the sandboxed child to be running
+        if _processes_mentioning(marker):
+            break
+        child.expect(pexpect.TIMEOUT, timeout=0.1)
+    assert _processes_mentioning(marker)
+    child.sendintr()
+    child.expect("Interrupted")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert _processes_mentioning(marker) == []
