@@ -116,9 +116,16 @@ def test_killing_itself_is_reported(tmp_path: Path) -> None:
 
 def test_which_exercise_a_file_answers(tmp_path: Path) -> None:
     plain = tmp_path / "plain.py"
-    plain.write_text("def softmax(x):\n    return x\n")
+    plain.write_text("def helper(x):\n    return x\n")
     with pytest.raises(QuizprepError, match="no '# quizprep exercise: NAME' line"):
         exercise_for(plain)
+    # without the line, the functions a file defines can name its exercise
+    plain.write_text("def softmax(x):\n    return x\n")
+    assert exercise_for(plain) == "stable-softmax"
+    plain.write_text("def cross_entropy(x, y):\n    pass\ndef log_softmax(x):\n    pass\n")
+    assert exercise_for(plain) == "log-softmax-nll"  # the more specific of two that fit
+    plain.write_text("def cross_entropy(x, y, weight=None, label_smoothing=0.0):\n    pass\n")
+    assert exercise_for(plain) == "weighted-ce-smoothing"
     assert exercise_for(plain, "stable-softmax") == "stable-softmax"
     with pytest.raises(QuizprepError, match="did you mean 'stable-softmax'"):
         exercise_for(plain, "stable-sofmax")

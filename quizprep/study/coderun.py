@@ -79,7 +79,9 @@ def read_solution(path: Path) -> str:
 
 def exercise_for(path: Path, name: str | None = None) -> str:
     """The exercise ``path`` answers: ``name`` if given, else its ``# quizprep exercise:`` line."""
-    name = name or exercise_of(read_solution(path))
+    if name is None:
+        text = read_solution(path)
+        name = exercise_of(text) or _by_functions(text)
     if name is None:
         raise QuizprepError(
             f"{path}: no '# quizprep exercise: NAME' line, so which exercise it answers is unknown",
@@ -91,6 +93,18 @@ def exercise_for(path: Path, name: str | None = None) -> str:
             hint="`quizprep code` lists the exercises.",
         )
     return name
+
+
+def _by_functions(text: str) -> str | None:
+    """The one exercise whose functions the file defines (the most specific, when one
+    exercise's functions include another's), or None."""
+    import re
+
+    defined = set(re.findall(r"^def\s+([A-Za-z_]\w*)\s*\(", text, re.MULTILINE))
+    fits = [e for e in BY_NAME.values() if set(e.functions) <= defined]
+    best = max((len(e.functions) for e in fits), default=0)
+    fits = [e for e in fits if len(e.functions) == best]
+    return fits[0].name if len(fits) == 1 else None
 
 
 def _limits(memory_mb: int, cpu_seconds: int) -> Any:
