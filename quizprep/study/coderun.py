@@ -230,7 +230,10 @@ def _report(
         return report("ok")
     where = f" during case {running!r}" if running else ""
     if code is not None and code < 0:
-        signame = signal.Signals(-code).name if -code in signal.Signals._value2member_map_ else ""
+        try:
+            signame = signal.Signals(-code).name
+        except ValueError:
+            signame = ""
         if signame == "SIGXCPU":
             return report("timeout", f"used up its CPU time{where}: an endless loop?")
         if signame == "SIGXFSZ":
