@@ -51,7 +51,13 @@ def test_no_deck_prose_repeats_the_seeds() -> None:
 
 def test_builtin_cards_are_complete() -> None:
     catalog = load_catalog()
-    assert {d.id for d in catalog.decks} == {"activations", "losses", "deep-dives", *NEW_DECKS}
+    assert {d.id for d in catalog.decks} == {
+        "activations",
+        "losses",
+        "deep-dives",
+        *NEW_DECKS,
+        "exercises",
+    }
     assert len(catalog.deck("deep-dives").cards) >= 8
     for card in catalog.cards:
         assert 2 <= len(card.key_points) <= 5, card.ref

@@ -22,7 +22,7 @@ SCHEMA = json.loads((ROOT / "quizprep" / "decks" / "deck.schema.json").read_text
 # a time (duplicate ids, dangling references) or are not YAML a schema tool could read.
 SCHEMA_CATCHES = [
     "missing-fields", "wrong-types", "difficulty", "empty-deck", "unknown-field",
-    "not-a-mapping", "bad-math",
+    "not-a-mapping", "bad-math", "bad-exercise",
 ]  # fmt: skip
 
 
@@ -93,6 +93,7 @@ def test_deck_list_shows_every_source(quizprep_home: Path, tmp_path: Path) -> No
         "modern-activations": "built-in",
         "modern-losses": "built-in",
         "training-signals": "built-in",
+        "exercises": "built-in",
         "mine": "user folder",
         "minimal": "--deck",
     }

@@ -277,7 +277,7 @@ def test_select_decks_keeps_order_and_names_known_ids(builtin: list[Deck]) -> No
     with pytest.raises(QuizprepError) as info:
         select_decks(builtin, ["losses", "nope"])
     assert "'nope'" in info.value.message
-    assert "activations, deep-dives, losses" in info.value.message
+    assert "activations, deep-dives, exercises, losses" in info.value.message
 
 
 # --- Anki package -----------------------------------------------------------------------------

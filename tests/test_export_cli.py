@@ -53,7 +53,7 @@ def test_export_unknown_deck_lists_known_ids() -> None:
     result = run("export", "--deck", "lossses")
     assert result.exit_code == 1
     assert "unknown deck id 'lossses'" in result.stderr
-    assert "activations, deep-dives, losses" in result.stderr
+    assert "activations, deep-dives, exercises, losses" in result.stderr
     assert "Traceback" not in result.output
 
 

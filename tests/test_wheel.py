@@ -24,8 +24,9 @@ def test_wheel_contains_content_and_works_outside_the_checkout(tmp_path: Path) -
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
         zf.extractall(tmp_path / "site")
-    for deck in ("activations", "losses", "deep-dives"):
+    for deck in ("activations", "losses", "deep-dives", "exercises"):
         assert f"quizprep/content/{deck}.yaml" in names
+    assert "quizprep/core/exercises/starters/stable_softmax.py" in names
     assert not any(n.startswith("tests/") for n in names)
 
     # Run from an unrelated folder with only the unpacked wheel on the path, so the
@@ -49,3 +50,17 @@ def test_wheel_contains_content_and_works_outside_the_checkout(tmp_path: Path) -
     card = json.loads(proc.stdout)
     assert card["id"] == "focal-loss"
     assert card["source"].startswith(str(tmp_path / "site"))
+
+    # the exercise starters are package data, and the sandboxed check runs from the wheel
+    def quizprep(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "quizprep", *args], cwd=elsewhere, env=env,
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+
+    assert quizprep("code", "huber", "--path", str(elsewhere), "--no-edit").returncode == 0
+    checked = quizprep("code", "check", str(elsewhere / "huber.py"), "--json")
+    assert checked.returncode == 1, checked.stderr
+    report = json.loads(checked.stdout)
+    assert report["status"] == "ok" and report["total"] == 7
+    assert all("not written yet" in c["detail"] for c in report["cases"])

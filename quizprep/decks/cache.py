@@ -16,7 +16,7 @@ from quizprep import __version__
 from quizprep.decks.model import Card, Deck, FollowUp, KeyPoint
 
 # A new release may check decks differently, so its cache starts afresh.
-FORMAT = f"2/{__version__}"
+FORMAT = f"3/{__version__}"
 
 
 class DeckCache:
@@ -94,7 +94,7 @@ def _deck_to_data(deck: Deck) -> tuple:
             tuple((k.text, k.accept, k.reject, k.optional) for k in c.key_points),
             c.tags, c.aliases, c.formula, c.math, c.why_asked, c.common_mistakes,
             tuple((f.question, f.card) for f in c.follow_ups),
-            c.related, c.line, c.short,
+            c.related, c.line, c.short, c.exercise, c.derive,
         )
         for c in deck.cards
     )  # fmt: skip
@@ -120,8 +120,9 @@ def _deck_from_data(data: tuple, path: Path, builtin: bool) -> Deck:
                 common_mistakes=mistakes,
                 follow_ups=tuple(FollowUp(fq, fc) for fq, fc in follows),
                 related=related, source=source, line=cline, short=short,
+                exercise=exercise, derive=derive,
             )
             for (cid, topic, diff, q, a, kps, tags, aliases, formula, math, why, mistakes,
-                 follows, related, cline, short) in cards
+                 follows, related, cline, short, exercise, derive) in cards
         ),
     )  # fmt: skip

@@ -37,6 +37,8 @@ CARD_FIELDS = {
     "common_mistakes": False,
     "follow_ups": False,
     "related": False,
+    "exercise": False,
+    "derive": False,
 }
 
 
@@ -236,6 +238,8 @@ def _load_card(
         source=source,
         line=line,
         short=col.text(node, "short", what, required=False),
+        exercise=col.text(node, "exercise", what, required=False),
+        derive=col.text(node, "derive", what, required=False),
     )
     return (card if card_id else None), len(col.problems) == before
 

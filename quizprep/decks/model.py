@@ -68,6 +68,8 @@ class Card(NamedTuple):
     source: str = ""
     line: int = 0
     short: str | None = None  # what a candidate says in the first 20 seconds
+    exercise: str | None = None  # a `quizprep code` exercise that practises this card
+    derive: str | None = None  # a derivation: the answer is an expression, checked numerically
 
     @property
     def key(self) -> tuple[str, str]:
@@ -99,6 +101,8 @@ class Card(NamedTuple):
             "related": list(self.related),
             "source": self.source,
             "line": self.line,
+            "exercise": self.exercise,
+            "derive": self.derive,
         }
 
 

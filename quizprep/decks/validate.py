@@ -39,6 +39,7 @@ def validate_paths(paths: Iterable[Path]) -> Report:
         if deck is not None:
             decks.append(deck)
             problems += _math_problems(deck)
+            problems += _exercise_problems(deck)
     # References may point into decks that are not being validated (built-in or the
     # user's folder); those decks are context only, their own problems are not ours.
     context = load_catalog(strict=False).decks
@@ -63,4 +64,26 @@ def _math_problems(deck: Deck) -> list[Problem]:
                     f"{closest_math_name(card.math)}",
                 )
             )
+    return out
+
+
+def _exercise_problems(deck: Deck) -> list[Problem]:
+    from quizprep.core.exercises import DERIVATION_NAMES, EXERCISE_NAMES, closest
+
+    out = []
+    for card in deck.cards:
+        for field, value, names in (
+            ("exercise", card.exercise, EXERCISE_NAMES),
+            ("derive", card.derive, DERIVATION_NAMES),
+        ):
+            if value and value not in names:
+                kind = "code exercise" if field == "exercise" else "derivation"
+                out.append(
+                    Problem(
+                        card.source,
+                        card.line,
+                        f"card {card.id!r}: {field} {value!r} is not a {kind}"
+                        f"{closest(value, names)}",
+                    )
+                )
     return out

@@ -153,6 +153,11 @@ def _answer_side(
         parts += [_section("Related"), _bullets("→", "", rows)]
     if card.math:
         parts.append(literal(f"\nSee it in numbers: quizprep math {card.math}", "dim italic"))
+    if card.exercise:
+        parts.append(literal(f"Write the code: quizprep code {card.exercise}", "dim italic"))
+    if card.derive:
+        practise = f"Check a derivative: quizprep code derive {card.derive} EXPRESSION"
+        parts.append(literal(practise, "dim italic"))
     return parts
 
 

@@ -43,6 +43,7 @@ class DrillView(NamedTuple):
     answer: str | None = None
     note: str | None = None
     can_undo: bool = False
+    proposed: int | None = None  # the rating an exercise check proposes
 
 
 def progress(position: int, total: int, kind: str, width: int = 28) -> RenderableType:
@@ -81,10 +82,13 @@ def hint(view: DrillView) -> Text:
     keys: list[tuple[str, str]]
     if not view.revealed:
         keys = [("Enter", "show answer"), ("t", "type answer")]
-    elif view.grade is not None:
-        keys = [("Enter", f"accept {RATINGS[view.grade.rating]}"), ("1–4", "rate")]
+    elif view.grade is not None or view.proposed is not None:
+        proposed = view.grade.rating if view.grade is not None else view.proposed
+        keys = [("Enter", f"accept {RATINGS[proposed]}"), ("1–4", "rate")]
     else:
         keys = [("1–4", "rate")]
+    if view.card.exercise:
+        keys.append(("c", "code exercise"))
     keys += [("m", "math"), ("s", "skip"), ("u", "undo"), ("q", "quit")]
     if not view.can_undo:
         keys.remove(("u", "undo"))
@@ -132,7 +136,7 @@ def render_view(
     if view.grade is not None and view.answer is not None:
         console.print(grade_report(view.grade, view.answer))
     if view.revealed:
-        proposed = view.grade.rating if view.grade else None
+        proposed = view.grade.rating if view.grade else view.proposed
         console.print(Padding(rating_buttons(view.intervals, proposed), (0, 0, 0, 1)))
     if view.note:
         console.print(literal(view.note, style="yellow"))

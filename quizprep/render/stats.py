@@ -205,6 +205,8 @@ def render_stats(console: Console, stats: Stats) -> None:
     console.print(heatmap(stats, max_weeks=max(4, console.width - 8)))
     if stats.interviews:
         console.print(interview_table(stats.interviews))
+    if any(e.attempts for e in stats.exercises):
+        console.print(exercises_line(stats))
     if not stats.reviews:
         console.print(Text("No reviews yet. Start with: quizprep drill", style="bold cyan"))
     console.print(backups_line(stats))
@@ -342,3 +344,16 @@ def render_import(console: Console, result: ImportResult) -> None:
     )
     for note in result.settings:
         console.print(literal(f"Settings: {note}.", style="dim"))
+
+
+def exercises_line(stats: Stats) -> Text:
+    """``Exercises: code 3 of 12 passed (5 tried, 9 checks) · derivations …``"""
+    names = {"code": "code", "derive": "derivations"}
+    line = Text("Exercises: ", style="bold")
+    for i, e in enumerate(stats.exercises):
+        if i:
+            line.append(" · ", style="dim")
+        line.append(f"{names.get(e.kind, e.kind)} ")
+        line.append(f"{e.passed} of {e.available}", style="bold green" if e.passed else "bold")
+        line.append(f" passed ({e.attempted} tried, {e.attempts} attempts)", style="dim")
+    return line

@@ -128,6 +128,8 @@ def pick_questions(cards: Sequence[Card], count: int, rng: random.Random) -> lis
     """
     pools: dict[str, list[Card]] = {}
     for card in dict.fromkeys(cards):  # keep the first of any duplicate, in order
+        if card.derive:  # answered with an expression, checked in the drill, not in words
+            continue
         pools.setdefault(card.difficulty, []).append(card)
     for pool in pools.values():
         rng.shuffle(pool)

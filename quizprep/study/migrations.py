@@ -128,5 +128,22 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             )""",
         ],
     ),
+    (
+        10,
+        "attempts at code and derivation exercises",
+        [
+            # One row per `quizprep code check` run or derivation answer; stats counts the
+            # exercises attempted and the ones whose latest attempt passed.
+            """CREATE TABLE exercise_attempts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL CHECK (kind IN ('code', 'derive')),
+                name TEXT NOT NULL,
+                attempted_at INTEGER NOT NULL,
+                passed INTEGER NOT NULL,
+                total INTEGER NOT NULL
+            )""",
+            "CREATE INDEX exercise_attempts_name ON exercise_attempts(kind, name, attempted_at)",
+        ],
+    ),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from quizprep.decks.model import DIFFICULTIES, Card
 from quizprep.study.backups import backups_dir, list_backups
+from quizprep.study.practice import ExerciseStats, exercise_stats
 from quizprep.study.scheduler import Scheduler, local
 from quizprep.study.session import is_due
 from quizprep.study.storage import (
@@ -109,6 +110,7 @@ class Stats:
     plans: list[Any] = field(default_factory=list)  # readiness.Report per interview date ahead
     backups_folder: str = ""  # where reset, prune and import save a copy first
     backups: list[str] = field(default_factory=list)  # oldest first
+    exercises: list[ExerciseStats] = field(default_factory=list)  # code, then derive
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -134,6 +136,7 @@ class Stats:
             "interviews": [i.to_json() for i in self.interviews],
             "plans": [p.to_json() for p in self.plans],
             "backups": {"folder": self.backups_folder, "files": self.backups},
+            "exercises": {e.kind: e.to_json() for e in self.exercises},
         }
 
     def dumps(self) -> str:
@@ -218,6 +221,7 @@ def collect(
         interviews=interview_history(storage),
         backups_folder=str(backups_dir(storage.path)),
         backups=[str(p) for p in list_backups(backups_dir(storage.path))],
+        exercises=exercise_stats(storage),
     )
 
 

@@ -108,6 +108,7 @@ class Drill:
         self.answer: str | None = None
         self.note: str | None = None
         self._asked: Card | None = None
+        self.proposed: int | None = None  # the rating an exercise check proposes
 
     def run(self) -> int:
         from quizprep.render.drill import render_nothing_due, render_summary
@@ -160,12 +161,14 @@ class Drill:
         if self._asked is not card:
             # A card just came up: forget the last card's typed answer, maybe ask for one.
             self._asked = card
-            self.grade = self.answer = None
-            if self.typed and not session.revealed:
+            self.grade = self.answer = self.proposed = None
+            if (self.typed or card.derive) and not session.revealed:
                 self.draw()
                 self.ask_typed()
                 if session.finished or session.current is not card:
                     return  # the typed line was q, s or u: act on the new state next step
+        if not session.revealed:  # a proposal belongs to the showing it was made in
+            self.proposed = None
         self.draw()
         self.note = None
         key = self.keys.read_key()
@@ -181,12 +184,16 @@ class Drill:
             session.rate(int(key))
         elif key in ("1", "2", "3", "4"):
             self.note = "Show the answer first (Enter or space), then rate it."
+        elif key == ENTER and self.proposed is not None and session.revealed:
+            session.rate(self.proposed)
         elif key == ENTER and self.grade is not None:
             session.rate(self.grade.rating)
         elif key == ENTER:
             self.note = "Rate the card: 1 Again, 2 Hard, 3 Good, 4 Easy."
         elif key == "m":
             self.show_math()
+        elif key == "c":
+            self.open_code()
         elif key == "s":
             session.skip()
         elif key == "u":
@@ -215,6 +222,9 @@ class Drill:
 
         card = self.session.current
         assert card is not None
+        if card.derive:
+            self.ask_derivation()
+            return
         answer = self.keys.read_line(answer_prompt()).strip()
         if answer.lower() in ("q", "u", "s", "m"):
             # No one answers a question with one letter: while typing is on, these still
@@ -225,6 +235,26 @@ class Drill:
         if answer:
             self.answer = answer
             self.grade = grade(answer, card.key_points)
+
+    def ask_derivation(self) -> None:
+        from quizprep.tui.exercise import derivation
+
+        assert self.session.current is not None
+        answer, rating, note = derivation(self.session.current, self.console, self.keys)
+        if rating is None and answer.lower() in ("q", "u", "s", "m", "c"):
+            self.handle(answer.lower())
+            return
+        self.session.reveal()
+        self.proposed, self.note = rating, note or None
+
+    def open_code(self) -> None:
+        from quizprep.tui.exercise import code_exercise
+
+        assert self.session.current is not None
+        rating, self.note = code_exercise(self.session.current, self.console, self.keys)
+        if rating is not None:
+            self.session.reveal()
+            self.proposed = rating
 
     def show_math(self) -> None:
         card = self.session.current
@@ -262,5 +292,6 @@ class Drill:
             answer=self.answer,
             note=self.note,
             can_undo=session.can_undo,
+            proposed=self.proposed,
         )
         render_view(self.console, view, resolve=self.resolve, clear=self.keys.interactive)

@@ -1,0 +1,11 @@
+# quizprep exercise: mlp-backward
+import numpy as np
+
+
+def mlp_backward(x, w1, b1, w2, b2, grad_out):
+    z = x @ w1 + b1
+    h = np.maximum(z, 0)
+    dw2 = h.T @ grad_out
+    db2 = grad_out.sum(axis=0)
+    dz = (grad_out @ w2.T) * (z > 0)
+    return dz @ w1.T, x.T @ dz, dz.sum(axis=0), dw2, db2
