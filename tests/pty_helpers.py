@@ -17,3 +17,10 @@ def pty_env(home: Path, columns: int) -> dict[str, str]:
     out.update(QUIZPREP_HOME=str(home), TERM="xterm-256color", COLUMNS=str(columns), LINES="40")
     out.pop("NO_COLOR", None)
     return out
+
+
+def styled(text: str) -> str:
+    """A regex for ``text`` as a terminal shows it: colour codes may sit between characters."""
+    import re
+
+    return "(?:\x1b\\[[0-9;]*m)*".join(re.escape(ch) for ch in text)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from quizprep.cli import complete
 from quizprep.cli.app import (
     DeckOption,
     JsonOption,
@@ -16,42 +17,194 @@ from quizprep.cli.app import (
     handles_errors,
     print_json,
 )
+from quizprep.errors import QuizprepError
 
 # -- drill ------------------------------------------------------------------------------
+
+
+DrillDeckOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--deck",
+        help="A deck id to study (only those decks), or a deck file or folder to add (repeatable).",
+        metavar="ID|PATH",
+        autocompletion=complete.deck_ids,
+    ),
+]
 
 
 @app.command()
 @handles_errors
 def drill(
-    deck: DeckOption = None,
-    topic: Annotated[str | None, typer.Option(help="Only cards whose topic contains this.")] = None,
-    difficulty: Annotated[
-        str | None, typer.Option(help="Only cards of this difficulty: easy, medium or hard.")
+    deck: DrillDeckOption = None,
+    topic: Annotated[
+        str | None,
+        typer.Option(
+            help="Only cards whose topic contains this.",
+            metavar="TOPIC",
+            autocompletion=complete.topics,
+        ),
     ] = None,
-    tag: Annotated[str | None, typer.Option(help="Only cards with this tag.")] = None,
-    limit: Annotated[int | None, typer.Option(help="At most N cards this session.")] = None,
+    difficulty: Annotated[
+        str | None,
+        typer.Option(
+            help="Only cards of this difficulty: easy, medium or hard.",
+            metavar="LEVEL",
+            autocompletion=complete.difficulties,
+        ),
+    ] = None,
+    tag: Annotated[
+        str | None,
+        typer.Option(help="Only cards with this tag.", metavar="TAG", autocompletion=complete.tags),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(help="At most N cards this session.", metavar="N")
+    ] = None,
     new: Annotated[
-        int | None, typer.Option("--new", help="New cards allowed today (default 10).")
+        int | None,
+        typer.Option(
+            "--new",
+            help="Each deck's new cards today, this time only (remembered: "
+            "`quizprep deck limit`; default 10).",
+            metavar="N",
+        ),
     ] = None,
     cram: Annotated[
-        bool, typer.Option("--cram", help="Drill the selected cards without touching the schedule.")
+        bool,
+        typer.Option(
+            "--cram", help="Drill the selected cards, shuffled, without touching the schedule."
+        ),
+    ] = False,
+    order: Annotated[
+        str | None,
+        typer.Option(
+            help="due (due cards, then new ones mixed across decks and topics), deck (file "
+            "order) or random. Default: due; random with --cram.",
+            metavar="ORDER",
+            autocompletion=complete.orders,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Shuffle the same way as an earlier --cram or --order random.", metavar="N"
+        ),
+    ] = None,
+    flagged: Annotated[
+        bool, typer.Option("--flagged", help="Only cards you flagged (f) during a drill.")
     ] = False,
     typed: Annotated[
         bool, typer.Option("--typed", help="Type each answer; quizprep grades the key points.")
     ] = False,
     retention: Annotated[
         float | None,
-        typer.Option(help="Desired retention, 0.70–0.99 (default 0.9); remembered."),
+        typer.Option(help="Desired retention, 0.70–0.99 (default 0.9); remembered.", metavar="R"),
     ] = None,
 ) -> None:
-    """Spaced-repetition drill: due cards first, then new ones. Keys: Enter, 1-4, m, u, s, t, q."""
+    """Spaced-repetition drill: due cards first, then new ones (10 a day per deck).
+
+    \b
+    Keys: Space/Enter show the answer, then mean Good; 1-4 rate (Again, Hard, Good, Easy);
+    t type an answer (Esc or Ctrl-D leaves the prompt); a full answer; m math;
+    e edit in $EDITOR; b bury until tomorrow; ! suspend; f flag; u undo; q quit.
+
+    \b
+    Examples:
+      quizprep drill
+      quizprep drill --deck acme-onsite --new 20
+      quizprep drill --deck ./my-deck.yaml --typed
+      quizprep drill --cram --topic Losses --seed 7
+    """
     from quizprep.tui.drill import DrillOptions, run
     from quizprep.tui.keys import for_stdin
 
-    options = DrillOptions(deck or (), topic, difficulty, tag, limit, new, cram, typed, retention)
+    options = DrillOptions(
+        decks=deck or (),
+        topic=topic,
+        difficulty=difficulty,
+        tag=tag,
+        limit=limit,
+        new=new,
+        cram=cram,
+        typed=typed,
+        retention=retention,
+        order=order,
+        shuffle_seed=seed,
+        flagged=flagged,
+    )
     code = run(options, console(), for_stdin())
     if code:
         raise typer.Exit(code)
+
+
+@app.command()
+@handles_errors
+def suspended(
+    unsuspend: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unsuspend",
+            help="Bring this card back into drills (DECK/CARD, repeatable; 'all' for every one).",
+            metavar="CARD",
+            autocompletion=complete.card_refs,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Cards you suspended with ! during a drill; --unsuspend brings them back."""
+    _marks("suspended", unsuspend, as_json)
+
+
+@app.command()
+@handles_errors
+def flagged(
+    unflag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unflag",
+            help="Take the flag off this card (DECK/CARD, repeatable; 'all' for every one).",
+            metavar="CARD",
+            autocompletion=complete.card_refs,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Cards you flagged with f during a drill (drill them: quizprep drill --flagged --cram)."""
+    _marks("flagged", unflag, as_json)
+
+
+def _marks(table: str, remove: list[str] | None, as_json: bool) -> None:
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.render.decks import render_marks
+    from quizprep.study.storage import Storage
+
+    catalog = load_catalog()
+    with Storage.open() as storage:
+        marked = storage.marked(table)
+        removed = []
+        for ref in remove or ():
+            keys = list(marked) if ref == "all" else [tuple(ref.rsplit("/", 1))]
+            for key in keys:
+                if key not in marked:
+                    raise QuizprepError(
+                        f"{ref} is not {table}",
+                        hint=f"See which cards are with `quizprep {table}`.",
+                    )
+                storage.mark(table, key, None)
+                removed.append("/".join(key))
+                del marked[key]
+    rows = [
+        {
+            "card": f"{deck}/{card}",
+            "at": at.isoformat(),
+            "question": (found.question if (found := catalog.card(deck, card)) else None),
+        }
+        for (deck, card), at in sorted(marked.items(), key=lambda item: item[1])
+    ]
+    if as_json:
+        print_json({table: rows, "removed": removed})
+        return
+    render_marks(console(), table, rows, removed)
 
 
 @app.command()

@@ -73,8 +73,14 @@ def new_deck(name: str, path: Path | None = None) -> Path:
     return path
 
 
-def describe_decks(catalog: Catalog, due: dict[str, int] | None = None) -> list[dict[str, Any]]:
-    """One row per deck: id, title, file, where it comes from, counts, due cards."""
+def describe_decks(
+    catalog: Catalog,
+    due: dict[str, int] | None = None,
+    today: dict[str, tuple[int, int, int]] | None = None,
+    limits: dict[str, int] | None = None,
+) -> list[dict[str, Any]]:
+    """One row per deck: id, title, file, where it comes from, counts by difficulty, and
+    today's new / learning / due cards and daily new-card limit when progress is known."""
     user_dir = user_decks_dir().resolve()
     rows = []
     for deck in catalog.decks:
@@ -93,6 +99,11 @@ def describe_decks(catalog: Catalog, due: dict[str, int] | None = None) -> list[
             **deck.by_difficulty(),
             "due": (due or {}).get(deck.id),
         })  # fmt: skip
+        if today is not None:
+            new, learning, review = today.get(deck.id, (0, 0, 0))
+            rows[-1].update(new=new, learning=learning, due=review)
+        if limits is not None:
+            rows[-1]["new_limit"] = limits.get(deck.id)
     return rows
 
 
