@@ -11,10 +11,12 @@ from typing import Annotated
 import typer
 
 from quizprep.cli.app import (
+    JsonOption,
     app,
     console,
     handles_errors,
     note,
+    print_json,
     progress_app,
 )
 
@@ -76,3 +78,20 @@ def reset(
         if cards or reviews:
             storage.reset(deck_id)
     render_reset(console(), cards, reviews, deck_id)
+
+
+@app.command()
+@handles_errors
+def where(as_json: JsonOption = False) -> None:
+    """Where your progress, decks, backups and cache live, and whether each is usable."""
+    from quizprep.study.where import places
+
+    found = places()
+    if as_json:
+        print_json([place.to_json() for place in found])
+    else:
+        from quizprep.render.where import render_where
+
+        render_where(console(), found)
+    if not all(place.ok for place in found):
+        raise typer.Exit(1)

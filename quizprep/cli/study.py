@@ -10,11 +10,14 @@ import typer
 
 from quizprep.cli import complete
 from quizprep.cli.app import (
+    CommandGroup,
     DeckOption,
     JsonOption,
+    NoPagerOption,
     app,
     console,
     handles_errors,
+    paged,
     print_json,
 )
 from quizprep.errors import QuizprepError
@@ -209,7 +212,9 @@ def _marks(table: str, remove: list[str] | None, as_json: bool) -> None:
 
 @app.command()
 @handles_errors
-def stats(deck: DeckOption = None, as_json: JsonOption = False) -> None:
+def stats(
+    deck: DeckOption = None, as_json: JsonOption = False, no_pager: NoPagerOption = False
+) -> None:
     """Your progress: reviews, retention, streak, due soon, mastery, review calendar."""
     from quizprep.study.stats import gather
 
@@ -219,24 +224,48 @@ def stats(deck: DeckOption = None, as_json: JsonOption = False) -> None:
         return
     from quizprep.render.stats import render_stats
 
-    render_stats(console(), result)
+    with paged(no_pager) as out:
+        render_stats(out, result)
 
 
 # -- interview ------------------------------------------------------------------------------
 
 
-@app.command()
+interview_app = typer.Typer(
+    cls=CommandGroup, invoke_without_command=True, subcommand_metavar="[list | show N]"
+)
+app.add_typer(interview_app, name="interview")
+
+
+@interview_app.callback()
 @handles_errors
 def interview(
+    ctx: typer.Context,
     deck: DeckOption = None,
-    topic: Annotated[str | None, typer.Option(help="Only cards whose topic contains this.")] = None,
-    questions: Annotated[int, typer.Option(help="How many questions (easy to hard).")] = 6,
-    minutes: Annotated[float, typer.Option(help="Time budget in minutes.")] = 20.0,
+    topic: Annotated[
+        str | None,
+        typer.Option(help="Only cards whose topic contains this.", autocompletion=complete.topics),
+    ] = None,
+    questions: Annotated[
+        int, typer.Option(help="How many questions (easy to hard).", metavar="N")
+    ] = 6,
+    minutes: Annotated[float, typer.Option(help="Time budget in minutes.", metavar="M")] = 20.0,
     seed: Annotated[
-        int | None, typer.Option(help="Pick the same questions as an earlier interview.")
+        int | None,
+        typer.Option(help="Pick the same questions as an earlier interview.", metavar="N"),
     ] = None,
 ) -> None:
-    """A timed mock interview: type answers, get follow-ups, see a scorecard at the end."""
+    """A timed mock interview: type answers, get follow-ups, see a scorecard at the end.
+
+    \b
+    Examples:
+      quizprep interview                      start one (6 questions, 20 minutes)
+      quizprep interview --questions 4 --minutes 10
+      quizprep interview list                 every saved interview
+      quizprep interview show 3               reopen interview #3's scorecard
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from quizprep.study.interview import InterviewOptions
     from quizprep.tui.interview import run
     from quizprep.tui.keys import for_stdin
@@ -245,3 +274,50 @@ def interview(
     code = run(options, console(), for_stdin())
     if code:
         raise typer.Exit(code)
+
+
+@interview_app.command("list")
+@handles_errors
+def interview_list(as_json: JsonOption = False, no_pager: NoPagerOption = False) -> None:
+    """Every saved mock interview, newest first (reopen one with `interview show N`)."""
+    from quizprep.paths import database_path
+    from quizprep.study.stats import interview_history
+
+    records = []
+    if database_path().exists():
+        from quizprep.study.storage import Storage
+
+        with Storage.open() as storage:
+            records = interview_history(storage)
+    if as_json:
+        print_json([record.to_json() for record in records])
+        return
+    if not records:
+        console().print("No interviews yet. Start one: quizprep interview", markup=False)
+        return
+    from quizprep.render.stats import interview_table
+
+    with paged(no_pager) as out:
+        out.print(interview_table(records, shown=None))
+        out.print("Reopen one: quizprep interview show N", style="dim", markup=False)
+
+
+@interview_app.command("show")
+@handles_errors
+def interview_show(
+    number: Annotated[
+        int, typer.Argument(metavar="N", help="The interview's number (`interview list`).")
+    ],
+    no_pager: NoPagerOption = False,
+) -> None:
+    """Reopen a saved interview's scorecard: answers, points covered and missed, model answers."""
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.render.interview import render_scorecard
+    from quizprep.study.interview import load_scorecard
+    from quizprep.study.storage import Storage
+
+    catalog = load_catalog()
+    with Storage.open() as storage:
+        scorecard = load_scorecard(storage, number, catalog.card)
+    with paged(no_pager) as out:
+        render_scorecard(out, scorecard)

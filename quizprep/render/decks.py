@@ -34,11 +34,13 @@ def render_deck_list(console: Console, rows: list[dict[str, Any]]) -> None:
         levels = [str(row[d]) for d in ("easy", "medium", "hard")] if console.width >= 100 else []
         table.add_row(Text(row["id"]), Text(row["title"]), *today, str(row["cards"]), *levels)
     console.print(table)
+    pad = max((len(row["id"]) for row in rows), default=0)
     for row in rows:
         limit = row.get("new_limit")
         limit_text = f"  {limit} new/day" if limit is not None else ""
         where = "built-in" if row["origin"] == "built-in" else _home_relative(row["file"])
-        line = Text(f"  {row['id']}", style="cyan") + Text(f"  {where}{limit_text}", style="dim")
+        line = Text(f"  {row['id']:<{pad}}", style="cyan")
+        line.append(f"  {where}{limit_text}", style="dim")
         console.print(line, soft_wrap=True)
 
 

@@ -103,10 +103,12 @@ def rating_buttons(intervals: dict[int, timedelta] | None, proposed: int | None 
     return line
 
 
-def hint(view: DrillView, *, folded: bool = False) -> Text:
+def hint(view: DrillView, *, folded: bool = False, width: int | None = None) -> Text:
+    """The keys at the bottom. When they do not fit on one line, the everyday ones and
+    ``?`` for the rest (the welcome screen and ``?`` list them all)."""
     keys: list[tuple[str, str]]
     if not view.revealed:
-        keys = [("Enter", "show answer"), ("t", "type answer")]
+        keys = [("Space", "show answer"), ("t", "type answer")]
     elif view.grade is not None:
         rating = view.grade.rating
         keys = [("Enter", f"accept {RATINGS[rating]}"), ("1–4", "rate")]
@@ -114,20 +116,36 @@ def hint(view: DrillView, *, folded: bool = False) -> Text:
         keys = [("Space/Enter", "Good"), ("1–4", "rate")]
     if folded:
         keys.append(("a", "full answer"))
-    keys += [("m", "math"), ("e", "edit"), ("b", "bury"), ("!", "suspend")]
-    keys += [("f", "unflag" if view.flagged else "flag"), ("u", "undo"), ("q", "quit")]
+    elif view.more:
+        keys.append(("a", "short answer"))
+    rest = [("m", "math"), ("e", "edit"), ("b", "bury"), ("!", "suspend")]
+    rest += [("f", "unflag" if view.flagged else "flag"), ("u", "undo"), ("q", "quit")]
     if not view.can_undo:
-        keys.remove(("u", "undo"))
+        rest.remove(("u", "undo"))
+    text = _keys_line(view, keys + rest)
+    if width is not None and text.cell_len > width:
+        everyday = [k for k in rest if k[0] in ("m", "u", "q")]
+        text = _keys_line(view, [*keys, *everyday, ("?", "all keys")])
+    return text
+
+
+def _keys_line(view: DrillView, keys: list[tuple[str, str]]) -> Text:
     text = Text()
-    if view.revealed:  # a long answer scrolls the counts away: repeat them here
-        text.append_text(counts_text(view.counts, view.kind))
-        text.append(" │ ", style="dim")
     for i, (key, what) in enumerate(keys):
         if i:
             text.append(" · ", style="dim")
         text.append(key, style="bold cyan")
         text.append(f" {what}", style="dim")
     return text
+
+
+def all_keys() -> str:
+    """Every drill key on one line, for ``?``."""
+    return (
+        "Space/Enter show the answer, then Good · 1–4 rate · t type (Esc or Ctrl-D leaves) · "
+        "a full answer · m math · e edit in $EDITOR · b bury until tomorrow · ! suspend · "
+        "f flag · u undo · q quit"
+    )
 
 
 def grade_report(grade: Grade, answer: str) -> RenderableType:
@@ -189,7 +207,9 @@ def back_panel(card: Card, *, full: bool, points: int | None = None, folded: boo
     )
 
 
-def _screen(view: DrillView, panel: RenderableType, folded: bool) -> list[RenderableType]:
+def _screen(
+    view: DrillView, panel: RenderableType, folded: bool, width: int
+) -> list[RenderableType]:
     header = progress(view.counts, view.done, view.kind)
     if view.flagged:
         header.append("  ⚑ flagged", style="bold magenta")
@@ -210,7 +230,7 @@ def _screen(view: DrillView, panel: RenderableType, folded: bool) -> list[Render
     if view.note:
         parts.append(Text(view.note, style="yellow"))
     if not view.typing:  # the prompt names its own keys
-        parts.append(hint(view, folded=folded))
+        parts.append(hint(view, folded=folded, width=width))
     return parts
 
 
@@ -224,12 +244,16 @@ def screen(console: Console, view: DrillView) -> list[RenderableType]:
     else the short side, trimmed until the question stays on screen."""
     card = view.card
     if not view.revealed:
-        return _screen(view, card_panel(card, reveal=False), False)
-    full = _screen(view, back_panel(card, full=True), False)
-    if view.more or view.height is None or _lines(console, full) < view.height:
+        return _screen(view, card_panel(card, reveal=False), False, console.width)
+    whole = back_panel(card, full=True)
+    full = _screen(view._replace(more=False), whole, False, console.width)
+    if view.height is None or _lines(console, full) < view.height:
         return full
+    if view.more:  # asked for: all of it, scrolling (the footer offers the short side back)
+        return _screen(view, whole, False, console.width)
     for points in range(len(card.key_points), 0, -1):
-        short = _screen(view, back_panel(card, full=False, points=points, folded=True), True)
+        panel = back_panel(card, full=False, points=points, folded=True)
+        short = _screen(view, panel, True, console.width)
         if _lines(console, short) < view.height:
             return short
     return short

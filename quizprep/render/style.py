@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import IO
 
 from rich.console import Console
 from rich.text import Text
@@ -24,8 +25,63 @@ def chip(difficulty: str) -> Text:
     return Text(f" {difficulty.upper()} ", style=_CHIP_STYLES.get(difficulty, "reverse"))
 
 
-def stdout_console() -> Console:
-    return Console(highlight=False)
+# Prose is read, not scanned: on a wide terminal it wraps here rather than at 160 columns.
+PROSE_WIDTH = 100
+
+
+def stdout_console(*, prose: bool = True, file: IO[str] | None = None) -> Console:
+    """The console for a command's output.
+
+    On a terminal, prose wraps at :data:`PROSE_WIDTH` at most. Into a pager (``file``) the
+    output keeps the terminal's colours and width. Piped, lines carry no trailing spaces
+    (rich pads panels and tables to the full width).
+    """
+    if file is not None:
+        probe = Console()  # what the real terminal supports
+        width = min(probe.width, PROSE_WIDTH) if prose else probe.width
+        return Console(
+            file=file,
+            highlight=False,
+            force_terminal=True,
+            color_system=probe.color_system,
+            width=width,
+            height=probe.height,
+            no_color=probe.no_color,
+        )
+    console = Console(highlight=False)
+    if not console.is_terminal:
+        return Console(highlight=False, file=TrailingSpaceStripper(sys.stdout))
+    if prose and console.width > PROSE_WIDTH:
+        console.width = PROSE_WIDTH
+    return console
+
+
+class TrailingSpaceStripper:
+    """A text stream that drops spaces at the ends of lines, holding back a run of spaces
+    until it knows whether the line goes on."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.held = ""
+
+    def write(self, text: str) -> int:
+        lines = (self.held + text).split("\n")
+        self.held = ""
+        *whole, last = lines
+        out = "".join(line.rstrip(" ") + "\n" for line in whole)
+        kept = last.rstrip(" ")
+        self.held = last[len(kept) :]
+        self.stream.write(out + kept)
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
 
 
 def stderr_console() -> Console:

@@ -254,6 +254,10 @@ class Drill:
                 self.undo()
             elif key == "q":
                 session.quit()
+            elif key == "?":
+                from quizprep.render.drill import all_keys
+
+                self.note = all_keys()
             elif key == ESCAPE:
                 self.note = "Esc leaves the typed-answer prompt; q quits the drill."
             elif key == "t":
