@@ -161,11 +161,33 @@ def deck_limit(
 
 @deck_app.command("schema")
 @handles_errors
-def deck_schema() -> None:
-    """Print the deck format as JSON Schema (for editor completion and checking)."""
-    from quizprep.decks.templates import schema_text
+def deck_schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write it to FILE.", metavar="FILE")
+    ] = None,
+    install: Annotated[
+        bool,
+        typer.Option(
+            "--install",
+            help="Write it into the data folder, where `deck new` templates point their "
+            "$schema (done by `deck new` too; rerun after an upgrade).",
+        ),
+    ] = False,
+) -> None:
+    """Print the deck format as JSON Schema (for editor completion and checking).
 
-    sys.stdout.write(schema_text())
+    \b
+    Examples:
+      quizprep deck schema --install
+      quizprep deck schema -o deck.schema.json
+    """
+    from quizprep.decks.templates import install_schema, schema_text
+
+    if output is None and not install:
+        sys.stdout.write(schema_text())
+        return
+    for target in ([output] if output else []) + ([None] if install else []):
+        note(f"Wrote {install_schema(target)}")
 
 
 @deck_app.command("orphans")

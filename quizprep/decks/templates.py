@@ -7,7 +7,7 @@ from typing import Any
 
 from quizprep.decks.catalog import Catalog
 from quizprep.errors import QuizprepError
-from quizprep.paths import user_decks_dir
+from quizprep.paths import data_home, user_decks_dir
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "deck.schema.json"
 
@@ -15,9 +15,10 @@ TEMPLATE = """\
 # yaml-language-server: $schema={schema}
 #
 # A quizprep deck. Check it with:   quizprep deck validate {path}
-# Drill it with:                    quizprep drill --deck {path}
-# The format is documented in docs/deck-format.md; `quizprep deck schema` prints the
-# JSON Schema your editor can use for completion.
+# Drill it with:                    quizprep drill --deck {deck_id}
+# The format is documented in docs/deck-format.md. The schema line above gives editors
+# with the YAML language server completion and checks; `quizprep deck schema --install`
+# refreshes that file after an upgrade.
 
 deck: {deck_id}          # stable id: progress is kept under (deck id, card id)
 title: {title}
@@ -65,8 +66,10 @@ def new_deck(name: str, path: Path | None = None) -> Path:
         raise QuizprepError(f"{path} already exists; choose another name or --path")
     path.parent.mkdir(parents=True, exist_ok=True)
     title = name.strip().replace('"', "'")
+    # A stable place for the schema: site-packages moves with every upgrade or venv.
+    schema = install_schema()
     path.write_text(
-        TEMPLATE.format(schema=SCHEMA_FILE.as_uri(), path=path, deck_id=deck_id,
+        TEMPLATE.format(schema=schema.as_uri(), path=path, deck_id=deck_id,
                         title=f'"{title}"'),
         encoding="utf-8",
     )  # fmt: skip
@@ -109,3 +112,23 @@ def describe_decks(
 
 def schema_text() -> str:
     return SCHEMA_FILE.read_text(encoding="utf-8")
+
+
+def installed_schema_path() -> Path:
+    """Where deck templates point their ``$schema``: the data folder, which stays put."""
+    return data_home() / "deck.schema.json"
+
+
+def install_schema(target: Path | None = None) -> Path:
+    """Write the schema to ``target`` (default: the data folder) unless it is already
+    there, unchanged; returns the path."""
+    target = target or installed_schema_path()
+    text = schema_text()
+    try:
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise QuizprepError(f"{target}: cannot write the schema: {exc.strerror or exc}") from None
+    return target
