@@ -464,8 +464,9 @@ class Session:
         self._shown = snapshot.shown
         self._kinds = snapshot.kinds
         self.early = snapshot.early
-        # A flag left the card where it was; anything else shows it fresh.
-        self.revealed = snapshot.revealed if snapshot.flag is not None else False
+        # A flag left the card where it was (the answer stays as shown); anything else
+        # shows the card fresh.
+        self.revealed = self.revealed if snapshot.flag is not None else False
         self._shown_at = self.now()
         self.quit_early = False
         return self.current

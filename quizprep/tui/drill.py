@@ -241,6 +241,7 @@ class Drill:
         try:
             if key == "m":
                 self.show_math()
+                self._prompt = self.typed and not session.revealed  # back to typing
             elif key in ("b", "s"):  # `s` (skip) was the key before `b` (bury)
                 session.bury()
             elif key == "!":
@@ -335,8 +336,6 @@ class Drill:
         if self.keys.interactive:  # the next screen clears this one: let it be read first
             self.console.print("Press any key to go back to the card.", style="dim")
             self.keys.read_key()
-        if not self.session.revealed:
-            self._prompt = self.typed
 
     def draw(self, *, typing: bool = False) -> None:
         from quizprep.render.drill import DrillView, render_view

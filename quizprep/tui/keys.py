@@ -61,7 +61,7 @@ class TerminalKeys:
 
         saved = termios.tcgetattr(self.fd)
         try:
-            tty.setraw(self.fd)
+            tty.setraw(self.fd, termios.TCSANOW)  # TCSAFLUSH would drop keys typed ahead
             data = os.read(self.fd, 1)
             if data == ESCAPE.encode():
                 # Arrow and function keys arrive as escape sequences: swallow the rest.
@@ -118,7 +118,7 @@ class TerminalKeys:
         decoder = codecs.getincrementaldecoder("utf-8")("replace")
         saved = termios.tcgetattr(self.fd)
         try:
-            tty.setraw(self.fd)
+            tty.setraw(self.fd, termios.TCSANOW)  # TCSAFLUSH would drop keys typed ahead
             while True:
                 data = os.read(self.fd, 1)
                 if not data or data == CTRL_D.encode():
