@@ -107,9 +107,10 @@ def drill(
     """Spaced-repetition drill: due cards first, then new ones (10 a day per deck).
 
     \b
-    Keys: Space/Enter show the answer, then mean Good; 1-4 rate (Again, Hard, Good, Easy);
-    t type an answer (Esc or Ctrl-D leaves the prompt); a full answer; m math;
-    e edit in $EDITOR; b bury until tomorrow; ! suspend; f flag; u undo; q quit.
+    Keys: Space/Enter show the answer, then mean Good
+          1-4 rate Again, Hard, Good, Easy     t type an answer (Esc/Ctrl-D: back)
+          a full answer    m math    e edit in $EDITOR    b bury until tomorrow
+          ! suspend    f flag    u undo    q quit    ? every key
 
     \b
     Examples:

@@ -9,8 +9,6 @@ that fits on one screen is printed and less exits at once (``F``), colours pass 
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -19,6 +17,9 @@ from typing import IO
 
 def pager_command(environ: dict[str, str] | None = None) -> list[str] | None:
     """The pager to run, or ``None`` for none."""
+    import shlex
+    import shutil
+
     env = os.environ if environ is None else environ
     raw = env.get("QUIZPREP_PAGER")
     if raw is None:
@@ -38,12 +39,12 @@ def pager_command(environ: dict[str, str] | None = None) -> list[str] | None:
 def pager_stream(enabled: bool = True) -> Iterator[IO[str] | None]:
     """Yields a stream into the pager, or ``None`` when output goes straight to stdout
     (not a terminal, paging turned off, or no pager installed)."""
-    argv = pager_command() if enabled else None
     try:
         tty = sys.stdout.isatty() and sys.stdin.isatty()
     except (AttributeError, ValueError):
         tty = False
-    if argv is None or not tty:
+    argv = pager_command() if enabled and tty else None
+    if argv is None:
         yield None
         return
     import subprocess
