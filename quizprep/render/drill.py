@@ -355,7 +355,7 @@ def next_due_line(summary: Summary, now: datetime) -> Text:
         deck = summary.limited[0].deck if len(summary.limited) == 1 else "--all"
         line.append("\nMore today: ")
         line.append(f"quizprep drill --new {more}", style="bold cyan")
-        line.append(" · for good: ")
+        line.append("\nFor good:   ")
         line.append(f"quizprep deck limit {deck} {more}", style="bold cyan")
     return line
 
