@@ -88,8 +88,15 @@ def test_completion_module_imports_nothing_heavy() -> None:
         "import sys, quizprep.cli.complete as c; c.math_names(''); c.difficulties('');"
         "print(sorted({'numpy', 'sqlite3', 'fsrs', 'yaml'} & set(sys.modules)))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    env = dict(os.environ, _QUIZPREP_COMPLETE="complete_bash")
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
     assert out.stdout.strip() == "[]"
+    # Not completing: typer gets no callbacks to inspect on every run.
+    plain = "import quizprep.cli.complete as c; print(c.deck_ids, c.math_names)"
+    out = subprocess.run([sys.executable, "-c", plain], capture_output=True, text=True)
+    assert out.stdout.strip() == "None None"
 
 
 def test_pager_choice() -> None:

@@ -27,7 +27,15 @@ COMMAND_ORDER = (
 
 
 class CommandGroup(typer.core.TyperGroup):
-    """Command lists with whole summaries (click cuts them at 45 characters with "...")."""
+    """Command lists with whole summaries (click cuts them at 45 characters with "...");
+    a bare group (`quizprep`, `quizprep deck`) shows its help and succeeds, as git and gh
+    do, where click exits 2."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            typer.echo(ctx.get_help())
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = []
@@ -71,17 +79,11 @@ typer.core.TyperOption.make_metavar = _named_metavar  # type: ignore[method-assi
 app = typer.Typer(
     cls=_OrderedGroup,
     name="quizprep",
+    no_args_is_help=True,
     rich_markup_mode=None,  # typer's rich help imports markdown-it: +60 ms on every --help
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
-
-
-def _help_when_bare(ctx: typer.Context) -> None:
-    # Bare `quizprep` (or `quizprep deck`) shows help and succeeds, as git and gh do.
-    if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
-        raise typer.Exit(0)
 
 
 def _show_version(value: bool) -> None:
@@ -96,9 +98,8 @@ def _show_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback(invoke_without_command=True)
+@app.callback()
 def root(
-    ctx: typer.Context,
     show_version: Annotated[
         bool,
         typer.Option(
@@ -129,21 +130,18 @@ def root(
         import os
 
         os.environ["QUIZPREP_PAGER"] = "cat"
-    _help_when_bare(ctx)
 
 
 deck_app = typer.Typer(
     cls=CommandGroup,
     help="Check and manage decks (your own YAML question files).",
-    invoke_without_command=True,
-    callback=_help_when_bare,
+    no_args_is_help=True,
 )
 app.add_typer(deck_app, name="deck")
 progress_app = typer.Typer(
     cls=CommandGroup,
     help="Carry your progress between machines: export and import the review log as JSON.",
-    invoke_without_command=True,
-    callback=_help_when_bare,
+    no_args_is_help=True,
 )
 app.add_typer(progress_app, name="progress")
 

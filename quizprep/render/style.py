@@ -48,9 +48,13 @@ def stdout_console(*, prose: bool = True, file: IO[str] | None = None) -> Consol
             height=probe.height,
             no_color=probe.no_color,
         )
-    console = Console(highlight=False)
-    if not console.is_terminal:
+    try:
+        tty = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    if not tty:
         return Console(highlight=False, file=TrailingSpaceStripper(sys.stdout))
+    console = Console(highlight=False)
     if prose and console.width > PROSE_WIDTH:
         console.width = PROSE_WIDTH
     return console
