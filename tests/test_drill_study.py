@@ -286,3 +286,15 @@ def test_suspended_and_flagged_commands(quizprep_home: Path) -> None:
     assert none.exit_code == 1 and "no flagged cards" in none.stderr
     missing = run("suspended", "--unsuspend", "drilltest/c9")
     assert missing.exit_code == 1 and "is not suspended" in missing.stderr
+
+
+def test_an_edited_card_stays_edited_through_undo(tmp_path: Path, storage) -> None:
+    clock = Clock()
+    cards = load_catalog([write_deck(tmp_path, 2)], include_builtin=False).cards
+    session = Session(cards, storage, Scheduler(), clock)
+    session.rate(4)  # c1
+    edited = cards[0]._replace(question="Edited question?")
+    session.replace(edited)
+    assert session.undo().question == "Edited question?"
+    assert session.current.question == "Edited question?"
+    assert storage.log() == []

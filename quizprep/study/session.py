@@ -426,6 +426,11 @@ class Session:
                 seen[card.key] = card
         if self.current is not None:
             self.current = swap(self.current)
+        for snapshot in self._history:  # an undo must not bring the old text back
+            snapshot.queue = [swap(c) for c in snapshot.queue]
+            snapshot.learning = [(due, swap(c)) for due, c in snapshot.learning]
+            if snapshot.current is not None:
+                snapshot.current = swap(snapshot.current)
 
     @property
     def can_undo(self) -> bool:
