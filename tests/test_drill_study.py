@@ -298,3 +298,19 @@ def test_an_edited_card_stays_edited_through_undo(tmp_path: Path, storage) -> No
     assert session.undo().question == "Edited question?"
     assert session.current.question == "Edited question?"
     assert storage.log() == []
+
+
+def test_deck_list_keeps_long_paths_whole_at_80_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "a-rather-long-folder-name-for-decks" / "with-another-level-below-it"
+    folder.mkdir(parents=True)
+    path = write_deck(folder, 2, deck_id="far-away-deck")
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("deck", "list", "--deck", str(path))
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert any(str(path) in line for line in lines)  # on one line, never folded
+    assert all(line == line.rstrip() for line in lines)
+    table = [line for line in lines if "far-away-deck" in line and str(path) not in line]
+    assert table and all(len(line) <= 80 for line in table)
