@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 from quizprep.cli import app
 from quizprep.decks.catalog import load_catalog
 from quizprep.study.scheduler import Scheduler, format_interval
-from quizprep.study.session import Counts, Session, deck_counts, interleave
+from quizprep.study.session import Counts, Session
 from quizprep.study.storage import FLAGGED, SUSPENDED, Storage
+from quizprep.study.today import deck_counts, interleave
 
 from .drill_helpers import Clock, write_deck
 

@@ -80,7 +80,8 @@ def _today_by_deck(catalog: Any) -> tuple[dict, dict[str, int]]:
     """Today's counts and each deck's new-card limit. Without a progress database (never
     created here) every card is new and every limit the default."""
     from quizprep.paths import database_path
-    from quizprep.study.session import DEFAULT_NEW_PER_DAY, deck_counts
+    from quizprep.study.session import DEFAULT_NEW_PER_DAY
+    from quizprep.study.today import deck_counts
 
     ids = [d.id for d in catalog.decks]
     if not database_path().exists():

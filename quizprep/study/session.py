@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from quizprep.decks.model import Card
-from quizprep.study.scheduler import Outcome, Scheduler, local, next_day_start
+from quizprep.study.scheduler import Outcome, Scheduler, next_day_start
 from quizprep.study.storage import (
     FLAGGED,
     LEARNING,
@@ -37,20 +37,13 @@ from quizprep.study.storage import (
     from_ms,
     to_ms,
 )
+from quizprep.study.today import DEFAULT_NEW_PER_DAY, Counts, interleave, is_due, today_start
 
-DEFAULT_NEW_PER_DAY = 10
+__all__ = ["DEFAULT_NEW_PER_DAY", "Counts", "Session", "Summary", "is_due"]
+
 LEARN_AHEAD = timedelta(minutes=20)
 AGAIN = 1
 ORDERS = ("due", "deck", "random")
-T = TypeVar("T")
-
-
-class Counts(NamedTuple):
-    """Anki's three numbers: cards still to go today, the one on screen included."""
-
-    new: int
-    learning: int
-    review: int
 
 
 class NewLimit(NamedTuple):
@@ -105,18 +98,6 @@ class _Snapshot:
         self.buried: CardKey | None = None
         self.suspended: CardKey | None = None
         self.flag: tuple[CardKey, datetime | None] | None = None  # key, flag time before
-
-
-def is_due(stored: StoredCard, now: datetime, tomorrow: datetime) -> bool:
-    """Due in today's session: learning steps at their minute, review cards all day.
-
-    As in Anki, a review card is due on its day rather than at the minute FSRS computed
-    (a card due at 18:00 belongs to this morning's session, not tomorrow's, where it would
-    already be overdue). Learning steps are minutes apart and keep their exact time.
-    """
-    if stored.state == REVIEW:
-        return stored.due < tomorrow
-    return stored.due <= now
 
 
 class Session:
@@ -234,7 +215,7 @@ class Session:
 
     def _new_left(self, now: datetime) -> dict[str, int]:
         """Per deck of the selected cards: how many more new cards today allows."""
-        introduced = self.storage.new_cards_by_deck_since(_today(now))
+        introduced = self.storage.new_cards_by_deck_since(today_start(now))
         decks = {card.deck for card in self.cards}
         return {d: max(0, self.limit_for(d) - introduced.get(d, 0)) for d in decks}
 
@@ -493,7 +474,7 @@ class Session:
         for card in self.cards:
             if card.key not in states and card.key not in hidden:
                 waiting[card.deck] = waiting.get(card.deck, 0) + 1
-        introduced = self.storage.new_cards_by_deck_since(_today(now))
+        introduced = self.storage.new_cards_by_deck_since(today_start(now))
         left = self._new_left(now)
         limited = tuple(
             NewLimit(deck, introduced.get(deck, 0), self.limit_for(deck), n)
@@ -524,60 +505,3 @@ class Session:
 
     def _snapshot(self) -> _Snapshot:
         return _Snapshot(self)
-
-
-def deck_counts(
-    cards: Sequence[Card],
-    storage: Storage,
-    now: datetime,
-    new_per_day: int = DEFAULT_NEW_PER_DAY,
-    new_limits: Mapping[str, int] | None = None,
-) -> dict[str, Counts]:
-    """Per deck, what today's drill of it holds, as on Anki's deck screen: new cards its
-    limit still allows, learning cards due today, review cards due today."""
-    limits = dict(new_limits or {})
-    states = storage.states()
-    hidden = storage.buried(now) | storage.marked(SUSPENDED).keys()
-    introduced = storage.new_cards_by_deck_since(_today(now))
-    tomorrow = next_day_start(now)
-    tally: dict[str, list[int]] = {}
-    for card in cards:
-        row = tally.setdefault(card.deck, [0, 0, 0])
-        if card.key in hidden:
-            continue
-        stored = states.get(card.key)
-        if stored is None:
-            row[0] += 1
-        elif stored.state in (LEARNING, RELEARNING) and stored.due < tomorrow:
-            row[1] += 1
-        elif is_due(stored, now, tomorrow):
-            row[2] += 1
-    out = {}
-    for deck, (new, learning, review) in tally.items():
-        left = max(0, limits.get(deck, new_per_day) - introduced.get(deck, 0))
-        out[deck] = Counts(min(new, left), learning, review)
-    return out
-
-
-def _today(now: datetime) -> datetime:
-    """Local midnight starting ``now``'s day: new-card limits count from there."""
-    return local(now).replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def interleave(cards: Sequence[Card]) -> list[Card]:
-    """Deal cards round-robin across decks, and within each deck across its topics.
-
-    Each topic keeps its file order, so a deck's easy cards still come before its hard
-    ones; but the first ten new cards are no longer all one topic of the first deck.
-    """
-    by_deck: dict[str, dict[str, list[Card]]] = {}
-    for card in cards:
-        by_deck.setdefault(card.deck, {}).setdefault(card.topic, []).append(card)
-    return _round_robin([_round_robin(list(t.values())) for t in by_deck.values()])
-
-
-def _round_robin(streams: list[list[T]]) -> list[T]:
-    out: list[T] = []
-    for i in range(max((len(s) for s in streams), default=0)):
-        out += [s[i] for s in streams if i < len(s)]
-    return out
