@@ -188,10 +188,13 @@ def test_interview_list_and_show_reopen_scorecards(tmp_path: Path) -> None:
     listed = run("interview", "list")
     assert listed.exit_code == 0 and "Mock interviews" in listed.stdout
     assert json.loads(run("interview", "list", "--json").stdout)[0]["id"] == 1
-    shown = run("interview", "show", "1")
+    shown = run("interview", "show", "1", "--deck", str(deck))
     assert shown.exit_code == 0, shown.output
-    assert "Scorecard" in shown.stdout and "Model answer" in shown.stdout
+    assert "Scorecard" in shown.stdout and "Model answer: ReLU returns max(0, x)" in shown.stdout
     assert "What does ReLU compute?" in shown.stdout
+    without = run("interview", "show", "1")  # the deck is not loaded: answers still shown
+    assert "What does ReLU compute?" in without.stdout
+    assert "in none of the loaded decks" in without.stdout
     missing = run("interview", "show", "9")
     assert missing.exit_code == 1 and "no interview #9" in missing.stderr
 

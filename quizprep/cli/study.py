@@ -309,6 +309,7 @@ def interview_show(
     number: Annotated[
         int, typer.Argument(metavar="N", help="The interview's number (`interview list`).")
     ],
+    deck: DeckOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
     """Reopen a saved interview's scorecard: answers, points covered and missed, model answers."""
@@ -317,7 +318,7 @@ def interview_show(
     from quizprep.study.interview import load_scorecard
     from quizprep.study.storage import Storage
 
-    catalog = load_catalog()
+    catalog = load_catalog(deck or ())
     with Storage.open() as storage:
         scorecard = load_scorecard(storage, number, catalog.card)
     with paged(no_pager) as out:

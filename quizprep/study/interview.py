@@ -427,7 +427,7 @@ class Interview:
 
 # -- reopening a saved interview -----------------------------------------------------------
 
-GONE = "(this card is no longer in any deck)"
+GONE = "(this card is in none of the loaded decks; add its deck with --deck)"
 
 
 def load_scorecard(
@@ -461,7 +461,7 @@ def load_scorecard(
          rating, self_rated, score, duration_ms, review_id) in answers:  # fmt: skip
         found = card(deck_id, card_id) if deck_id and card_id else None
         if found is None and deck_id and card_id:
-            found = Card(deck_id, card_id, topic, "medium", question, GONE, ())
+            found = Card(deck_id, card_id, topic, "—", question, GONE, ())
         answer = Answer(
             position=position,
             kind=kind,
