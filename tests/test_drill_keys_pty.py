@@ -237,3 +237,30 @@ def test_the_question_stays_on_screen_after_the_reveal_at_80x24(deck: Path) -> N
     assert text.index("In short") < text.index("Key points") < text.index("▌ Answer\n")
     assert "Common mistakes" in text and "Follow-ups" in text
     assert "a full answer" not in text
+
+
+def last_screen(text: str) -> list[str]:
+    """What the terminal shows after the last clear, without colour codes."""
+    import re
+
+    shown = text.rsplit("\x1b[2J\x1b[H", 1)[-1]
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown).replace("\r", "").split("\n")
+
+
+def test_a_typed_answer_keeps_the_question_on_an_80x24_screen(quizprep_home: Path, deck) -> None:
+    import io
+
+    child = spawn(quizprep_home, (24, 80), "--typed")
+    child.logfile_read = seen = io.StringIO()
+    welcome(child)
+    child.expect("Esc or Ctrl-D: back to keys")
+    child.send("gamma zero gives cross-entropy and easy examples are down-weighted\r")
+    child.expect("Covered 2 of 5 key points")
+    child.expect(styled("? all keys"))
+    screen_lines = [line for line in last_screen(seen.getvalue()) if line.strip()]
+    assert len(screen_lines) <= 24
+    assert any("Why does focal loss down-weight easy" in line for line in screen_lines)
+    assert any("In short" in line for line in screen_lines)
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()

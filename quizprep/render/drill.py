@@ -164,18 +164,28 @@ def grade_report(grade: Grade, answer: str) -> RenderableType:
     return Panel(Group(*lines), title=Text("Typed answer"), title_align="left", border_style="cyan")
 
 
-def back_panel(card: Card, *, full: bool, points: int | None = None, folded: bool = False) -> Panel:
-    """The revealed card: question, short answer, key points (the first ``points`` of them),
-    formula; with ``full`` also the answer, common mistakes and follow-ups."""
+def back_panel(
+    card: Card,
+    *,
+    full: bool,
+    points: int | None = None,
+    folded: bool = False,
+    formula: bool = True,
+    short: bool = True,
+) -> Panel:
+    """The revealed card: question, short answer, key points (the first ``points`` of them;
+    none at all for 0, when a typed answer's report lists them), formula; with ``full``
+    also the answer, common mistakes and follow-ups."""
     parts: list[RenderableType] = [Text(card.question, style="bold")]
-    if card.short:
+    if card.short and short:
         parts += [_section("In short"), Text(reflow(card.short))]
     shown = card.key_points if points is None else card.key_points[:points]
     rows = [Text(p.text, style="dim" if p.optional else "") for p in shown]
-    if len(shown) < len(card.key_points):
+    if shown and len(shown) < len(card.key_points):
         rows.append(Text(f"… {len(card.key_points) - len(shown)} more (a)", style="dim"))
-    parts += [_section("Key points"), _bullets("•", "bold", rows)]
-    if card.formula:
+    if rows:
+        parts += [_section("Key points"), _bullets("•", "bold", rows)]
+    if card.formula and formula:
         parts += [_section("Formula"), Text("  " + card.formula, style="bold cyan")]
     if full:
         parts += [_section("Answer"), Text(reflow(card.answer))]
@@ -251,8 +261,14 @@ def screen(console: Console, view: DrillView) -> list[RenderableType]:
         return full
     if view.more:  # asked for: all of it, scrolling (the footer offers the short side back)
         return _screen(view, whole, False, console.width)
-    for points in range(len(card.key_points), 0, -1):
-        panel = back_panel(card, full=False, points=points, folded=True)
+    # Give up room in this order until the question fits: key points (a typed answer's
+    # report already lists them all), the formula, then the short answer.
+    most = 0 if view.grade is not None else len(card.key_points)
+    ladder: list[dict] = [{"points": n} for n in range(most, 0, -1)] or [{"points": 0}]
+    ladder += [{"points": min(most, 1), "formula": False}, {"points": 0, "formula": False}]
+    ladder.append({"points": 0, "formula": False, "short": False})
+    for step in ladder:
+        panel = back_panel(card, full=False, folded=True, **step)
         short = _screen(view, panel, True, console.width)
         if _lines(console, short) < view.height:
             return short
