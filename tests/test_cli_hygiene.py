@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from quizprep.cli import app
 from quizprep.decks.templates import schema_text
+from quizprep.study.migrations import SCHEMA_VERSION
 from quizprep.tui.editor import editor_command
 from quizprep.tui.pager import pager_command
 
@@ -167,12 +168,15 @@ def test_where_lists_every_place_and_checks_it(quizprep_home: Path) -> None:
     result = run("where", "--json")
     assert result.exit_code == 0
     places = {p["name"]: p for p in json.loads(result.stdout)}
-    assert set(places) >= {"data folder", "database", "decks folder", "backups", "deck cache"}
+    assert set(places) >= {"data folder", "database", "decks folder", "backups", "deck cache",
+                           "deck schema"}  # fmt: skip
     assert places["backups"]["path"] == str(quizprep_home / "backups")
     assert not quizprep_home.exists()  # looking creates nothing
     run("drill", "--cram", "--limit", "1", stdin="q\n")
     text = run("where").stdout
-    assert "schema" in text and str(quizprep_home) in text
+    assert f"schema {SCHEMA_VERSION}" in text and str(quizprep_home) in text
+    run("deck", "schema", "--install")
+    assert "up to date" in run("where").stdout
     (quizprep_home / "backups").write_text("not a folder")
     broken = run("where")
     assert broken.exit_code == 1 and "is a file, not a folder" in broken.stdout

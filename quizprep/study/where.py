@@ -31,6 +31,7 @@ def places() -> list[Place]:
         _decks("decks folder", user_decks_dir(), "decks here load automatically"),
         _folder("backups", home / "backups", "copies made before risky changes"),
         _cache(home / "cache" / "decks.marshal"),
+        _schema(home / "deck.schema.json"),
         _decks("built-in decks", builtin_content_dir(), "shipped with quizprep"),
     ]
 
@@ -66,6 +67,16 @@ def _cache(path: Path) -> Place:
         return Place("deck cache", path, True, "not built yet (the next lookup builds it)")
     size = path.stat().st_size
     return Place("deck cache", path, True, f"{size / 1024:.0f} KiB; safe to delete")
+
+
+def _schema(path: Path) -> Place:
+    if not path.is_file():
+        return Place("deck schema", path, True, "not installed (quizprep deck schema --install)")
+    from quizprep.decks.templates import schema_text
+
+    current = path.read_text(encoding="utf-8", errors="replace") == schema_text()
+    status = "up to date" if current else "outdated: quizprep deck schema --install"
+    return Place("deck schema", path, True, status)
 
 
 def _database(path: Path) -> Place:
