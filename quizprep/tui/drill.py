@@ -272,7 +272,11 @@ class Drill:
         if not self.session.can_undo:
             self.note = "Nothing to undo yet."
             return
-        card = self.session.undo()
+        try:
+            card = self.session.undo()
+        except QuizprepError as exc:  # rated again in another terminal since
+            self.note = exc.message
+            return
         revealed = self.session.revealed
         if not revealed:
             self._fresh()  # shown fresh: the typed prompt comes back when typing is on
@@ -298,7 +302,10 @@ class Drill:
         card = self.session.current
         assert card is not None
         deck = self.catalog.deck(card.deck) if self.catalog else None
-        if deck is None or deck.builtin or not card.source:
+        if deck is None or not card.source:
+            self.note = "This card's deck file is not known, so it cannot be edited here."
+            return
+        if deck.builtin:
             self.note = (
                 "Built-in cards are part of quizprep; to change one, copy its deck into "
                 "your decks folder (quizprep where) and give it a new deck id."
