@@ -228,3 +228,25 @@ def test_validate_points_a_bad_math_field_at_its_own_line(tmp_path: Path) -> Non
     result = run("deck", "validate", str(path))
     assert result.exit_code == 1
     assert f"{path}:11: card 'a': math 'focall'" in result.stdout
+
+
+def test_the_scorecard_at_the_end_of_an_interview_is_paged(tmp_path: Path) -> None:
+    deck = write_interview_deck(tmp_path)
+    record = tmp_path / "paged.txt"
+    env = pager_env(tmp_path / "home", 80, record)
+    child = pexpect.spawn(
+        QUIZPREP, ["interview", "--deck", str(deck), "--topic", "ivtest", "--questions", "1"],
+        env=env, dimensions=(24, 80), encoding="utf-8", timeout=TIMEOUT,
+    )  # fmt: skip
+    child.expect(r"\[\d\d:\d\d\] › ")
+    child.sendline("max of zero and x")
+    child.expect(r"\[\d\d:\d\d\] … ")
+    child.sendline("")
+    child.expect("Follow-up")
+    child.sendcontrol("c")
+    child.expect("PAGED")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    text = record.read_text(encoding="utf-8")
+    assert "Scorecard" in text and "What does ReLU compute?" in text
