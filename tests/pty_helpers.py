@@ -16,4 +16,14 @@ def pty_env(home: Path, columns: int) -> dict[str, str]:
     out = dict(os.environ)
     out.update(QUIZPREP_HOME=str(home), TERM="xterm-256color", COLUMNS=str(columns), LINES="40")
     out.pop("NO_COLOR", None)
+    # A scorecard longer than the screen would wait in less for a `q` no test sends; the
+    # pager itself is tested on its own (test_cli_hygiene), with QUIZPREP_PAGER set there.
+    out["QUIZPREP_PAGER"] = "cat"
     return out
+
+
+def styled(text: str) -> str:
+    """A regex for ``text`` as a terminal shows it: colour codes may sit between characters."""
+    import re
+
+    return "(?:\x1b\\[[0-9;]*m)*".join(re.escape(ch) for ch in text)

@@ -36,7 +36,7 @@ def stats_json(*args: str) -> dict:
 def test_piped_drill_rates_and_stats_see_it(deck: Path) -> None:
     result = run("drill", "--deck", str(deck), "--topic", "Alpha", stdin="\n3\n\n1\nq\n")
     assert result.exit_code == 0, result.output
-    assert "card 1 of 3" in result.output
+    assert "3 new · 0 learning · 0 review" in result.output
     assert "Again" in result.output and "Good" in result.output
     assert "2 cards reviewed" in result.output
     assert "drilltest/c3" in result.output  # the card rated Again is listed as missed
@@ -64,13 +64,31 @@ def test_typed_answer_proposes_a_rating_that_enter_accepts(deck: Path) -> None:
         assert [e.rating for e in storage.log()] == [3]
 
 
-def test_a_lone_action_letter_at_the_typed_prompt_acts_as_its_key(deck: Path) -> None:
-    # rate the first card, then "u" at the next typed prompt undoes it, "q" quits
-    stdin = "some answer\n3\nu\nq\n"
+def test_letters_at_the_typed_prompt_are_an_answer_and_esc_leaves_it(deck: Path) -> None:
+    # "q" and "q then words" are answers (graded, nothing quits); a lone Esc leaves the
+    # prompt for the keys, where q quits.
+    stdin = "q\n1\nq because it saturates\n2\n\x1b\nq\n"
     result = run("drill", "--deck", str(deck), "--topic", "Alpha", "--typed", stdin=stdin)
     assert result.exit_code == 0, result.output
-    assert "Undone: drilltest/" in result.output
-    assert Storage.open().log() == []
+    assert "Your answer: q because it saturates" in result.output
+    assert "Back to the keys" in result.output
+    assert "Session stopped" in result.output
+    with Storage.open() as storage:
+        assert [(e.key[1], e.rating) for e in storage.log()] == [("c1", 1), ("c3", 2)]
+
+
+def test_typed_prompt_comes_back_after_undo_and_for_a_returning_card(deck: Path) -> None:
+    # c1 answered and rated Again; Esc at c3's prompt, u undoes c1: the prompt is back for
+    # c1 (a second answer is graded, not taken for a key), and no old answer box is drawn.
+    stdin = "first try\n1\n\x1b\nu\nsecond try\n3\n\x1b\nq\n"
+    result = run("drill", "--deck", str(deck), "--topic", "Alpha", "--typed", stdin=stdin)
+    assert result.exit_code == 0, result.output
+    assert "Undone: drilltest/c1 is back." in result.output
+    assert "Your answer: second try" in result.output
+    after_undo = result.output.split("Undone: drilltest/c1 is back.")[1]
+    assert "first try" not in after_undo
+    with Storage.open() as storage:
+        assert [(e.key[1], e.rating) for e in storage.log()] == [("c1", 3)]
 
 
 def test_typed_answer_rating_can_be_overridden(deck: Path) -> None:
@@ -82,11 +100,11 @@ def test_typed_answer_rating_can_be_overridden(deck: Path) -> None:
 
 
 def test_undo_and_skip_keys(deck: Path) -> None:
-    stdin = "\n3\nu\ns\nq\n"  # rate c1, undo it, skip c1 until tomorrow
+    stdin = "\n3\nu\ns\nq\n"  # rate c1, undo it, bury c1 until tomorrow (s: old key for b)
     result = run("drill", "--deck", str(deck), "--topic", "Alpha", stdin=stdin)
     assert result.exit_code == 0, result.output
     assert "Undone: drilltest/c1 is back." in result.output
-    assert "Skipped until tomorrow: drilltest/c1" in result.output
+    assert "Buried until tomorrow: drilltest/c1" in result.output
     with Storage.open() as storage:
         assert storage.log() == []
         assert ("drilltest", "c1") in storage.buried(datetime.now(timezone.utc))

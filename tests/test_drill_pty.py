@@ -15,7 +15,7 @@ import pytest
 from quizprep.study.storage import Storage
 
 from .drill_helpers import write_deck
-from .pty_helpers import QUIZPREP, TIMEOUT, pty_env
+from .pty_helpers import QUIZPREP, TIMEOUT, pty_env, styled
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
@@ -29,11 +29,15 @@ def env(home: Path) -> dict[str, str]:
     return pty_env(home, 100)
 
 
-def spawn(home: Path, *args: str) -> pexpect.spawn:
+def spawn(home: Path, *args: str, welcome: bool = True) -> pexpect.spawn:
     child = pexpect.spawn(
         QUIZPREP, ["drill", *args], env=env(home), dimensions=(40, 100),
         encoding="utf-8", timeout=TIMEOUT,
     )  # fmt: skip
+    if welcome:  # a new data folder: the first drill greets once
+        child.expect("Welcome to quizprep")
+        child.expect("any key to start")
+        child.send("x")
     return child
 
 
@@ -47,17 +51,17 @@ def stats(home: Path, deck: Path) -> dict:
 
 def test_single_keypresses_drive_a_session(quizprep_home: Path, deck: Path) -> None:
     child = spawn(quizprep_home, "--deck", str(deck), "--topic", "Alpha")
-    child.expect("card 1 of 3")
+    child.expect(styled("3 new · 0 learning · 0 review"))
     child.expect("show answer")
     child.send(" ")  # space reveals; no Enter needed
     child.expect("Again")
     child.expect("Easy")
     child.send("3")
-    child.expect("card 2 of")
+    child.expect(styled("2 new · 1 learning"))
     child.send("\r")  # Enter reveals too
     child.expect("Again")
     child.send("1")
-    child.expect("card 3 of")
+    child.expect(styled("1 new · 2 learning"))
     child.send("m")
     child.expect("math")  # the card has no usable math: a note, not a crash
     child.send("u")  # undo the Again on card 2 (c3)
@@ -65,7 +69,7 @@ def test_single_keypresses_drive_a_session(quizprep_home: Path, deck: Path) -> N
     child.send(" ")
     child.expect("Again")
     child.send("4")
-    child.expect("card 3 of")
+    child.expect(styled("1 new · 1 learning"))
     child.send("q")
     child.expect("Session stopped")
     child.expect("cards reviewed")
@@ -86,7 +90,7 @@ def test_typed_answer_in_a_terminal(quizprep_home: Path, deck: Path) -> None:
     child.expect("Covered 2 of 2 key points")
     child.expect("accept Good")
     child.send("\r")
-    child.expect("card 2 of")
+    child.expect(styled("2 new · 1 learning"))
     child.sendcontrol("c")
     child.expect("every rating you gave is saved")
     child.expect(pexpect.EOF)
@@ -97,11 +101,11 @@ def test_typed_answer_in_a_terminal(quizprep_home: Path, deck: Path) -> None:
 
 def test_ctrl_c_keeps_ratings_and_restores_the_terminal(quizprep_home: Path, deck: Path) -> None:
     child = spawn(quizprep_home, "--deck", str(deck), "--topic", "Alpha")
-    child.expect("card 1 of")
+    child.expect(styled("3 new"))
     child.send(" ")
     child.expect("Again")
     child.send("2")
-    child.expect("card 2 of")
+    child.expect(styled("2 new · 1 learning"))
     child.sendcontrol("c")
     child.expect("Session stopped")
     child.expect(pexpect.EOF)
@@ -113,12 +117,12 @@ def test_ctrl_c_keeps_ratings_and_restores_the_terminal(quizprep_home: Path, dec
 def test_sigkill_mid_session_loses_no_rating(quizprep_home: Path, deck: Path) -> None:
     child = spawn(quizprep_home, "--deck", str(deck), "--limit", "5")
     ratings = ["3", "1", "4", "2"]
-    for i, key in enumerate(ratings, start=1):
-        child.expect(f"card {i} of")
+    for i, key in enumerate(ratings):
+        child.expect(styled(f"{5 - i} new"))
         child.send(" ")
         child.expect("Easy")
         child.send(key)
-    child.expect("card 5 of")  # the next card is on screen: every rating so far is committed
+    child.expect(styled("1 new"))  # the next card is on screen: every rating so far is committed
     os.kill(child.pid, signal.SIGKILL)
     child.expect(pexpect.EOF)
     child.close()
@@ -132,14 +136,14 @@ def test_sigkill_mid_session_loses_no_rating(quizprep_home: Path, deck: Path) ->
 
 def test_two_terminals_drill_at_once(quizprep_home: Path, deck: Path) -> None:
     one = spawn(quizprep_home, "--deck", str(deck), "--topic", "Alpha")
-    two = spawn(quizprep_home, "--deck", str(deck), "--topic", "Beta")
-    for child in (one, two):
-        child.expect("card 1 of")
+    one.expect(styled("3 new"))
+    two = spawn(quizprep_home, "--deck", str(deck), "--topic", "Beta", welcome=False)
+    two.expect(styled("3 new"))
     for child in (one, two, one, two):
         child.send(" ")
         child.expect("Easy")
         child.send("3")
-        child.expect("card [0-9]+ of")
+        child.expect("learning")
     for child in (one, two):
         child.send("q")
         child.expect(pexpect.EOF)

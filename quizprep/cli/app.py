@@ -6,9 +6,10 @@ No ``from __future__ import annotations`` in this package: typer would evaluate 
 annotation string on each run.
 """
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -20,31 +21,125 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # The order `quizprep --help` lists commands in: daily use first.
 COMMAND_ORDER = (
-    "drill", "explain", "list", "math", "code", "stats", "interview",
-    "deck", "export", "import", "progress", "reset",
+    "drill", "explain", "list", "math", "code", "stats", "plan", "interview", "grade",
+    "deck", "suspended", "flagged", "export", "import", "progress", "config", "reset", "where",
 )  # fmt: skip
 
 
-class _OrderedGroup(typer.core.TyperGroup):
+class CommandGroup(typer.core.TyperGroup):
+    """Command lists with whole summaries (click cuts them at 45 characters with "...");
+    a bare group (`quizprep`, `quizprep deck`) shows its help and succeeds, as git and gh
+    do, where click exits 2."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            typer.echo(ctx.get_help())
+            ctx.exit(0)
+        return super().parse_args(ctx, args)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class _OrderedGroup(CommandGroup):
     def list_commands(self, ctx: Any) -> list[str]:
         rank = {name: i for i, name in enumerate(COMMAND_ORDER)}
         return sorted(super().list_commands(ctx), key=lambda n: rank.get(n, len(rank)))
 
 
+def _plain_metavar(self: Any, ctx: Any, *, usage: bool = False) -> str:
+    # typer writes a required argument as {QUERY} in usage lines; every CLI people know
+    # (git, gh, uv, click itself) writes QUERY.
+    text = _typer_metavar(self, ctx, usage=usage)
+    return text[1:-1] if text.startswith("{") and text.endswith("}") else text
+
+
+def _named_metavar(self: Any, ctx: Any) -> str:
+    # An option without its own metavar is shown as its name (`--topic TOPIC`), as argparse
+    # does, rather than typer's `--topic <str>`; choices keep their list.
+    text = _typer_option_metavar(self, ctx)
+    if self.metavar is None and text.startswith("<") and "|" not in text and self.opts:
+        long = max(self.opts, key=len).lstrip("-")
+        return long.upper().replace("-", "_") + ("..." if text.endswith("...") else "")
+    return text
+
+
+_typer_metavar = typer.core.TyperArgument.make_metavar
+typer.core.TyperArgument.make_metavar = _plain_metavar  # type: ignore[method-assign]
+_typer_option_metavar = typer.core.TyperOption.make_metavar
+typer.core.TyperOption.make_metavar = _named_metavar  # type: ignore[method-assign]
+
 app = typer.Typer(
     cls=_OrderedGroup,
     name="quizprep",
-    help="A terminal trainer for machine-learning interviews: drill, look up, and see the math.",
     no_args_is_help=True,
     rich_markup_mode=None,  # typer's rich help imports markdown-it: +60 ms on every --help
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("quizprep")
+        except PackageNotFoundError:  # a source checkout that was never installed
+            number = "unknown"
+        typer.echo(f"quizprep {number}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            help="Print the version and exit.",
+            callback=_show_version,
+            is_eager=True,
+        ),
+    ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager", help="Never page long output (as `git --no-pager`; also PAGER=cat)."
+        ),
+    ] = False,
+) -> None:
+    """A terminal trainer for machine-learning interviews: drill, look up, and see the math.
+
+    \b
+    Start here:
+      quizprep drill              today's cards (Space shows, Space again: Good)
+      quizprep explain focal      look a topic up
+      quizprep math focal         the math, with real numbers
+      quizprep where              where your progress and decks live
+    """
+    if no_pager:
+        import os
+
+        os.environ["QUIZPREP_PAGER"] = "cat"
+
+
 deck_app = typer.Typer(
-    help="Check and manage decks (your own YAML question files).", no_args_is_help=True
+    cls=CommandGroup,
+    help="Check and manage decks (your own YAML question files).",
+    no_args_is_help=True,
 )
 app.add_typer(deck_app, name="deck")
 progress_app = typer.Typer(
+    cls=CommandGroup,
     help="Carry your progress between machines: export and import the review log as JSON.",
     no_args_is_help=True,
 )
@@ -59,6 +154,9 @@ DeckOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+NoPagerOption = Annotated[
+    bool, typer.Option("--no-pager", help="Print straight to the terminal, without a pager.")
+]
 
 
 def in_range(low: float, high: float, *, above: bool = False) -> Callable[[Any], Any]:
@@ -150,6 +248,17 @@ def console():
     from quizprep.render.style import stdout_console
 
     return stdout_console()
+
+
+@contextlib.contextmanager
+def paged(no_pager: bool = False, *, prose: bool = True) -> Iterator[Any]:
+    """A console for long output: through the pager on a terminal (see quizprep.tui.pager),
+    straight to stdout when piped or with ``--no-pager``."""
+    from quizprep.render.style import stdout_console
+    from quizprep.tui.pager import pager_stream
+
+    with pager_stream(not no_pager) as stream:
+        yield stdout_console(prose=prose, file=stream)
 
 
 def write_text_file(path: Path, text: str, *, overwrite: bool) -> None:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from quizprep.cli import complete
 from quizprep.cli.app import (
     DeckOption,
     JsonOption,
@@ -63,12 +64,13 @@ def deck_new(
 @deck_app.command("list")
 @handles_errors
 def deck_list(deck: DeckOption = None, as_json: JsonOption = False) -> None:
-    """Every deck: built-in, your decks folder and --deck paths, with counts."""
+    """Every deck with today's new, learning and due cards (built-in, yours, --deck paths)."""
     from quizprep.decks.catalog import load_catalog
     from quizprep.decks.templates import describe_decks
 
     catalog = load_catalog(deck or ())
-    rows = describe_decks(catalog, _due_by_deck(catalog))
+    today, limits = _today_by_deck(catalog)
+    rows = describe_decks(catalog, today=today, limits=limits)
     if as_json:
         print_json(rows)
         return
@@ -77,24 +79,119 @@ def deck_list(deck: DeckOption = None, as_json: JsonOption = False) -> None:
     render_deck_list(console(), rows)
 
 
-def _due_by_deck(catalog: Any) -> dict[str, int] | None:
-    """Due counts per deck when a progress database exists (never creates one)."""
+def _today_by_deck(catalog: Any) -> tuple[dict, dict[str, int]]:
+    """Today's counts and each deck's new-card limit. Without a progress database (never
+    created here) every card is new and every limit the default."""
     from quizprep.paths import database_path
+    from quizprep.study.session import DEFAULT_NEW_PER_DAY
+    from quizprep.study.today import deck_counts
 
+    ids = [d.id for d in catalog.decks]
     if not database_path().exists():
-        return None
-    from quizprep.study.stats import due_counts_by_deck
+        today = {d.id: (min(len(d.cards), DEFAULT_NEW_PER_DAY), 0, 0) for d in catalog.decks}
+        return today, dict.fromkeys(ids, DEFAULT_NEW_PER_DAY)
+    from quizprep.study.scheduler import utc_now
+    from quizprep.study.settings import new_card_limits
+    from quizprep.study.storage import Storage
 
-    return due_counts_by_deck(catalog)
+    with Storage.open() as storage:
+        default, own = new_card_limits(storage)
+        today = deck_counts(catalog.cards, storage, utc_now(), default, own)
+    return today, {i: own.get(i, default) for i in ids}
+
+
+@deck_app.command("limit")
+@handles_errors
+def deck_limit(
+    deck_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help="The deck (see `quizprep deck list`); leave out with --all.",
+            autocompletion=complete.deck_ids,
+            show_default=False,
+        ),
+    ] = None,
+    count: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[N]",
+            help="New cards a day; 'default' to follow --all again. Leave out to show.",
+            show_default=False,
+        ),
+    ] = None,
+    every: Annotated[
+        int | None,
+        typer.Option(
+            "--all", help="Set every deck's limit to N (drops per-deck limits).", metavar="N"
+        ),
+    ] = None,
+) -> None:
+    """Show or set how many new cards a deck introduces a day (default 10 per deck).
+
+    \b
+    Examples:
+      quizprep deck limit                  # every deck's limit
+      quizprep deck limit acme-onsite 20   # this deck: 20 new cards a day
+      quizprep deck limit acme-onsite default
+      quizprep deck limit --all 5          # every deck: 5 a day
+    For one day only: quizprep drill --new 20
+    """
+    from quizprep.decks.catalog import load_catalog, unknown_deck
+    from quizprep.study.settings import new_card_limits, set_new_card_limit
+    from quizprep.study.storage import Storage
+
+    catalog = load_catalog()
+    if every is not None and (deck_id is not None or count is not None):
+        raise typer.BadParameter("give either --all N or ID N, not both", param_hint="--all")
+    if deck_id is not None and catalog.deck(deck_id) is None:
+        raise unknown_deck(deck_id, [d.id for d in catalog.decks])
+    if count is not None and count != "default" and not count.isdigit():
+        raise typer.BadParameter(f"{count!r} is not a whole number", param_hint="N")
+    with Storage.open() as storage:
+        if every is not None:
+            set_new_card_limit(storage, None, every)
+            note(f"Every deck now introduces up to {every} new cards a day.")
+        elif deck_id is not None and count is not None:
+            limit = None if count == "default" else int(count)
+            set_new_card_limit(storage, deck_id, limit)
+        default, own = new_card_limits(storage)
+    ids = [deck_id] if deck_id is not None else [d.id for d in catalog.decks]
+    for one in ids:
+        limit = own.get(one, default)
+        origin = "its own" if one in own else "the default"
+        console().print(f"{one}: {limit} new cards a day ({origin})", markup=False)
 
 
 @deck_app.command("schema")
 @handles_errors
-def deck_schema() -> None:
-    """Print the deck format as JSON Schema (for editor completion and checking)."""
-    from quizprep.decks.templates import schema_text
+def deck_schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write it to FILE.", metavar="FILE")
+    ] = None,
+    install: Annotated[
+        bool,
+        typer.Option(
+            "--install",
+            help="Write it into the data folder, where `deck new` templates point their "
+            "$schema (done by `deck new` too; rerun after an upgrade).",
+        ),
+    ] = False,
+) -> None:
+    """Print the deck format as JSON Schema (for editor completion and checking).
 
-    sys.stdout.write(schema_text())
+    \b
+    Examples:
+      quizprep deck schema --install
+      quizprep deck schema -o deck.schema.json
+    """
+    from quizprep.decks.templates import install_schema, schema_text
+
+    if output is None and not install:
+        sys.stdout.write(schema_text())
+        return
+    for target in ([output] if output else []) + ([None] if install else []):
+        note(f"Wrote {install_schema(target)}")
 
 
 @deck_app.command("orphans")

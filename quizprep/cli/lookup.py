@@ -8,12 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
+from quizprep.cli import complete
 from quizprep.cli.app import (
     DeckOption,
     JsonOption,
+    NoPagerOption,
     app,
     console,
     handles_errors,
+    paged,
     print_json,
 )
 from quizprep.errors import QuizprepError
@@ -22,13 +25,22 @@ from quizprep.errors import QuizprepError
 @app.command("list")
 @handles_errors
 def list_cards(
-    topic: Annotated[str | None, typer.Option(help="Only cards whose topic contains this.")] = None,
+    topic: Annotated[
+        str | None,
+        typer.Option(help="Only cards whose topic contains this.", autocompletion=complete.topics),
+    ] = None,
     difficulty: Annotated[
-        str | None, typer.Option(help="Only cards of this difficulty: easy, medium or hard.")
+        str | None,
+        typer.Option(
+            help="Only cards of this difficulty: easy, medium or hard.",
+            metavar="LEVEL",
+            autocompletion=complete.difficulties,
+        ),
     ] = None,
     tag: Annotated[str | None, typer.Option(help="Only cards with this tag.")] = None,
     deck: DeckOption = None,
     as_json: JsonOption = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """List every card, with its difficulty, topic and question."""
     from quizprep.decks.catalog import load_catalog
@@ -39,25 +51,35 @@ def list_cards(
         return
     from quizprep.render.cards import render_card_table
 
-    render_card_table(console(), cards)
+    with paged(no_pager, prose=False) as out:
+        render_card_table(out, cards)
 
 
 @app.command()
 @handles_errors
 def explain(
     query: Annotated[
-        str, typer.Argument(metavar="QUERY", help="A card id, alias, tag or words of its question.")
+        str,
+        typer.Argument(
+            metavar="QUERY",
+            help="A card id, alias, tag or words of its question.",
+            autocompletion=complete.card_refs,
+        ),
     ],
     deck: DeckOption = None,
     as_json: JsonOption = False,
     show_math: Annotated[
         bool, typer.Option("--math", help="Also show the card's math: formula, numbers, plot.")
     ] = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Look a card up by id, alias, tag or words of its question.
 
-    Examples: quizprep explain focal; quizprep explain "dead relu"; quizprep explain
-    losses/mse.
+    \b
+    Examples:
+      quizprep explain focal
+      quizprep explain "dead relu"
+      quizprep explain losses/mse
     """
     from quizprep.decks.catalog import load_catalog
     from quizprep.decks.search import find, good_alternatives, suggestions
@@ -84,10 +106,10 @@ def explain(
         return
     from quizprep.render.cards import render_explain
 
-    out = console()
-    render_explain(out, best.card, others, catalog.resolve)
-    if show_math:
-        _show_card_math(out, best.card.math)
+    with paged(no_pager) as out:
+        render_explain(out, best.card, others, catalog.resolve)
+        if show_math:
+            _show_card_math(out, best.card.math)
 
 
 def _show_card_math(console: Any, name: str | None) -> None:
@@ -102,7 +124,9 @@ def _show_card_math(console: Any, name: str | None) -> None:
 
 # -- math ------------------------------------------------------------------------------
 def _math_option(text: str) -> Any:
-    return typer.Option(help=text, show_default=False, rich_help_panel="Parameters")
+    return typer.Option(
+        help=text, show_default=False, rich_help_panel="Parameters", metavar="VALUE"
+    )
 
 
 @app.command("math")
@@ -111,11 +135,18 @@ def math_cmd(
     name: Annotated[
         str | None,
         typer.Argument(
-            metavar="[NAME]", help="A function (focal, cross_entropy, gelu…) or 'demo'."
+            metavar="[NAME]",
+            help="A function (focal, cross_entropy, gelu…) or 'demo'.",
+            autocompletion=complete.math_names,
         ),
     ] = None,
     demo: Annotated[
-        str | None, typer.Argument(metavar="[DEMO]", help="With 'demo': the demo to run.")
+        str | None,
+        typer.Argument(
+            metavar="[DEMO]",
+            help="With 'demo': the demo to run.",
+            autocompletion=complete.demo_names,
+        ),
     ] = None,
     x: Annotated[
         str | None,
@@ -153,8 +184,11 @@ def math_cmd(
 ) -> None:
     """Show the math: formula, worked example, gradient check, plot. Alone: list everything.
 
-    Examples: quizprep math focal --gamma 2; quizprep math cross_entropy --x 2,1,0.1
-    --target 0; quizprep math demo vanishing.
+    \b
+    Examples:
+      quizprep math focal --gamma 2
+      quizprep math cross_entropy --x 2,1,0.1 --target 0
+      quizprep math demo vanishing
     """
     from quizprep.core import lab
 

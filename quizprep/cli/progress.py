@@ -10,11 +10,13 @@ from typing import Annotated
 import typer
 
 from quizprep.cli.app import (
+    JsonOption,
     app,
     confirm_destructive,
     console,
     handles_errors,
     note,
+    print_json,
     progress_app,
 )
 
@@ -84,3 +86,20 @@ def reset(
     render_reset(console(), cards, reviews, deck_id)
     if backup is not None:
         note(f"Backup of the database before the reset: {backup}")
+
+
+@app.command()
+@handles_errors
+def where(as_json: JsonOption = False) -> None:
+    """Where your progress, decks, backups and cache live, and whether each is usable."""
+    from quizprep.study.where import places
+
+    found = places()
+    if as_json:
+        print_json([place.to_json() for place in found])
+    else:
+        from quizprep.render.where import render_where
+
+        render_where(console(), found)
+    if not all(place.ok for place in found):
+        raise typer.Exit(1)

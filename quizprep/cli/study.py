@@ -8,15 +8,20 @@ from typing import Annotated
 
 import typer
 
+from quizprep.cli import complete
 from quizprep.cli.app import (
+    CommandGroup,
     DeckOption,
     JsonOption,
+    NoPagerOption,
     app,
     console,
     handles_errors,
     in_range,
+    paged,
     print_json,
 )
+from quizprep.errors import QuizprepError
 
 # Bounds checked before anything runs (exit 2). The seed is stored as a SQLite integer.
 MAX_SEED = 2**63 - 1
@@ -24,27 +29,82 @@ MAX_SEED = 2**63 - 1
 # -- drill ------------------------------------------------------------------------------
 
 
+DrillDeckOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--deck",
+        help="A deck id to study (only those decks), or a deck file or folder to add (repeatable).",
+        metavar="ID|PATH",
+        autocompletion=complete.deck_ids,
+    ),
+]
+
+
 @app.command()
 @handles_errors
 def drill(
-    deck: DeckOption = None,
-    topic: Annotated[str | None, typer.Option(help="Only cards whose topic contains this.")] = None,
-    difficulty: Annotated[
-        str | None, typer.Option(help="Only cards of this difficulty: easy, medium or hard.")
+    deck: DrillDeckOption = None,
+    topic: Annotated[
+        str | None,
+        typer.Option(
+            help="Only cards whose topic contains this.",
+            metavar="TOPIC",
+            autocompletion=complete.topics,
+        ),
     ] = None,
-    tag: Annotated[str | None, typer.Option(help="Only cards with this tag.")] = None,
+    difficulty: Annotated[
+        str | None,
+        typer.Option(
+            help="Only cards of this difficulty: easy, medium or hard.",
+            metavar="LEVEL",
+            autocompletion=complete.difficulties,
+        ),
+    ] = None,
+    tag: Annotated[
+        str | None,
+        typer.Option(help="Only cards with this tag.", metavar="TAG", autocompletion=complete.tags),
+    ] = None,
     limit: Annotated[
         int | None,
-        typer.Option(help="At most N cards this session.", callback=in_range(1, 100_000)),
+        typer.Option(
+            help="At most N cards this session.", metavar="N", callback=in_range(1, 100_000)
+        ),
     ] = None,
     new: Annotated[
         int | None,
         typer.Option(
-            "--new", help="New cards allowed today (default 10).", callback=in_range(0, 10_000)
+            "--new",
+            help="Each deck's new cards today, this time only (remembered: "
+            "`quizprep deck limit`; default 10).",
+            metavar="N",
+            callback=in_range(0, 10_000),
         ),
     ] = None,
     cram: Annotated[
-        bool, typer.Option("--cram", help="Drill the selected cards without touching the schedule.")
+        bool,
+        typer.Option(
+            "--cram", help="Drill the selected cards, shuffled, without touching the schedule."
+        ),
+    ] = False,
+    order: Annotated[
+        str | None,
+        typer.Option(
+            help="due (due cards, then new ones mixed across decks and topics), deck (file "
+            "order) or random. Default: due; random with --cram.",
+            metavar="ORDER",
+            autocompletion=complete.orders,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            help="Shuffle the same way as an earlier --cram or --order random.",
+            metavar="N",
+            callback=in_range(0, MAX_SEED),
+        ),
+    ] = None,
+    flagged: Annotated[
+        bool, typer.Option("--flagged", help="Only cards you flagged (f) during a drill.")
     ] = False,
     typed: Annotated[
         bool, typer.Option("--typed", help="Type each answer; quizprep grades the key points.")
@@ -53,6 +113,7 @@ def drill(
         float | None,
         typer.Option(
             help="Desired retention, 0.70–0.99 (default 0.9); remembered.",
+            metavar="R",
             callback=in_range(0.70, 0.99),
         ),
     ] = None,
@@ -65,7 +126,21 @@ def drill(
         ),
     ] = False,
 ) -> None:
-    """Spaced-repetition drill: due cards first, then new ones. Keys: Enter, 1-4, m, u, s, t, q."""
+    """Spaced-repetition drill: due cards first, then new ones (10 a day per deck).
+
+    \b
+    Keys: Space/Enter show the answer, then mean Good
+          1-4 rate Again, Hard, Good, Easy     t type an answer (Esc/Ctrl-D: back)
+          a full answer    m math    e edit in $EDITOR    b bury until tomorrow
+          ! suspend    f flag    u undo    q quit    ? every key
+
+    \b
+    Examples:
+      quizprep drill
+      quizprep drill --deck acme-onsite --new 20
+      quizprep drill --deck ./my-deck.yaml --typed
+      quizprep drill --cram --topic Losses --seed 7
+    """
     from quizprep.tui.drill import DrillOptions, run
     from quizprep.tui.keys import for_stdin
 
@@ -79,7 +154,20 @@ def drill(
         if code:
             raise typer.Exit(code)
         return
-    options = DrillOptions(deck or (), topic, difficulty, tag, limit, new, cram, typed, retention)
+    options = DrillOptions(
+        decks=deck or (),
+        topic=topic,
+        difficulty=difficulty,
+        tag=tag,
+        limit=limit,
+        new=new,
+        cram=cram,
+        typed=typed,
+        retention=retention,
+        order=order,
+        shuffle_seed=seed,
+        flagged=flagged,
+    )
     code = run(options, console(), for_stdin())
     if code:
         raise typer.Exit(code)
@@ -87,7 +175,79 @@ def drill(
 
 @app.command()
 @handles_errors
-def stats(deck: DeckOption = None, as_json: JsonOption = False) -> None:
+def suspended(
+    unsuspend: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unsuspend",
+            help="Bring this card back into drills (DECK/CARD, repeatable; 'all' for every one).",
+            metavar="CARD",
+            autocompletion=complete.card_refs,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Cards you suspended with ! during a drill; --unsuspend brings them back."""
+    _marks("suspended", unsuspend, as_json)
+
+
+@app.command()
+@handles_errors
+def flagged(
+    unflag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unflag",
+            help="Take the flag off this card (DECK/CARD, repeatable; 'all' for every one).",
+            metavar="CARD",
+            autocompletion=complete.card_refs,
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Cards you flagged with f during a drill (drill them: quizprep drill --flagged --cram)."""
+    _marks("flagged", unflag, as_json)
+
+
+def _marks(table: str, remove: list[str] | None, as_json: bool) -> None:
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.render.decks import render_marks
+    from quizprep.study.storage import Storage
+
+    catalog = load_catalog()
+    with Storage.open() as storage:
+        marked = storage.marked(table)
+        removed = []
+        for ref in remove or ():
+            keys = list(marked) if ref == "all" else [tuple(ref.rsplit("/", 1))]
+            for key in keys:
+                if key not in marked:
+                    raise QuizprepError(
+                        f"{ref} is not {table}",
+                        hint=f"See which cards are with `quizprep {table}`.",
+                    )
+                storage.mark(table, key, None)
+                removed.append("/".join(key))
+                del marked[key]
+    rows = [
+        {
+            "card": f"{deck}/{card}",
+            "at": at.isoformat(),
+            "question": (found.question if (found := catalog.card(deck, card)) else None),
+        }
+        for (deck, card), at in sorted(marked.items(), key=lambda item: item[1])
+    ]
+    if as_json:
+        print_json({table: rows, "removed": removed})
+        return
+    render_marks(console(), table, rows, removed)
+
+
+@app.command()
+@handles_errors
+def stats(
+    deck: DeckOption = None, as_json: JsonOption = False, no_pager: NoPagerOption = False
+) -> None:
     """Your progress: reviews, retention, streak, due soon, mastery, review calendar."""
     from quizprep.study.stats import gather
 
@@ -97,33 +257,62 @@ def stats(deck: DeckOption = None, as_json: JsonOption = False) -> None:
         return
     from quizprep.render.stats import render_stats
 
-    render_stats(console(), result)
+    with paged(no_pager) as out:
+        render_stats(out, result)
 
 
 # -- interview ------------------------------------------------------------------------------
 
 
-@app.command()
+interview_app = typer.Typer(
+    cls=CommandGroup, invoke_without_command=True, subcommand_metavar="[list | show N]"
+)
+app.add_typer(interview_app, name="interview")
+
+
+@interview_app.callback()
 @handles_errors
 def interview(
+    ctx: typer.Context,
     deck: DeckOption = None,
-    topic: Annotated[str | None, typer.Option(help="Only cards whose topic contains this.")] = None,
+    topic: Annotated[
+        str | None,
+        typer.Option(help="Only cards whose topic contains this.", autocompletion=complete.topics),
+    ] = None,
     questions: Annotated[
-        int, typer.Option(help="How many questions (easy to hard).", callback=in_range(1, 100))
+        int,
+        typer.Option(
+            help="How many questions (easy to hard).", metavar="N", callback=in_range(1, 100)
+        ),
     ] = 6,
     minutes: Annotated[
         float,
-        typer.Option(help="Time budget in minutes.", callback=in_range(0, 24 * 60, above=True)),
+        typer.Option(
+            help="Time budget in minutes.",
+            metavar="M",
+            callback=in_range(0, 24 * 60, above=True),
+        ),
     ] = 20.0,
     seed: Annotated[
         int | None,
         typer.Option(
             help="Pick the same questions as an earlier interview.",
+            metavar="N",
             callback=in_range(0, MAX_SEED),
         ),
     ] = None,
 ) -> None:
-    """A timed mock interview: type answers, get follow-ups, see a scorecard at the end."""
+    """A timed mock interview: type answers, get follow-ups, see a scorecard at the end.
+
+    \b
+    Examples:
+      quizprep interview                      start one (6 questions, 20 minutes)
+      quizprep interview --questions 4 --minutes 10
+      quizprep interview list                 every saved interview
+      quizprep interview show 3               reopen interview #3's scorecard
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from quizprep.study.interview import InterviewOptions
     from quizprep.tui.interview import run
     from quizprep.tui.keys import for_stdin
@@ -132,3 +321,51 @@ def interview(
     code = run(options, console(), for_stdin())
     if code:
         raise typer.Exit(code)
+
+
+@interview_app.command("list")
+@handles_errors
+def interview_list(as_json: JsonOption = False, no_pager: NoPagerOption = False) -> None:
+    """Every saved mock interview, newest first (reopen one with `interview show N`)."""
+    from quizprep.paths import database_path
+    from quizprep.study.stats import interview_history
+
+    records = []
+    if database_path().exists():
+        from quizprep.study.storage import Storage
+
+        with Storage.open() as storage:
+            records = interview_history(storage)
+    if as_json:
+        print_json([record.to_json() for record in records])
+        return
+    if not records:
+        console().print("No interviews yet. Start one: quizprep interview", markup=False)
+        return
+    from quizprep.render.stats import interview_table
+
+    with paged(no_pager) as out:
+        out.print(interview_table(records, shown=None))
+        out.print("Reopen one: quizprep interview show N", style="dim", markup=False)
+
+
+@interview_app.command("show")
+@handles_errors
+def interview_show(
+    number: Annotated[
+        int, typer.Argument(metavar="N", help="The interview's number (`interview list`).")
+    ],
+    deck: DeckOption = None,
+    no_pager: NoPagerOption = False,
+) -> None:
+    """Reopen a saved interview's scorecard: answers, points covered and missed, model answers."""
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.render.interview import render_scorecard
+    from quizprep.study.interview import load_scorecard
+    from quizprep.study.storage import Storage
+
+    catalog = load_catalog(deck or ())
+    with Storage.open() as storage:
+        scorecard = load_scorecard(storage, number, catalog.card)
+    with paged(no_pager) as out:
+        render_scorecard(out, scorecard)

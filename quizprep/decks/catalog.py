@@ -125,6 +125,62 @@ def load_catalog(
     return catalog
 
 
+def looks_like_path(value: str) -> bool:
+    """``./acme``, ``decks/acme.yaml``, ``acme.yml``: written as a path, never a deck id."""
+    return "/" in value or "\\" in value or value.endswith(DECK_SUFFIXES) or value in (".", "..")
+
+
+def load_selection(values: Iterable[str | Path]) -> tuple[Catalog, set[str] | None]:
+    """Read ``--deck`` values: a deck id selects that deck, a path adds a file or folder.
+
+    Returns the catalog (every deck, plus the added paths) and the deck ids to drill:
+    ``None`` for all of them, when only paths (or nothing) were given. A value written as a
+    path (with a slash or a .yaml suffix) is always a path; a bare word is a deck id when
+    one matches, else a path when it exists (so ``./losses`` names a folder that is also an
+    id). Neither: a clear error with the closest deck ids.
+    """
+    paths: list[Path] = []
+    words: list[str] = []
+    for value in values:
+        text = str(value)
+        if isinstance(value, Path) or looks_like_path(text):
+            paths.append(Path(text))
+        else:
+            words.append(text)
+    catalog = load_catalog(paths)
+    chosen: set[str] = set()
+    extra: list[Path] = []
+    for word in words:
+        if catalog.deck(word) is not None:
+            chosen.add(word)
+        elif Path(word).exists():
+            extra.append(Path(word))
+        else:
+            raise unknown_deck(word, [d.id for d in catalog.decks])
+    if extra:
+        paths += extra
+        catalog = load_catalog(paths)
+    if not chosen:
+        return catalog, None
+    # Decks added by path are studied too, next to the ones chosen by id.
+    added = {p.resolve() for path in paths for p in deck_files(path)}
+    chosen |= {d.id for d in catalog.decks if d.path.resolve() in added}
+    return catalog, chosen
+
+
+def unknown_deck(word: str, ids: Sequence[str]) -> QuizprepError:
+    import difflib
+
+    close = difflib.get_close_matches(word, ids, n=3, cutoff=0.5)
+    close += [i for i in ids if word.lower() in i.lower() and i not in close][:3]
+    message = f"no deck with id {word!r} and no file or folder of that name"
+    if close:
+        message += f"; did you mean {', '.join(close)}?"
+    return QuizprepError(
+        message, hint=f"Deck ids: {', '.join(ids)}. See them with `quizprep deck list`."
+    )
+
+
 def check_references(decks: Sequence[Deck]) -> list[Problem]:
     """Problems that need more than one file: duplicate deck ids and cross-deck refs."""
     problems: list[Problem] = []

@@ -7,7 +7,7 @@ from typing import Any
 
 from quizprep.decks.catalog import Catalog
 from quizprep.errors import QuizprepError
-from quizprep.paths import user_decks_dir
+from quizprep.paths import data_home, user_decks_dir
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "deck.schema.json"
 
@@ -15,9 +15,10 @@ TEMPLATE = """\
 # yaml-language-server: $schema={schema}
 #
 # A quizprep deck. Check it with:   quizprep deck validate {path}
-# Drill it with:                    quizprep drill --deck {path}
-# The format is documented in docs/deck-format.md; `quizprep deck schema` prints the
-# JSON Schema your editor can use for completion.
+# Drill it with:                    quizprep drill --deck {deck_id}
+# The format is documented in docs/deck-format.md. The schema line above gives editors
+# with the YAML language server completion and checks; `quizprep deck schema --install`
+# refreshes that file after an upgrade.
 
 deck: {deck_id}          # stable id: progress is kept under (deck id, card id)
 title: {title}
@@ -69,8 +70,10 @@ def new_deck(name: str, path: Path | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise QuizprepError(f"{path.parent}: cannot create the folder: {os_reason(exc)}") from None
+    # A stable place for the schema: site-packages moves with every upgrade or venv.
+    schema = install_schema()
     text = TEMPLATE.format(
-        schema=SCHEMA_FILE.as_uri(),
+        schema=schema.as_uri(),
         path=comment_safe(str(path)),
         deck_id=yaml_string(deck_id),  # "00" or "1e3" unquoted would be numbers
         title=yaml_string(name.strip()),
@@ -100,8 +103,14 @@ def comment_safe(text: str) -> str:
     return re.sub("[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", text)
 
 
-def describe_decks(catalog: Catalog, due: dict[str, int] | None = None) -> list[dict[str, Any]]:
-    """One row per deck: id, title, file, where it comes from, counts, due cards."""
+def describe_decks(
+    catalog: Catalog,
+    due: dict[str, int] | None = None,
+    today: dict[str, tuple[int, int, int]] | None = None,
+    limits: dict[str, int] | None = None,
+) -> list[dict[str, Any]]:
+    """One row per deck: id, title, file, where it comes from, counts by difficulty, and
+    today's new / learning / due cards and daily new-card limit when progress is known."""
     user_dir = user_decks_dir().resolve()
     rows = []
     for deck in catalog.decks:
@@ -120,8 +129,35 @@ def describe_decks(catalog: Catalog, due: dict[str, int] | None = None) -> list[
             **deck.by_difficulty(),
             "due": (due or {}).get(deck.id),
         })  # fmt: skip
+        if today is not None:
+            new, learning, review = today.get(deck.id, (0, 0, 0))
+            rows[-1].update(new=new, learning=learning, due=review)
+        if limits is not None:
+            rows[-1]["new_limit"] = limits.get(deck.id)
     return rows
 
 
 def schema_text() -> str:
     return SCHEMA_FILE.read_text(encoding="utf-8")
+
+
+def installed_schema_path() -> Path:
+    """Where deck templates point their ``$schema``: the data folder, which stays put."""
+    return data_home() / "deck.schema.json"
+
+
+def install_schema(target: Path | None = None) -> Path:
+    """Write the schema to ``target`` (default: the data folder) unless it is already
+    there, unchanged; returns the path."""
+    target = target or installed_schema_path()
+    text = schema_text()
+    try:
+        if target.is_file() and target.read_text(encoding="utf-8") == text:
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        from quizprep.files import write_atomic
+
+        write_atomic(target, text)
+    except OSError as exc:
+        raise QuizprepError(f"{target}: cannot write the schema: {exc.strerror or exc}") from None
+    return target

@@ -53,17 +53,34 @@ def validate_paths(paths: Iterable[Path]) -> Report:
 def _math_problems(deck: Deck) -> list[Problem]:
     from quizprep.core.names import MATH_NAMES, closest_math_name
 
-    out = []
-    for card in deck.cards:
-        if card.math and card.math not in MATH_NAMES:
-            out.append(
-                Problem(
-                    card.source,
-                    card.line,
-                    f"card {card.id!r}: math {card.math!r} is not a function or demo"
-                    f"{closest_math_name(card.math)}",
-                )
-            )
+    bad = [card for card in deck.cards if card.math and card.math not in MATH_NAMES]
+    if not bad:
+        return []
+    # The model keeps each card's first line only; the field's own line (what an editor
+    # jumps to) comes from reading the file again, which happens only when something is
+    # wrong.
+    lines = field_lines(deck.path, "math")
+    return [
+        Problem(
+            card.source,
+            lines.get(card.id, card.line),
+            f"card {card.id!r}: math {card.math!r} is not a function or demo"
+            f"{closest_math_name(card.math or '')}",
+        )
+        for card in bad
+    ]
+
+
+def field_lines(path: Path, field: str) -> dict[str, int]:
+    """Card id → the line of that card's ``field`` in the deck file."""
+    from quizprep.decks.yamlsource import line_of, read_yaml
+
+    data, _ = read_yaml(path)
+    cards = data.get("cards") if isinstance(data, dict) else None
+    out: dict[str, int] = {}
+    for node in cards if isinstance(cards, list) else []:
+        if isinstance(node, dict) and field in node:
+            out[str(node.get("id"))] = line_of(node, field)
     return out
 
 

@@ -189,21 +189,26 @@ def render_card_table(console: Console, cards: Sequence[Card]) -> None:
         return
     from rich.table import Table
 
-    # Refs run to 40 characters: at 80 columns a Topic column would leave the question a
-    # dozen, one word per line. The deck part of the ref says much the same.
-    show_topic = console.width >= 100
+    # Refs run to 40 characters: below 120 columns a Card column would leave the question
+    # a couple of words per line, so the ref goes under the question instead.
+    wide = console.width >= 120
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, pad_edge=False, expand=False)
     table.add_column("Level", no_wrap=True)
-    if console.width >= 80:
+    if wide:
         table.add_column("Card", style="cyan", no_wrap=True)
-    else:
-        table.add_column("Card", style="cyan", overflow="fold", max_width=console.width // 2)
-    if show_topic:
         table.add_column("Topic", no_wrap=True)
-    table.add_column("Question", ratio=1)
+    table.add_column("Question" if wide else "Question  (card)", ratio=1)
     for card in cards:
-        topic = [literal(card.topic)] if show_topic else []
-        table.add_row(chip(card.difficulty), literal(card.ref), *topic, literal(card.question))
+        if wide:
+            table.add_row(
+                chip(card.difficulty),
+                literal(card.ref),
+                literal(card.topic),
+                literal(card.question),
+            )
+        else:
+            cell = literal(card.question) + literal(f"\n{card.ref}", style="cyan")
+            table.add_row(chip(card.difficulty), cell)
     console.print(table)
     counts = {d: sum(c.difficulty == d for c in cards) for d in ("easy", "medium", "hard")}
     summary = Text(f"{len(cards)} card{'s' * (len(cards) != 1)}: ")

@@ -253,7 +253,8 @@ def render_scorecard(console: Console, scorecard: Scorecard) -> None:
     if scorecard.interview_id is not None:
         parts.append(
             Text(
-                f"Saved as interview #{scorecard.interview_id} (see `quizprep stats`). "
+                f"Saved as interview #{scorecard.interview_id} (reopen it: quizprep interview "
+                f"show {scorecard.interview_id}). "
                 f"Same questions again: --seed {scorecard.seed}",
                 style="dim",
             )

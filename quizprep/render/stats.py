@@ -148,18 +148,22 @@ def heatmap(stats: Stats, max_weeks: int) -> RenderableType:
     return Panel(Group(*lines), title="Review days", title_align="left", expand=False)
 
 
-def interview_table(interviews: Sequence[InterviewRecord]) -> RenderableType:
-    """The latest mock interviews: when, how many questions, score, time."""
+def interview_table(
+    interviews: Sequence[InterviewRecord], shown: int | None = INTERVIEWS_SHOWN
+) -> RenderableType:
+    """The latest mock interviews (``shown`` of them; None: all): number, when, how many
+    questions, score, time. ``quizprep interview show N`` reopens one."""
     table = Table(
         title="Mock interviews", title_justify="left", title_style="bold",
         box=box.SIMPLE_HEAD, pad_edge=False,
     )  # fmt: skip
+    table.add_column("#", justify="right", no_wrap=True, style="cyan")
     table.add_column("Date", no_wrap=True)
     table.add_column("Questions", justify="right", no_wrap=True)
     table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Time", justify="right", no_wrap=True, style="dim")
     table.add_column("", style="dim", overflow="ellipsis", no_wrap=True)
-    for record in interviews[:INTERVIEWS_SHOWN]:
+    for record in interviews[:shown]:
         score = record.score
         style = "dim" if score is None else "green" if score >= 0.8 else "dark_orange"
         if score is not None and score < 0.5:
@@ -175,14 +179,15 @@ def interview_table(interviews: Sequence[InterviewRecord]) -> RenderableType:
                 )
             )
         table.add_row(
+            str(record.id),
             record.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
             f"{record.questions}/{record.planned}",
             Text(_pct(score), style=style),
             took,
             literal(", ".join(notes)),
         )
-    if len(interviews) > INTERVIEWS_SHOWN:
-        table.caption = f"latest {INTERVIEWS_SHOWN} of {len(interviews)}"
+    if shown is not None and len(interviews) > shown:
+        table.caption = f"latest {shown} of {len(interviews)} · all: quizprep interview list"
         table.caption_justify = "left"
     return table
 

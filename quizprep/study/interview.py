@@ -443,3 +443,75 @@ class Interview:
             end_reason=reason,
             results=list(self.results),
         )
+
+
+# -- reopening a saved interview -----------------------------------------------------------
+
+GONE = "(this card is in none of the loaded decks; add its deck with --deck)"
+
+
+def load_scorecard(
+    storage: Storage, interview_id: int, card: Callable[[str, str], Card | None]
+) -> Scorecard:
+    """A saved interview's scorecard, as it was shown at the end (``interview show N``).
+
+    ``card`` finds a card by deck and card id; an answer whose card has since left every
+    deck keeps its question, answer and points, with a placeholder for the model answer.
+    """
+    from quizprep.study.storage import from_ms
+
+    rows = storage.query(
+        "SELECT started_at, ended_at, budget_ms, planned, seed, end_reason FROM interviews"
+        " WHERE id = ?",
+        (interview_id,),
+    )
+    if not rows:
+        raise QuizprepError(
+            f"no interview #{interview_id}", hint="See the saved ones: quizprep interview list"
+        )
+    started_ms, ended_ms, budget_ms, planned, seed, reason = rows[0]
+    answers = storage.query(
+        "SELECT position, kind, parent_position, deck_id, card_id, topic, question, answer,"
+        " covered, missed, rating, self_rated, score, duration_ms, review_id"
+        " FROM interview_answers WHERE interview_id = ? ORDER BY position",
+        (interview_id,),
+    )
+    results: dict[int, QuestionResult] = {}
+    for (position, kind, parent, deck_id, card_id, topic, question, text, covered, missed,
+         rating, self_rated, score, duration_ms, review_id) in answers:  # fmt: skip
+        found = card(deck_id, card_id) if deck_id and card_id else None
+        if found is None and deck_id and card_id:
+            found = Card(deck_id, card_id, topic, "—", question, GONE, ())
+        answer = Answer(
+            position=position,
+            kind=kind,
+            question=question,
+            text=text,
+            card=found,
+            topic=topic,
+            covered=tuple(json.loads(covered)),
+            missed=tuple(json.loads(missed)),
+            rating=rating,
+            self_rated=bool(self_rated),
+            score=score,
+            duration=timedelta(milliseconds=duration_ms),
+            review_id=review_id,
+        )
+        if kind == "question" and found is not None:
+            results[position] = QuestionResult(found, answer)
+        elif parent in results:
+            results[parent].follow_up = answer
+            results[parent].follow_up_card = found
+    started = from_ms(started_ms)
+    ended = from_ms(ended_ms) if ended_ms is not None else None
+    last = max((a.duration for a in flatten(list(results.values()))), default=timedelta(0))
+    return Scorecard(
+        interview_id=interview_id,
+        started_at=started,
+        elapsed=(ended - started) if ended else last,
+        budget=timedelta(milliseconds=budget_ms),
+        planned=planned,
+        seed=seed if seed is not None else 0,
+        end_reason=reason or INTERRUPTED,
+        results=list(results.values()),
+    )

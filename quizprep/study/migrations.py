@@ -113,6 +113,26 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         ],
     ),
     (
+        5,
+        "suspended and flagged cards",
+        [
+            # Suspended cards stay out of every drill until unsuspended; a flag only marks a
+            # card for later (`quizprep drill --flagged`). Both survive `reset`, as in Anki.
+            """CREATE TABLE suspended (
+                deck_id TEXT NOT NULL,
+                card_id TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                PRIMARY KEY (deck_id, card_id)
+            ) WITHOUT ROWID""",
+            """CREATE TABLE flagged (
+                deck_id TEXT NOT NULL,
+                card_id TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                PRIMARY KEY (deck_id, card_id)
+            ) WITHOUT ROWID""",
+        ],
+    ),
+    (
         6,
         "interview-date plans",
         [

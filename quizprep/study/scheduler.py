@@ -28,6 +28,7 @@ RATINGS: dict[int, str] = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 DEFAULT_RETENTION = 0.9
 MIN_RETENTION, MAX_RETENTION = 0.70, 0.99
 
+REVIEW_STATE = 2  # fsrs.State.Review
 _fuzz_lock = threading.Lock()
 
 
@@ -153,12 +154,31 @@ class Scheduler:
         when: datetime,
         duration_ms: int | None = None,
     ) -> Outcome:
-        """Rate a card (``stored`` is its saved JSON, ``None`` for a new card)."""
+        """Rate a card (``stored`` is its saved JSON, ``None`` for a new card).
+
+        Ratings that graduate a card to whole days are kept apart, as Anki keeps them: Good
+        gives at least a day more than Hard, and Easy at least a day more than Good. fsrs
+        does this for cards already in review, but a learning card's Good and Easy both
+        graduate from short-term stability and can land on the same day ("3 Good 1d,
+        4 Easy 1d"). Each rating's result depends only on the card and the moment, so the
+        preview and the rating agree.
+        """
         if rating not in RATINGS:
             raise QuizprepError(f"rating must be 1–4, not {rating!r}")
+        when = as_utc(when)
+        after = self._raw(key, stored, rating, when, duration_ms)
+        if rating >= 2 and int(after.state) == REVIEW_STATE:
+            below = self.review(key, stored, rating - 1, when)
+            floor = below.due + timedelta(days=1)
+            if below.state == REVIEW_STATE and _days(after.due - when) <= _days(below.interval):
+                after.due = floor
+        return Outcome(after.to_json(), int(after.state), after.due, after.due - when)
+
+    def _raw(
+        self, key: CardKey, stored: str | None, rating: int, when: datetime, duration_ms: int | None
+    ) -> fsrs.Card:
         import fsrs
 
-        when = as_utc(when)
         card = self.load(key, stored)
         try:
             with self._seeded(key, card):
@@ -169,7 +189,7 @@ class Scheduler:
             if stored is None:
                 raise
             raise _damaged(key) from exc  # absurd saved values (a due date in year 9999)
-        return Outcome(after.to_json(), int(after.state), after.due, after.due - when)
+        return after
 
     def preview(self, key: CardKey, stored: str | None, when: datetime) -> dict[int, timedelta]:
         """The interval each rating 1–4 would give if pressed at ``when``."""
@@ -193,6 +213,11 @@ def _damaged(key: CardKey) -> Exception:
     from quizprep.study.storage import DamagedRow
 
     return DamagedRow(f"card_state row {key[0]}/{key[1]}: the scheduler's saved card is not valid")
+
+
+def _days(interval: timedelta) -> int:
+    """Whole days, as the rating buttons show them."""
+    return round(interval.total_seconds() / 86400)
 
 
 def format_interval(interval: timedelta) -> str:

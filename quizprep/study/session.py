@@ -4,26 +4,32 @@ No I/O here: the session is built from cards, a :class:`Storage`, a :class:`Sche
 clock, and the interactive loop (``quizprep.tui.drill``) only calls its actions. Each rating is
 written through storage (committed) before the next card is chosen.
 
-Order: cards already due (review cards on their day, learning steps at their minute), most
-overdue first; then new cards up to the daily new-card limit (counting cards already
-introduced today); learning and relearning cards come back within the session once their
-short step is up — or, when nothing else is left, up to ``learn_ahead`` early, as Anki does.
+Order (``order="due"``, the default): cards already due (review cards on their day, learning
+steps at their minute), most overdue first; then new cards, each deck up to its own daily
+new-card limit (counting cards already introduced today), interleaved across decks and topics
+so the first day is not one topic. ``"deck"`` keeps the decks' file order; ``"random"``
+shuffles (seeded). Learning and relearning cards come back within the session once their short
+step is up — or, when nothing else is left, up to ``learn_ahead`` early, as Anki does; the
+session then says so (:attr:`Session.early`). Suspended cards never come up; buried ones not
+until tomorrow.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from quizprep.decks.model import Card
-from quizprep.study.scheduler import Outcome, Scheduler, local, next_day_start
+from quizprep.study.scheduler import Outcome, Scheduler, next_day_start
 from quizprep.study.storage import (
+    FLAGGED,
     LEARNING,
     NEW,
     RELEARNING,
     REVIEW,
     STATE_NAMES,
+    SUSPENDED,
     CardKey,
     ReviewRecord,
     Storage,
@@ -31,10 +37,22 @@ from quizprep.study.storage import (
     from_ms,
     to_ms,
 )
+from quizprep.study.today import DEFAULT_NEW_PER_DAY, Counts, interleave, is_due, today_start
 
-DEFAULT_NEW_PER_DAY = 10
+__all__ = ["DEFAULT_NEW_PER_DAY", "Counts", "Session", "Summary", "is_due"]
+
 LEARN_AHEAD = timedelta(minutes=20)
 AGAIN = 1
+ORDERS = ("due", "deck", "random")
+
+
+class NewLimit(NamedTuple):
+    """A deck whose new cards today's limit holds back."""
+
+    deck: str
+    introduced: int  # new cards of this deck first rated today
+    limit: int
+    waiting: int  # its new cards not shown today because of the limit
 
 
 class Summary(NamedTuple):
@@ -46,41 +64,40 @@ class Summary(NamedTuple):
     skipped: tuple[Card, ...]
     next_due: datetime | None  # earliest due time among the selected cards already seen
     new_waiting: int  # selected cards never rated
-    new_left_today: int  # how many of those today's new-card limit still allows
+    new_left_today: int  # how many of those today's new-card limits still allow
     cram: bool
     finished: bool  # every card of the session done (not quit early)
+    limited: tuple[NewLimit, ...] = ()  # decks whose limit is used up with cards waiting
+    suspended: tuple[Card, ...] = ()  # suspended in this session
+    flagged: tuple[Card, ...] = ()  # selected cards that carry a flag
 
 
 class _Snapshot:
     """The session as it was before an action, so undo can put it back."""
 
-    __slots__ = ("again", "buried", "current", "kinds", "learning", "log_id", "missed",
-                 "queue", "reviewed", "shown", "skipped")  # fmt: skip
+    __slots__ = ("again", "buried", "current", "done", "early", "flag", "flags", "kinds",
+                 "learning", "log_id", "missed", "queue", "revealed", "reviewed", "shown",
+                 "skipped", "suspended", "suspensions")  # fmt: skip
 
     def __init__(self, session: Session) -> None:
         self.current = session.current
+        self.revealed = session.revealed
+        self.early = session.early
         self.queue = list(session._queue)
         self.learning = list(session._learning)
         self.reviewed = session.reviewed
         self.again = session.again
+        self.done = session.done
         self.missed = dict(session._missed)
         self.skipped = dict(session._skipped)
+        self.suspensions = dict(session._suspended)
+        self.flags = dict(session._flags)
         self.shown = session._shown
         self.kinds = dict(session._kinds)
         self.log_id: int | None = None
         self.buried: CardKey | None = None
-
-
-def is_due(stored: StoredCard, now: datetime, tomorrow: datetime) -> bool:
-    """Due in today's session: learning steps at their minute, review cards all day.
-
-    As in Anki, a review card is due on its day rather than at the minute FSRS computed
-    (a card due at 18:00 belongs to this morning's session, not tomorrow's, where it would
-    already be overdue). Learning steps are minutes apart and keep their exact time.
-    """
-    if stored.state == REVIEW:
-        return stored.due < tomorrow
-    return stored.due <= now
+        self.suspended: CardKey | None = None
+        self.flag: tuple[CardKey, datetime | None] | None = None  # key, flag time before
 
 
 class Session:
@@ -95,25 +112,39 @@ class Session:
         *,
         limit: int | None = None,
         new_per_day: int = DEFAULT_NEW_PER_DAY,
+        new_limits: Mapping[str, int] | None = None,
+        new_total: int | None = None,  # a cap across decks (an interview plan's pace)
         cram: bool = False,
         learn_ahead: timedelta = LEARN_AHEAD,
         adjust: Callable[[dict[CardKey, StoredCard], datetime], dict[CardKey, StoredCard]]
         | None = None,  # plan hook (quizprep.study.plan): due times an interview plan sets
+        order: str = "due",
+        seed: int | None = None,
     ) -> None:
+        """``new_per_day`` is each deck's daily new-card limit unless ``new_limits`` names
+        the deck; ``seed`` makes ``order="random"`` repeatable."""
         self.storage = storage
         self.scheduler = scheduler
         self.now = now
         self.limit = limit
         self.new_per_day = new_per_day
+        self.new_limits = dict(new_limits or {})
+        self.new_total = new_total
         self.cram = cram
         self.learn_ahead = learn_ahead
+        self.order = order
+        self.seed = seed
         self.current: Card | None = None
         self.revealed = False
+        self.early: timedelta | None = None  # shown this much before its learning step
         self.reviewed = 0
         self.again = 0
+        self.done = 0  # cards rated, buried or suspended: the progress bar's filled part
         self.quit_early = False
         if limit is not None and limit < 1:
             raise ValueError("limit must be at least 1")
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
         unique: dict[CardKey, Card] = {}
         for card in cards:
             unique.setdefault(card.key, card)
@@ -121,6 +152,7 @@ class Session:
         self._learning: list[tuple[datetime, Card]] = []
         self._missed: dict[CardKey, Card] = {}
         self._skipped: dict[CardKey, Card] = {}
+        self._suspended: dict[CardKey, Card] = {}
         self._history: list[_Snapshot] = []
         self._shown = 0
         self._shown_at: datetime | None = None
@@ -128,6 +160,7 @@ class Session:
         states = self.storage.states()
         if adjust is not None:  # plan hook: only which cards are due today, never FSRS state
             states = adjust(states, started)
+        self._flags = {k: at for k, at in storage.marked(FLAGGED).items() if k in unique}
         self._kinds = {key: states[key].state for key in unique if key in states}
         self._queue = self._plan(states, started)
         self._advance()
@@ -135,13 +168,15 @@ class Session:
     # -- planning ------------------------------------------------------------------------
 
     def _plan(self, states: dict[CardKey, StoredCard], now: datetime) -> list[Card]:
+        suspended = self.storage.marked(SUSPENDED)
+        cards = [card for card in self.cards if card.key not in suspended]
         if self.cram:
-            return list(self.cards[: self.limit])
+            return self._arrange(cards, [])[: self.limit]
         buried = self.storage.buried(now)
         tomorrow = next_day_start(now)
         due: list[tuple[datetime, int, Card]] = []
         new: list[Card] = []
-        for index, card in enumerate(self.cards):
+        for index, card in enumerate(cards):
             if card.key in buried:
                 continue
             stored = states.get(card.key)
@@ -151,30 +186,75 @@ class Session:
                 due.append((stored.due, index, card))
             elif stored.state in (LEARNING, RELEARNING) and stored.due < tomorrow:
                 self._learning.append((stored.due, card))
-        queue = [card for _, _, card in sorted(due, key=lambda t: (t[0], t[1]))]
-        queue += new[: self.new_left_today(now)]
+        left = self._new_left(now)
+        total = None
+        if self.new_total is not None:
+            total = max(0, self.new_total - self.storage.new_cards_since(today_start(now)))
+        admitted: list[Card] = []
+        for card in new:
+            if total is not None and len(admitted) >= total:
+                break
+            if left.get(card.deck, 0) > 0:
+                left[card.deck] -= 1
+                admitted.append(card)
+        if self.order == "deck":
+            due.sort(key=lambda t: t[1])
+        else:
+            due.sort(key=lambda t: (t[0], t[1]))
+        queue = self._arrange(admitted, [card for _, _, card in due])
         if self.limit is not None:
             queue = queue[: self.limit]
             keep = self.limit - len(queue)
             self._learning = sorted(self._learning, key=lambda t: t[0])[: max(keep, 0)]
         return queue
 
+    def _arrange(self, new: list[Card], due: list[Card]) -> list[Card]:
+        """Due cards first, then new ones, in the session's order."""
+        if self.order == "random":
+            import random  # only a shuffled session needs it
+
+            queue = due + new
+            random.Random(self.seed).shuffle(queue)
+            return queue
+        if self.order == "deck":
+            return due + new
+        return due + interleave(new)
+
+    def limit_for(self, deck: str) -> int:
+        """The deck's daily new-card limit."""
+        return self.new_limits.get(deck, self.new_per_day)
+
+    def _new_left(self, now: datetime) -> dict[str, int]:
+        """Per deck of the selected cards: how many more new cards today allows."""
+        introduced = self.storage.new_cards_by_deck_since(today_start(now))
+        decks = {card.deck for card in self.cards}
+        return {d: max(0, self.limit_for(d) - introduced.get(d, 0)) for d in decks}
+
     def new_left_today(self, now: datetime | None = None) -> int:
+        """How many of the selected cards never rated today's limits still allow."""
         now = now or self.now()
-        today = local(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        return max(0, self.new_per_day - self.storage.new_cards_since(today))
+        left = self._new_left(now)
+        states = self.storage.states()
+        hidden = self.storage.buried(now) | self.storage.marked(SUSPENDED).keys()
+        waiting: dict[str, int] = {}
+        for card in self.cards:
+            if card.key not in states and card.key not in hidden:
+                waiting[card.deck] = waiting.get(card.deck, 0) + 1
+        return sum(min(n, left[d]) for d, n in waiting.items())
 
     def _advance(self) -> None:
         """Choose the next card: a learning card now due, else the queue, else learn ahead."""
         now = self.now()
         self._learning.sort(key=lambda t: t[0])
         nxt: Card | None = None
+        self.early = None
         if self._learning and self._learning[0][0] <= now:
             nxt = self._learning.pop(0)[1]
         elif self._queue:
             nxt = self._queue.pop(0)
         elif self._learning and self._learning[0][0] <= now + self.learn_ahead:
-            nxt = self._learning.pop(0)[1]
+            due, nxt = self._learning.pop(0)
+            self.early = due - now  # nothing else is left: shown before its step is up
         self.current = nxt
         self.revealed = False
         if nxt is not None:
@@ -196,6 +276,26 @@ class Session:
     def total(self) -> int:
         """Cards shown so far plus those still waiting (grows when a card must come back)."""
         return self._shown + len(self._queue) + len(self._learning)
+
+    def counts(self) -> Counts:
+        """New, learning and review cards still to go, the one on screen included."""
+        waiting = [*self._queue, *(card for _, card in self._learning)]
+        if self.current is not None:
+            waiting.append(self.current)
+        tally = {NEW: 0, LEARNING: 0, REVIEW: 0}
+        for card in waiting:
+            state = self._kinds.get(card.key, NEW)
+            tally[LEARNING if state == RELEARNING else state] += 1
+        return Counts(tally[NEW], tally[LEARNING], tally[REVIEW])
+
+    @property
+    def remaining(self) -> int:
+        """Cards still to go, the one on screen included."""
+        return len(self._queue) + len(self._learning) + (self.current is not None)
+
+    def flagged(self, card: Card | None = None) -> bool:
+        card = card or self.current
+        return card is not None and card.key in self._flags
 
     def kind(self, card: Card | None = None) -> str:
         """``new``, ``learning``, ``review``, ``relearning`` or ``cram``."""
@@ -256,6 +356,7 @@ class Session:
             if outcome[0].state in (LEARNING, RELEARNING) and outcome[0].due < next_day_start(now):
                 self._learning.append((outcome[0].due, card))
         self.reviewed += 1
+        self.done += 1
         if rating == AGAIN:
             self.again += 1
             self._missed.setdefault(card.key, card)
@@ -263,7 +364,7 @@ class Session:
         self._advance()
         return snapshot.log_id
 
-    def skip(self) -> None:
+    def bury(self) -> None:
         """Put the current card away until tomorrow (cram: just move on)."""
         card = self._require()
         snapshot = self._snapshot()
@@ -272,17 +373,70 @@ class Session:
             snapshot.buried = card.key
         self._skipped.setdefault(card.key, card)
         self._history.append(snapshot)
+        self.done += 1
         self._advance()
+
+    skip = bury  # the key was `s` before it was `b`
+
+    def suspend(self) -> None:
+        """Take the current card out of every drill until it is unsuspended."""
+        card = self._require()
+        snapshot = self._snapshot()
+        self.storage.mark(SUSPENDED, card.key, self.now())
+        snapshot.suspended = card.key
+        self._suspended[card.key] = card
+        self._history.append(snapshot)
+        self.done += 1
+        self._advance()
+
+    def toggle_flag(self) -> bool:
+        """Flag the current card for later (or take the flag off); returns the new state.
+
+        The card stays on screen: a flag marks it, it does not move it.
+        """
+        card = self._require()
+        snapshot = self._snapshot()
+        before = self._flags.get(card.key)
+        at = None if before is not None else self.now()
+        self.storage.mark(FLAGGED, card.key, at)
+        snapshot.flag = (card.key, before)
+        if at is None:
+            del self._flags[card.key]
+        else:
+            self._flags[card.key] = at
+        self._history.append(snapshot)
+        return at is not None
+
+    def replace(self, card: Card) -> None:
+        """Put an edited version of a card in the session (same key, so same progress)."""
+
+        def swap(old: Card) -> Card:
+            return card if old.key == card.key else old
+
+        self.cards = [swap(c) for c in self.cards]
+        self._queue = [swap(c) for c in self._queue]
+        self._learning = [(due, swap(c)) for due, c in self._learning]
+        for seen in (self._missed, self._skipped, self._suspended):
+            if card.key in seen:
+                seen[card.key] = card
+        if self.current is not None:
+            self.current = swap(self.current)
+        for snapshot in self._history:  # an undo must not bring the old text back
+            snapshot.queue = [swap(c) for c in snapshot.queue]
+            snapshot.learning = [(due, swap(c)) for due, c in snapshot.learning]
+            if snapshot.current is not None:
+                snapshot.current = swap(snapshot.current)
 
     @property
     def can_undo(self) -> bool:
         return bool(self._history)
 
     def undo(self) -> Card | None:
-        """Take back the last rating or skip; that card is shown again, question side up.
+        """Take back the last rating, bury, suspension or flag.
 
-        The log row is removed and the card's previous state restored in the database.
-        Returns the card, or ``None`` when there is nothing to undo.
+        A rated, buried or suspended card is shown again, question side up; the log row is
+        removed and the card's previous state restored in the database. A flag just comes
+        off (or back on). Returns the card, or ``None`` when there is nothing to undo.
         """
         if not self._history:
             return None
@@ -291,6 +445,10 @@ class Session:
             self.storage.undo(snapshot.log_id)
         if snapshot.buried is not None:
             self.storage.unbury(snapshot.buried)
+        if snapshot.suspended is not None:
+            self.storage.mark(SUSPENDED, snapshot.suspended, None)
+        if snapshot.flag is not None:
+            self.storage.mark(FLAGGED, *snapshot.flag)
         # Only now: a refused undo (rated again elsewhere) leaves the session as it was.
         self._history.pop()
         self.current = snapshot.current
@@ -298,11 +456,17 @@ class Session:
         self._learning = snapshot.learning
         self.reviewed = snapshot.reviewed
         self.again = snapshot.again
+        self.done = snapshot.done
         self._missed = snapshot.missed
         self._skipped = snapshot.skipped
+        self._suspended = snapshot.suspensions
+        self._flags = snapshot.flags
         self._shown = snapshot.shown
         self._kinds = snapshot.kinds
-        self.revealed = False
+        self.early = snapshot.early
+        # A flag left the card where it was (the answer stays as shown); anything else
+        # shows the card fresh.
+        self.revealed = self.revealed if snapshot.flag is not None else False
         self._shown_at = self.now()
         self.quit_early = False
         return self.current
@@ -317,20 +481,33 @@ class Session:
     def summary(self) -> Summary:
         now = self.now()
         states = self.storage.states()
-        buried = self.storage.buried(now)
+        hidden = self.storage.buried(now) | self.storage.marked(SUSPENDED).keys()
         keys = [card.key for card in self.cards]
-        dues = [states[k].due for k in keys if k in states and k not in buried]
-        waiting = sum(1 for k in keys if k not in states and k not in buried)
+        dues = [states[k].due for k in keys if k in states and k not in hidden]
+        waiting: dict[str, int] = {}
+        for card in self.cards:
+            if card.key not in states and card.key not in hidden:
+                waiting[card.deck] = waiting.get(card.deck, 0) + 1
+        introduced = self.storage.new_cards_by_deck_since(today_start(now))
+        left = self._new_left(now)
+        limited = tuple(
+            NewLimit(deck, introduced.get(deck, 0), self.limit_for(deck), n)
+            for deck, n in waiting.items()
+            if left[deck] == 0
+        )
         return Summary(
             reviewed=self.reviewed,
             again=self.again,
             missed=tuple(self._missed.values()),
             skipped=tuple(self._skipped.values()),
             next_due=min(dues) if dues else None,
-            new_waiting=waiting,
-            new_left_today=self.new_left_today(now),
+            new_waiting=sum(waiting.values()),
+            new_left_today=sum(min(n, left[d]) for d, n in waiting.items()),
             cram=self.cram,
             finished=not self.quit_early,
+            limited=() if self.cram else limited,
+            suspended=tuple(self._suspended.values()),
+            flagged=tuple(card for card in self.cards if card.key in self._flags),
         )
 
     # -- helpers -------------------------------------------------------------------------

@@ -48,6 +48,8 @@ WAIT_NOTE_AFTER_S = 0.5
 WAIT_NOTE = "waiting for another quizprep to finish writing… (Ctrl-C stops)"
 # Stored times outside these are damage (year 9999 is datetime's limit).
 MIN_MS, MAX_MS = 0, 253_402_300_799_999
+SUSPENDED, FLAGGED = "suspended", "flagged"
+MARKS = (SUSPENDED, FLAGGED)
 
 
 def to_ms(moment: datetime) -> int:
@@ -502,6 +504,21 @@ class Storage:
                 for r in rows
             ]
 
+    def new_cards_by_deck_since(
+        self, since: datetime, until: datetime | None = None
+    ) -> dict[str, int]:
+        """Per deck: how many cards had their first ever rating at or after ``since`` (and
+        before ``until``, a day later by default, as in :meth:`new_cards_since`)."""
+        end = until if until is not None else since + timedelta(days=1)
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT deck_id, COUNT(DISTINCT card_id) FROM review_log"
+                " WHERE reviewed_at >= ? AND reviewed_at < ? AND state_before = ?"
+                " GROUP BY deck_id",
+                (to_ms(since), to_ms(end), NEW),
+            ).fetchall()
+        return {deck: int(count) for deck, count in rows}
+
     def new_cards_since(self, since: datetime, until: datetime | None = None) -> int:
         """How many cards had their first ever rating at or after ``since`` (and before
         ``until``, by default a day later: a review stamped in the future, from a damaged
@@ -547,12 +564,50 @@ class Storage:
             ).fetchall()
         return {(d, c) for d, c in rows}
 
+    # -- suspending and flagging ---------------------------------------------------------
+
+    def mark(self, table: str, key: CardKey, at: datetime | None) -> None:
+        """Suspend or flag a card (``table`` is ``suspended`` or ``flagged``); ``at=None``
+        takes the mark off again."""
+        if table not in MARKS:
+            raise ValueError(f"unknown mark {table!r}")
+        with self._write() as db:
+            if at is None:
+                db.execute(f"DELETE FROM {table} WHERE deck_id = ? AND card_id = ?", key)
+            else:
+                db.execute(
+                    f"INSERT INTO {table} VALUES (?, ?, ?) ON CONFLICT (deck_id, card_id)"
+                    " DO UPDATE SET at = excluded.at",
+                    (key[0], key[1], to_ms(at)),
+                )
+
+    def marked(self, table: str) -> dict[CardKey, datetime]:
+        """Every suspended (or flagged) card and when it was marked."""
+        if table not in MARKS:
+            raise ValueError(f"unknown mark {table!r}")
+        with self._errors():
+            rows = self._db.execute(f"SELECT deck_id, card_id, at FROM {table}").fetchall()
+        return {(d, c): from_ms(at) for d, c, at in rows}
+
     # -- settings ------------------------------------------------------------------------
 
     def setting(self, name: str, default: str | None = None) -> str | None:
         with self._errors():
             row = self._db.execute("SELECT value FROM settings WHERE key = ?", (name,)).fetchone()
         return row[0] if row else default
+
+    def settings(self, prefix: str) -> dict[str, str]:
+        """Every setting whose name starts with ``prefix``."""
+        with self._errors():
+            rows = self._db.execute(
+                "SELECT key, value FROM settings WHERE substr(key, 1, ?) = ?",
+                (len(prefix), prefix),
+            ).fetchall()
+        return dict(rows)
+
+    def delete_setting(self, name: str) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM settings WHERE key = ?", (name,))
 
     def set_setting(self, name: str, value: str) -> None:
         with self._write() as db:
@@ -595,6 +650,8 @@ class Storage:
                 ).rowcount
                 db.execute("DELETE FROM card_state WHERE deck_id = ? AND card_id = ?", key)
                 db.execute("DELETE FROM buried WHERE deck_id = ? AND card_id = ?", key)
+                for table in MARKS:
+                    db.execute(f"DELETE FROM {table} WHERE deck_id = ? AND card_id = ?", key)
         return deleted
 
     def reset(self, deck_id: str | None = None) -> tuple[int, int]:

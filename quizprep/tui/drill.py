@@ -7,35 +7,43 @@ so Ctrl-C, a closed terminal or a killed process never loses a rating already gi
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from quizprep.errors import QuizprepError
 from quizprep.study.settings import desired_retention
-from quizprep.tui.keys import ENTER, KeySource
+from quizprep.tui.keys import ENTER, ESCAPE, KeySource
 
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from quizprep.decks.catalog import Catalog
     from quizprep.decks.model import Card
     from quizprep.study.grading import Grade
     from quizprep.study.session import Session
 
 EXIT_INTERRUPTED = 130
+GOOD = 3
+REVEAL_KEYS = (ENTER, " ")
+ORDERS = ("due", "deck", "random")
 
 
 class DrillOptions(NamedTuple):
-    deck_paths: Sequence[Path] = ()
+    decks: Sequence[str | Path] = ()  # deck ids select, paths add
     topic: str | None = None
     difficulty: str | None = None
     tag: str | None = None
     limit: int | None = None
-    new: int | None = None
+    new: int | None = None  # every deck's new-card limit, today only
     cram: bool = False
     typed: bool = False
     retention: float | None = None
-    seed: int | None = None  # fuzz seed; None draws one
+    seed: int | None = None  # fuzz seed; None: the app's fixed one
+    order: str | None = None  # due, deck or random; None: due (random when cramming)
+    shuffle_seed: int | None = None  # makes a random order repeatable
+    flagged: bool = False  # only flagged cards
 
 
 def run(
@@ -45,19 +53,25 @@ def run(
     now: Callable[[], datetime] | None = None,
 ) -> int:
     """``quizprep drill``: select cards, open progress, drill; returns the exit code."""
-    from quizprep.decks.catalog import load_catalog
+    from quizprep.decks.catalog import load_selection
     from quizprep.study.plan import for_drill
     from quizprep.study.scheduler import Scheduler, utc_now
-    from quizprep.study.session import DEFAULT_NEW_PER_DAY, Session
-    from quizprep.study.storage import Storage
+    from quizprep.study.session import Session
+    from quizprep.study.settings import WELCOMED_SETTING, new_card_limits
+    from quizprep.study.storage import FLAGGED, Storage
 
     if options.limit is not None and options.limit < 1:
         raise QuizprepError("--limit must be at least 1")
     if options.new is not None and options.new < 0:
         raise QuizprepError("--new must be 0 or more")
+    order = options.order or ("random" if options.cram else "due")
+    if order not in ORDERS:
+        raise QuizprepError(f"unknown order {order!r}; use one of {', '.join(ORDERS)}")
     clock = now or utc_now
-    catalog = load_catalog(list(options.deck_paths))
+    catalog, chosen = load_selection(options.decks)
     cards = catalog.select(topic=options.topic, difficulty=options.difficulty, tag=options.tag)
+    if chosen is not None:
+        cards = [card for card in cards if card.deck in chosen]
     if not cards:
         raise QuizprepError(
             "no cards match these filters", hint="See the cards there are with `quizprep list`."
@@ -65,26 +79,46 @@ def run(
     with Storage.open() as storage:
         if not options.cram:  # cram writes nothing, so a read-only database will do
             storage.check_writable()
+        if options.flagged:
+            flags = storage.marked(FLAGGED)
+            cards = [card for card in cards if card.key in flags]
+            if not cards:
+                raise QuizprepError(
+                    "no flagged cards among these", hint="Flag a card with f during a drill."
+                )
         retention = desired_retention(storage, options.retention)
+        per_deck, own = new_card_limits(storage)
+        if options.new is not None:
+            per_deck, own = options.new, {}
         scheduler = Scheduler(retention, seed=options.seed)
         # plan hook (quizprep.study.plan): an interview date paces new cards and due times
         planned = (
             None if options.cram else for_drill(storage, catalog.cards, cards, scheduler, clock())
         )
-        new_per_day = DEFAULT_NEW_PER_DAY if options.new is None else options.new
+        new_total = None
         if planned and planned.new_per_day is not None and options.new is None:
-            new_per_day = planned.new_per_day
+            new_total = planned.new_per_day  # the plan's pace, across its decks
         session = Session(
             planned.cards if planned else cards,
             storage,
             scheduler,
             clock,
             limit=options.limit,
-            new_per_day=new_per_day,
+            new_per_day=per_deck if new_total is None else max(per_deck, new_total),
+            new_limits=own,
+            new_total=new_total,
             cram=options.cram,
+            order=order,
+            seed=options.shuffle_seed,
             adjust=planned.adjust if planned else None,
         )
-        return Drill(session, console, keys, typed=options.typed, resolve=catalog.resolve).run()
+        drill = Drill(session, console, keys, typed=options.typed, catalog=catalog)
+        if keys.interactive and not session.finished and not storage.setting(WELCOMED_SETTING):
+            drill.welcome(per_deck)
+            # A read-only database while cramming: greet again next time.
+            with suppress(QuizprepError):
+                storage.set_setting(WELCOMED_SETTING, "1")
+        return drill.run()
 
 
 class Drill:
@@ -98,17 +132,29 @@ class Drill:
         *,
         typed: bool = False,
         resolve: Callable[[str, str], Card | None] | None = None,
+        catalog: Catalog | None = None,
     ) -> None:
         self.session = session
         self.console = console
         self.keys = keys
         self.typed = typed
-        self.resolve = resolve
+        self.catalog = catalog
+        self.resolve = resolve or (catalog.resolve if catalog else None)
         self.grade: Grade | None = None
         self.answer: str | None = None
         self.note: str | None = None
-        self._asked: Card | None = None
+        self.more = False  # the whole back side, asked for with `a`
+        self._showing: tuple[int, Card | None] = (-1, None)  # what step() last set up
+        self._prompt = False  # ask for a typed answer before reading the next key
         self.proposed: int | None = None  # the rating an exercise check proposes
+
+    def welcome(self, new_per_day: int) -> None:
+        from quizprep.render.drill import render_welcome
+
+        self.console.clear()
+        render_welcome(self.console, new_per_day)
+        with suppress(EOFError):
+            self.keys.read_key()
 
     def run(self) -> int:
         from quizprep.render.drill import render_nothing_due, render_summary
@@ -158,50 +204,87 @@ class Drill:
         session = self.session
         card = session.current
         assert card is not None
-        if self._asked is not card:
-            # A card just came up: forget the last card's typed answer, maybe ask for one.
-            self._asked = card
-            self.grade = self.answer = self.proposed = None
-            if (self.typed or card.derive) and not session.revealed:
-                self.draw()
-                self.ask_typed()
-                if session.finished or session.current is not card:
-                    return  # the typed line was q, s or u: act on the new state next step
-        if not session.revealed:  # a proposal belongs to the showing it was made in
-            self.proposed = None
+        showing = (session.position, card)
+        if showing != self._showing:
+            # A card just came up (or came back): nothing of the last one stays on screen.
+            self._showing = showing
+            self._fresh()
+        if self._prompt and not session.revealed:
+            self._prompt = False
+            self.draw(typing=True)
+            self.note = None
+            self.ask_typed()
+            return
         self.draw()
         self.note = None
-        key = self.keys.read_key()
-        self.handle(key)
+        self.handle(self.keys.read_key())
+
+    def _fresh(self) -> None:
+        """Forget the typed answer and the unfolded back; ask again when typing is on."""
+        self.grade = self.answer = self.proposed = None
+        self.more = False
+        card = self.session.current
+        self._prompt = self.typed or bool(card is not None and card.derive)
 
     def handle(self, key: str) -> None:
         session = self.session
-        if key in (ENTER, " ") and not session.revealed:
-            session.reveal()
-        elif key == "t" and not session.revealed:
-            self.ask_typed()
-        elif key in ("1", "2", "3", "4") and session.revealed:
-            session.rate(int(key))
+        if not session.revealed:
+            if key in REVEAL_KEYS:
+                session.reveal()
+            elif key == "t":
+                self.draw(typing=True)
+                self.ask_typed()
+            elif key in ("1", "2", "3", "4"):
+                self.note = "Show the answer first (Space or Enter), then rate it."
+            else:
+                self.act(key)
+            return
+        if key in REVEAL_KEYS:  # Anki: once the answer is shown, Space and Enter mean Good
+            if self.proposed is not None:  # an exercise check's rating, like a grade's
+                session.rate(self.proposed)
+            else:
+                session.rate(self.grade.rating if self.grade is not None else GOOD)
         elif key in ("1", "2", "3", "4"):
-            self.note = "Show the answer first (Enter or space), then rate it."
-        elif key == ENTER and self.proposed is not None and session.revealed:
-            session.rate(self.proposed)
-        elif key == ENTER and self.grade is not None:
-            session.rate(self.grade.rating)
-        elif key == ENTER:
-            self.note = "Rate the card: 1 Again, 2 Hard, 3 Good, 4 Easy."
-        elif key == "m":
-            self.show_math()
-        elif key == "c":
-            self.open_code()
-        elif key == "s":
-            session.skip()
-        elif key == "u":
-            self.undo()
-        elif key in ("q", "\x1b"):
-            session.quit()
+            session.rate(int(key))
+        elif key == "a":
+            self.more = not self.more
         else:
-            self.note = f"Unknown key {key!r}."
+            self.act(key)
+
+    def act(self, key: str) -> None:
+        """Keys that work on either side of the card."""
+        session = self.session
+        try:
+            if key == "m":
+                self.show_math()
+                self._prompt = self.typed and not session.revealed  # back to typing
+            elif key in ("b", "s"):  # `s` (skip) was the key before `b` (bury)
+                session.bury()
+            elif key == "!":
+                session.suspend()
+            elif key == "f":
+                flagged = session.toggle_flag()
+                self.note = "Flagged for later: quizprep drill --flagged" if flagged else None
+            elif key == "e":
+                self.edit()
+            elif key == "c":
+                self.open_code()
+            elif key == "u":
+                self.undo()
+            elif key == "q":
+                session.quit()
+            elif key == "?":
+                from quizprep.render.drill import all_keys
+
+                self.note = all_keys()
+            elif key == ESCAPE:
+                self.note = "Esc leaves the typed-answer prompt; q quits the drill."
+            elif key == "t":
+                self.note = "The answer is already shown: rate it with Space/Enter or 1–4."
+            else:
+                self.note = f"Unknown key {key!r}. The keys are listed at the bottom."
+        except QuizprepError as exc:  # e.g. a read-only database while cramming
+            self.note = exc.message
 
     def undo(self) -> None:
         if not self.session.can_undo:
@@ -209,12 +292,13 @@ class Drill:
             return
         try:
             card = self.session.undo()
-        except QuizprepError as exc:
+        except QuizprepError as exc:  # rated again in another terminal since
             self.note = exc.message
             return
-        self._asked = card  # show it fresh, without asking for a typed answer again
-        self.grade = self.answer = None
-        self.note = f"Undone: {card.ref} is back." if card else None
+        revealed = self.session.revealed
+        if not revealed:
+            self._fresh()  # shown fresh: the typed prompt comes back when typing is on
+        self.note = f"Undone: {card.ref} is back." if card and not revealed else "Undone."
 
     def ask_typed(self) -> None:
         from quizprep.render.drill import answer_prompt
@@ -225,12 +309,11 @@ class Drill:
         if card.derive:
             self.ask_derivation()
             return
-        answer = self.keys.read_line(answer_prompt()).strip()
-        if answer.lower() in ("q", "u", "s", "m"):
-            # No one answers a question with one letter: while typing is on, these still
-            # quit, undo, skip and show the math, as their keys do elsewhere.
-            self.handle(answer.lower())
+        answer = self.keys.read_answer(answer_prompt())
+        if answer is None:
+            self.note = "Back to the keys: t types an answer, Space or Enter shows it."
             return
+        answer = answer.strip()
         self.session.reveal()
         if answer:
             self.answer = answer
@@ -256,6 +339,32 @@ class Drill:
             self.session.reveal()
             self.proposed = rating
 
+    def edit(self) -> None:
+        card = self.session.current
+        assert card is not None
+        deck = self.catalog.deck(card.deck) if self.catalog else None
+        if deck is None or not card.source:
+            self.note = "This card's deck file is not known, so it cannot be edited here."
+            return
+        if deck.builtin:
+            self.note = (
+                "Built-in cards are part of quizprep; to change one, copy its deck into "
+                "your decks folder (quizprep where) and give it a new deck id."
+            )
+            return
+        from quizprep.tui.editor import edit_card
+
+        try:
+            fresh = edit_card(card)
+        except QuizprepError as exc:
+            self.note = exc.message
+            return
+        self.session.replace(fresh)
+        self._showing = (self.session.position, fresh)
+        if not self.session.revealed:
+            self._prompt = self.typed
+        self.note = f"Reloaded {fresh.ref} from {card.source}:{fresh.line} (progress kept)."
+
     def show_math(self) -> None:
         card = self.session.current
         if card is None or not card.math:
@@ -276,15 +385,16 @@ class Drill:
             self.console.print("Press any key to go back to the card.", style="dim")
             self.keys.read_key()
 
-    def draw(self) -> None:
+    def draw(self, *, typing: bool = False) -> None:
         from quizprep.render.drill import DrillView, render_view
 
         session = self.session
         assert session.current is not None
+        done = session.done / max(session.done + session.remaining, 1)
         view = DrillView(
             card=session.current,
-            position=session.position,
-            total=session.total,
+            counts=session.counts(),
+            done=done,
             kind=session.kind(),
             revealed=session.revealed,
             intervals=session.intervals() if session.revealed else None,
@@ -292,6 +402,11 @@ class Drill:
             answer=self.answer,
             note=self.note,
             can_undo=session.can_undo,
+            more=self.more,
+            height=self.console.height if self.keys.interactive else None,
+            flagged=session.flagged(),
+            early=session.early,
+            typing=typing,
             proposed=self.proposed,
         )
         render_view(self.console, view, resolve=self.resolve, clear=self.keys.interactive)

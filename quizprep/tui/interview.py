@@ -85,7 +85,15 @@ class InterviewLoop:
             reason = INTERRUPTED
             self.console.print()
         scorecard = interview.finish(reason)
-        view.render_scorecard(self.console, scorecard)
+        if self.keys.interactive:  # a long scorecard goes through the pager, as `show` does
+            from quizprep.render.style import stdout_console
+            from quizprep.tui.pager import pager_stream
+
+            with pager_stream() as stream:
+                out = self.console if stream is None else stdout_console(file=stream)
+                view.render_scorecard(out, scorecard)
+        else:
+            view.render_scorecard(self.console, scorecard)
         return EXIT_INTERRUPTED if reason == INTERRUPTED else 0
 
     def _ask_all(self) -> str:
