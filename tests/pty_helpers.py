@@ -27,3 +27,13 @@ def styled(text: str) -> str:
     import re
 
     return "(?:\x1b\\[[0-9;]*m)*".join(re.escape(ch) for ch in text)
+
+
+def skip_welcome(home: Path) -> None:
+    """Mark the first drill's welcome screen as seen, for tests about something else."""
+    from quizprep.study.settings import WELCOMED_SETTING
+    from quizprep.study.storage import Storage
+
+    home.mkdir(parents=True, exist_ok=True)
+    with Storage.open(home / "progress.sqlite3") as storage:
+        storage.set_setting(WELCOMED_SETTING, "1")

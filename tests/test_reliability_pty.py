@@ -14,12 +14,13 @@ import pytest
 from quizprep.study.storage import Storage
 
 from .drill_helpers import write_deck
-from .pty_helpers import QUIZPREP, TIMEOUT, pty_env
+from .pty_helpers import QUIZPREP, TIMEOUT, pty_env, skip_welcome
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
 
 def spawn(home: Path, *args: str) -> pexpect.spawn:
+    skip_welcome(home)
     return pexpect.spawn(
         QUIZPREP, list(args), env=pty_env(home, 100), dimensions=(40, 100),
         encoding="utf-8", timeout=TIMEOUT,
@@ -36,11 +37,11 @@ def test_ctrl_c_while_waiting_for_the_lock_keeps_earlier_ratings(
 ) -> None:
     deck = write_deck(tmp_path)
     child = spawn(quizprep_home, "drill", "--deck", str(deck), "--topic", "Alpha")
-    child.expect("card 1 of 3")
+    child.expect("show answer")
     child.send(" ")
     child.expect("Easy")
     child.send("3")  # committed before the next card is drawn
-    child.expect("card 2 of")
+    child.expect("show answer")
     child.send(" ")
     child.expect("Easy")
     # Another quizprep (a long import) takes the write lock now.
@@ -65,7 +66,7 @@ def test_a_rating_given_while_another_quizprep_writes_is_saved(
 ) -> None:
     deck = write_deck(tmp_path)
     child = spawn(quizprep_home, "drill", "--deck", str(deck), "--topic", "Alpha")
-    child.expect("card 1 of 3")
+    child.expect("show answer")
     child.send(" ")
     child.expect("Easy")
     holder = sqlite3.connect(
@@ -76,7 +77,7 @@ def test_a_rating_given_while_another_quizprep_writes_is_saved(
     release.start()  # longer than SQLite's 5 s busy timeout, where the old code gave up
     child.send("3")
     child.expect("waiting for another quizprep")
-    child.expect("card 2 of", timeout=TIMEOUT + 10)
+    child.expect("show answer", timeout=TIMEOUT + 10)
     child.send("q")
     child.expect(pexpect.EOF)
     child.close()
@@ -89,11 +90,11 @@ def test_a_rating_given_while_another_quizprep_writes_is_saved(
 def test_reset_asks_on_a_terminal_and_backs_up(quizprep_home: Path, tmp_path: Path) -> None:
     deck = write_deck(tmp_path)
     child = spawn(quizprep_home, "drill", "--deck", str(deck), "--topic", "Alpha")
-    child.expect("card 1 of 3")
+    child.expect("show answer")
     child.send(" ")
     child.expect("Easy")
     child.send("3")
-    child.expect("card 2 of")
+    child.expect("show answer")
     child.send("q")
     child.expect(pexpect.EOF)
     child.close()

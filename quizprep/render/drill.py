@@ -127,7 +127,7 @@ def hint(view: DrillView, *, folded: bool = False, width: int | None = None) -> 
         rest.remove(("u", "undo"))
     text = _keys_line(view, keys + rest)
     if width is not None and text.cell_len > width:
-        everyday = [k for k in rest if k[0] in ("m", "u", "q")]
+        everyday = [k for k in rest if k[0] in ("c", "m", "u", "q")]
         text = _keys_line(view, [*keys, *everyday, ("?", "all keys")])
     return text
 

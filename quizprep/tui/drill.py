@@ -320,10 +320,13 @@ class Drill:
             self.grade = grade(answer, card.key_points)
 
     def ask_derivation(self) -> None:
-        from quizprep.tui.exercise import derivation
+        from quizprep.tui.exercise import LEFT, derivation
 
         assert self.session.current is not None
         answer, rating, note = derivation(self.session.current, self.console, self.keys)
+        if answer == LEFT:
+            self.note = "Back to the keys: t types the derivative, Space or Enter shows the answer."
+            return
         if rating is None and answer.lower() in ("q", "u", "s", "m", "c"):
             self.handle(answer.lower())
             return

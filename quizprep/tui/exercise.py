@@ -93,6 +93,9 @@ def _check(target: Path, name: str, console: Console, keys: KeySource) -> tuple[
     return rating, summary
 
 
+LEFT = "\x1b"  # what derivation() returns when the prompt was left with Esc or Ctrl-D
+
+
 def derivation(card: Card, console: Console, keys: KeySource) -> tuple[str, int | None, str]:
     """Ask for the card's derivative: (the answer typed, proposed rating or None, a note).
 
@@ -108,7 +111,10 @@ def derivation(card: Card, console: Console, keys: KeySource) -> tuple[str, int 
     if found is None:
         return "", None, f"Unknown derivation {card.derive!r} on this card."
     for _ in range(MAX_TRIES):
-        answer = keys.read_line(derive_prompt(found)).strip()
+        line = keys.read_answer(derive_prompt(found))
+        if line is None:  # Esc or Ctrl-D: back to the drill's keys, nothing revealed
+            return LEFT, None, ""
+        answer = line.strip()
         if not answer or answer.lower() in ("q", "u", "s", "m", "c"):
             return answer, None, ""
         result = check(found, answer)
