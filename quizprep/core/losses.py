@@ -443,7 +443,12 @@ def softmax_focal(
 def kl_div(input: Any, target: Any, reduction: str = "batchmean") -> tuple[float, Array]:
     """torch's ``kl_div``: input holds log-probabilities, target probabilities;
     Σ t·(log t - input) with 0·log 0 = 0, divided by input.shape[0] for "batchmean",
-    the element count for "mean", or 1 for "sum"."""
+    the element count for "mean", or 1 for "sum".
+
+    A term with t = 0 is 0 with gradient 0 whatever the input, also at input = -inf (log 0),
+    where torch returns nan. For batchmean to give the per-sample KL, pass rows (N, C): on a
+    1-D input, input.shape[0] is the class count, as in torch.
+    """
     x = as_floats(input)
     t = _target_like(target, x)
     if t.size and np.any(t < 0):
@@ -457,11 +462,16 @@ def kl_div(input: Any, target: Any, reduction: str = "batchmean") -> tuple[float
     else:
         raise ValueError('reduction must be "batchmean", "mean" or "sum"')
     denom = max(denom, 1)
+    live = t > 0
     t_log_t = np.zeros_like(t)
-    np.log(t, out=t_log_t, where=t > 0)
+    np.log(t, out=t_log_t, where=live)
     t_log_t *= t
-    loss = float((t_log_t - t * x).sum()) / denom
-    grad = -t
+    # t·x only where t > 0: with t = 0 the term is 0 even at x = log 0 = -inf (torch forms
+    # 0·(-inf) = nan there)
+    cross = np.zeros_like(t)
+    np.multiply(t, x, out=cross, where=live)
+    loss = float((t_log_t - cross).sum()) / denom
+    grad = np.subtract(x.dtype.type(0), t)  # -t, without a -0.0 where t = 0
     grad *= _scale(x, denom)
     return loss, grad
 
