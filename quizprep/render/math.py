@@ -218,6 +218,7 @@ def render_demo_plot(console: Console, series: list[dict[str, Any]]) -> None:
     for i, s in enumerate(series):
         mark = "⣿" if braille else marks[i % 4]
         legend.append(f"{mark} {s['label']}   ", style=SERIES_STYLES[i % 4] if braille else "")
+    legend.rstrip()
     console.print(legend)
 
 
