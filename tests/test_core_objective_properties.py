@@ -142,3 +142,53 @@ def test_activations_finite_and_dtype_kept(name: str, params: dict, dtype, x) ->
     for out in getattr(act, name)(xd, **params):
         assert out.dtype == dtype
         assert np.all(np.isfinite(out))
+
+
+# ---- inputs are read, never written -------------------------------------------------------
+
+
+def test_no_function_writes_to_its_input() -> None:
+    # float64 arrays go in without a copy (as_floats), so every function must leave them be
+    from quizprep.core import losses
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(0, 3, (4, 6))
+    t = rng.normal(0, 1, (4, 6))
+    p = rng.uniform(0.05, 0.95, (4, 6))
+    bits = rng.integers(0, 2, (4, 6)).astype(np.float64)
+    y = np.array([0, 5, 2, 1])
+    arrays = [x, t, p, bits]
+    before = [a.copy() for a in arrays]
+    calls = [
+        lambda: losses.mse(x, t), lambda: losses.mae(x, t), lambda: losses.huber(x, t),
+        lambda: losses.bce(p, bits), lambda: losses.bce_with_logits(x, bits),
+        lambda: losses.bce_with_logits(x, bits, pos_weight=2.0),
+        lambda: losses.cross_entropy(x, y, label_smoothing=0.1),
+        lambda: losses.hinge(x, 2 * bits - 1),
+        lambda: losses.multi_margin(x, y), lambda: losses.focal(x, bits),
+        lambda: losses.softmax_focal(x, y), lambda: losses.kl_div(-p, p), lambda: losses.l2(x, 0.1),
+        lambda: obj.info_nce(x[:, :4]), lambda: obj.triplet_margin(x, t, p),
+        lambda: obj.dice(p, bits), lambda: obj.pinball(x, t), lambda: obj.poisson_nll(x, bits),
+        lambda: obj.gaussian_nll(x, t, p),
+        lambda: obj.distill_kl(x, t),
+        *[lambda n=n: getattr(act, n)(x) for n in act.__all__ if n not in ("softmax_jacobian",)],
+        lambda: act.softmax(x, v=t), lambda: act.softmax(x, v=t, axis=0), lambda: act.swiglu(x, t),
+    ]  # fmt: skip
+    for call in calls:
+        call()
+        for a, b in zip(arrays, before, strict=True):
+            assert np.array_equal(a, b)
+
+
+def test_softmax_jvp_fast_path_matches_the_general_form() -> None:
+    rng = np.random.default_rng(9)
+    for shape, axis in [((3, 4, 5), 1), ((7, 300), -1), ((300, 7), 0), ((5,), 0)]:
+        x = rng.normal(0, 5, shape)
+        v = rng.normal(0, 1, shape)
+        y, jvp = act.softmax(x, v=v, axis=axis)
+        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        ref_y = e / e.sum(axis=axis, keepdims=True)
+        ref = ref_y * (v - (ref_y * v).sum(axis=axis, keepdims=True))
+        np.testing.assert_allclose(y, ref_y, rtol=1e-13)
+        np.testing.assert_allclose(jvp, ref, rtol=1e-10, atol=1e-15)
+        assert act.softmax(x.astype(np.float32), v=v, axis=axis)[1].dtype == np.float32

@@ -223,6 +223,12 @@ def softmax(x: Any, v: Any = None, axis: int = -1) -> tuple[Array, Array]:
     a = as_floats(x)
     if a.ndim == 0:
         raise ValueError("softmax needs at least one axis")
+    if v is not None:
+        vv = np.asarray(v, dtype=a.dtype)
+        if vv.shape != a.shape:
+            raise ValueError(f"v has shape {vv.shape}, x has shape {a.shape}")
+        ys, jvp = _softmax_jvp_rows(_as_rows(a, axis), _as_rows(vv, axis))
+        return _from_rows(ys, a.shape, axis), _from_rows(jvp, a.shape, axis)
     moved = np.moveaxis(a, axis, -1)
     top = np.argmax(moved, axis=-1)[..., None]
     e = np.exp(moved - np.take_along_axis(moved, top, axis=-1))
@@ -230,16 +236,47 @@ def softmax(x: Any, v: Any = None, axis: int = -1) -> tuple[Array, Array]:
     rest = e.sum(axis=-1, keepdims=True)  # Σ over all but the largest term, exp(0) = 1 left out
     np.put_along_axis(e, top, 1.0, axis=-1)
     y_last = e / (1 + rest)
-    if v is None:
-        # off the max entry y ≤ ½, so 1 - y is safe; at the max it is rest/(1+rest), exactly
-        one_minus = 1 - y_last
-        np.put_along_axis(one_minus, top, rest / (1 + rest), axis=-1)
-        return np.moveaxis(y_last, -1, axis), np.moveaxis(y_last * one_minus, -1, axis)
-    y = np.moveaxis(y_last, -1, axis)
-    vv = np.asarray(v, dtype=a.dtype)
-    if vv.shape != a.shape:
-        raise ValueError(f"v has shape {vv.shape}, x has shape {a.shape}")
-    return y, y * (vv - (y * vv).sum(axis=axis, keepdims=True))
+    # off the max entry y ≤ ½, so 1 - y is safe; at the max it is rest/(1+rest), exactly
+    one_minus = 1 - y_last
+    np.put_along_axis(one_minus, top, rest / (1 + rest), axis=-1)
+    return np.moveaxis(y_last, -1, axis), np.moveaxis(y_last * one_minus, -1, axis)
+
+
+def _as_rows(a: Array, axis: int) -> Array:
+    """``a`` as a C-contiguous (rows, C) array with ``axis`` last (a view when it already is)."""
+    moved = np.moveaxis(a, axis, -1)
+    return np.ascontiguousarray(moved).reshape(-1, moved.shape[-1])
+
+
+def _from_rows(rows: Array, shape: tuple[int, ...], axis: int) -> Array:
+    moved_shape = np.moveaxis(np.empty(shape, dtype=np.uint8), axis, -1).shape
+    return np.moveaxis(rows.reshape(moved_shape), -1, axis)
+
+
+# bytes per block: the block's logits, v, y and J·v (4 × 512 KiB) fill the 2 MB L2 cache
+_SOFTMAX_BLOCK_BYTES = 512 * 1024
+
+
+def _softmax_jvp_rows(x: Array, v: Array) -> tuple[Array, Array]:
+    """Row-wise softmax y and J·v = y ⊙ (v - ⟨y, v⟩), block by block with in-place ufuncs
+    into the outputs; row sums as einsum (no temporaries, no BLAS threads to wake)."""
+    n, c = x.shape
+    y = np.empty_like(x)
+    jvp = np.empty_like(x)
+    step = max(1, _SOFTMAX_BLOCK_BYTES // (x.itemsize * max(c, 1)))
+    for lo in range(0, n, step):
+        hi = min(lo + step, n)
+        xb, vb, yb, jb = x[lo:hi], v[lo:hi], y[lo:hi], jvp[lo:hi]
+        top = xb.max(axis=1, keepdims=True)
+        np.subtract(xb, top, out=yb)
+        np.exp(yb, out=yb)  # the max entry is exp(0) = 1 exactly
+        total = np.einsum("ij->i", yb)
+        np.divide(1, total, out=total)
+        yb *= total[:, None]
+        dot = np.einsum("ij,ij->i", yb, vb)
+        np.subtract(vb, dot[:, None], out=jb)
+        jb *= yb
+    return y, jvp
 
 
 def softmax_jacobian(x: Any) -> Array:
