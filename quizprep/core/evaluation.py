@@ -20,6 +20,9 @@ from quizprep.errors import QuizprepError
 
 Array = np.ndarray
 _TEACHER = (4.0, 1.0, -1.0)  # the distillation plot's fixed teacher logits
+# points per plotted curve: twice the braille dots across half an 80-column screen (and
+# each point costs a call of the function, which start-up pays for)
+POINTS = 121
 
 
 def core_function(name: str) -> Callable[..., Any]:
@@ -220,7 +223,7 @@ def _plot(spec: Spec, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _activation_plot(name: str, fn: Callable[..., Any], kw: dict[str, Any]) -> dict[str, Any]:
-    grid = np.linspace(-5, 5, 201)
+    grid = np.linspace(-5, 5, POINTS)
     if name == "softmax":
         y, dy = fn(np.stack([grid, np.zeros_like(grid)], axis=1), axis=1)
         return _series(grid, y[:, 0], dy[:, 0], "x", "y₁ of softmax([x, 0])", "derivative")
@@ -241,7 +244,7 @@ def _loss_axis(spec: Spec, kw: dict[str, Any]) -> tuple[Array, str, PointFn]:
     name = spec.name
     if name == "info_nce":
         return (
-            np.linspace(-1, 1, 201),
+            np.linspace(-1, 1, POINTS),
             "similarity of the positive (2 negatives at 0)",
             lambda f, g: _first(f(np.array([[g, 0.0, 0.0]]), [0], **kw), (0, 0)),
         )
@@ -251,30 +254,30 @@ def _loss_axis(spec: Spec, kw: dict[str, Any]) -> tuple[Array, str, PointFn]:
             loss, grads = f([0.0, 0.0], [1.0, 0.0], [0.0, g], **kw)
             return loss, float(grads[2][1])
 
-        return np.linspace(0, 3, 201), "distance to the negative (positive at 1)", at
+        return np.linspace(0, 3, POINTS), "distance to the negative (positive at 1)", at
     if name == "distill_kl":
         return (
-            np.linspace(-6, 6, 201),
+            np.linspace(-6, 6, POINTS),
             "student logit s₀ (others 0; teacher 4, 1, −1)",
             lambda f, g: _first(f(np.array([[g, 0.0, 0.0]]), np.array([_TEACHER]), **kw), (0, 0)),
         )
     if name == "gaussian_nll":
         var = kw.get("var", 1.0)
         return (
-            np.linspace(-3, 3, 201),
+            np.linspace(-3, 3, POINTS),
             f"prediction (target 0, var {var:g})",
             lambda f, g: _first(f(np.array([g]), np.array([0.0]), **kw)[:2], (0,)),
         )
     if name == "poisson_nll":
         if kw.get("log_input", True):
-            grid, xlabel = np.linspace(-2, 3, 201), "log-rate x (count t = 2)"
+            grid, xlabel = np.linspace(-2, 3, POINTS), "log-rate x (count t = 2)"
         else:
-            grid, xlabel = np.linspace(0.05, 6, 201), "rate λ (count t = 2)"
+            grid, xlabel = np.linspace(0.05, 6, POINTS), "rate λ (count t = 2)"
         return grid, xlabel, lambda f, g: _first(f(np.array([g]), np.array([2.0]), **kw), (0,))
     if spec.input == "class-logits":
         kw = {k: v for k, v in kw.items() if k not in ("weight", "alpha")}
         return (
-            np.linspace(-6, 6, 201),
+            np.linspace(-6, 6, POINTS),
             "true-class logit (others 0)",
             lambda f, g: _first(f(np.array([[g, 0.0, 0.0]]), [0], **kw), (0, 0)),
         )
@@ -285,18 +288,22 @@ def _loss_axis(spec: Spec, kw: dict[str, Any]) -> tuple[Array, str, PointFn]:
             loss, grad = f(np.log([[g, 1 - g]]), np.array([[0.7, 0.3]]), **kw)
             return loss, grad[0, 0] / g - grad[0, 1] / (1 - g)  # chain rule from log q to q₀
 
-        return np.linspace(0.01, 0.99, 197), "q₀ of q = (q₀, 1 − q₀), t = (0.7, 0.3)", kl
+        return np.linspace(0.01, 0.99, POINTS), "q₀ of q = (q₀, 1 − q₀), t = (0.7, 0.3)", kl
     if name == "l2":
         return (
-            np.linspace(-3, 3, 201),
+            np.linspace(-3, 3, POINTS),
             "weight w",
             lambda f, g: _first(f(np.array([g]), kw["lam"]), (0,)),
         )
     grid, target, xlabel = {
-        "probabilities": (np.linspace(0.001, 0.999, 201), 1.0, "predicted probability p (t = 1)"),
-        "scores": (np.linspace(-3, 3, 201), 1.0, "score s (t = +1)"),
-        "logits": (np.linspace(-6, 6, 201), 1.0, "logit x (t = 1)"),
-    }.get(spec.input, (np.linspace(-3, 3, 201), 0.0, "prediction (target 0)"))
+        "probabilities": (
+            np.linspace(0.001, 0.999, POINTS),
+            1.0,
+            "predicted probability p (t = 1)",
+        ),
+        "scores": (np.linspace(-3, 3, POINTS), 1.0, "score s (t = +1)"),
+        "logits": (np.linspace(-6, 6, POINTS), 1.0, "logit x (t = 1)"),
+    }.get(spec.input, (np.linspace(-3, 3, POINTS), 0.0, "prediction (target 0)"))
     return (
         grid,
         xlabel,
