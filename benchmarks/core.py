@@ -4,8 +4,8 @@ when importable, and against the memory-bandwidth floor.
     python benchmarks/core.py [--repeat 5] [--only huber,softmax] [--dtype float32]
 
 Each function runs on 4M elements (4096 × 1024 for row-wise ones, 2048 × 2048 similarities for
-info_nce), in float32 and float64, best of ``--repeat`` runs taken in turn with the others (on
-a shared machine a burst of load then hits all alike). "floor" is a plain NumPy copy of the
+info_nce), in float32 and float64: the best CPU time of ``--repeat`` runs, taken in turn with
+the others (see ``interleaved``). "floor" is a plain NumPy copy of the
 same input (``np.copyto``) timed in the same run: no function can read its input and write
 a gradient faster, so ``ours / floor`` says how far each is from the memory-bandwidth floor.
 With torch installed, torch (``torch.set_num_threads(1)``) runs forward + backward on the same
@@ -211,16 +211,20 @@ def floor_of(a: dict[str, Any], name: str) -> Callable[[], object]:
 
 
 def interleaved(fns: list[Callable[[], object]], repeat: int) -> list[float]:
-    """Best time of each function, run in turn ``repeat`` times after a warm-up: on a shared
-    machine a burst of load then hits every contender alike instead of one of them."""
+    """Best CPU time of each function, run in turn ``repeat`` times after a warm-up.
+
+    CPU time of the whole process (every thread, user and kernel: page faults count), not
+    wall time: on a shared machine other processes' load would otherwise decide the ratio.
+    Both sides run on one thread, so for an idle machine the two clocks agree.
+    """
     for fn in fns:
         fn()
     best = [math.inf] * len(fns)
     for _ in range(repeat):
         for i, fn in enumerate(fns):
-            start = time.perf_counter()
+            start = time.process_time()
             fn()
-            best[i] = min(best[i], time.perf_counter() - start)
+            best[i] = min(best[i], time.process_time() - start)
     return best
 
 
