@@ -343,3 +343,13 @@ def test_attention_scaling_demo() -> None:
     assert rows[-1][cols.index("max p, q·k")] > 0.99
     numbers = re.findall(r"\d+\.\d+e?-?\d*", result["takeaway"])
     assert f"{raw[-1]:.1e}" in numbers
+
+
+def test_the_examples_point_is_shown_only_for_the_example_as_given() -> None:
+    assert "0.9-quantile" in mathlab.run("pinball")["point"]
+    assert mathlab.run("pinball", params={"q": "0.5"})["point"] == ""  # "9×" would be false
+    assert mathlab.run("distill_kl", params={"temperature": "4"})["point"] == ""
+    assert mathlab.run("triplet_margin", params={"margin": "2"})["point"] == ""
+    assert mathlab.run("gaussian_nll")["point"]  # its example's own variances
+    assert mathlab.run("gaussian_nll", params={"var": "1"})["point"] == ""
+    assert mathlab.run("mse", target="1,2,3,4")["point"] == ""

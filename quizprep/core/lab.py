@@ -199,7 +199,11 @@ def run(
     from quizprep.core.evaluation import evaluate
 
     result = evaluate(spec, xs, ts, values)
-    result["point"] = spec.point if x is None else ""
+    # the point is written about the example as given: with other numbers or parameters
+    # ("q = 0.9", "T = 2", "loss 0.5") it would no longer be true, so it is left out
+    example = _resolve_params(spec.name, spec.params, spec.example_params, classes)
+    as_given = x is None and target is None and values == example
+    result["point"] = spec.point if as_given else ""
     return _json_safe(result)
 
 
