@@ -5,13 +5,14 @@ each and its ratio to the baseline median measured in the same loop. Target: ≤
 ``quizprep math NAME`` needs NumPy, so it is measured against ``import numpy, rich.console``
 (also in the same loop); its target is ≤ 1.5.
 
-    python benchmarks/startup.py [--runs 30]
+    python benchmarks/startup.py [--runs 30] [--drill] [--cpu]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -39,7 +40,12 @@ def commands() -> list[tuple[str, list[str]]]:
     return cmds
 
 
+CPU = "--cpu" in sys.argv  # child CPU time (user + system) instead of wall time
+
+
 def time_once(argv: list[str], env: dict[str, str], stdin: bytes = b"") -> float:
+    if CPU:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
         argv,
@@ -49,6 +55,9 @@ def time_once(argv: list[str], env: dict[str, str], stdin: bytes = b"") -> float
         env=env,
         check=False,
     )
+    if CPU:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return time.perf_counter() - start
 
 
@@ -56,6 +65,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--drill", action="store_true", help="also time the first drill card")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time each run's CPU (user + system) instead of wall time: steadier on a busy machine",
+    )
     args = parser.parse_args()
     home = tempfile.mkdtemp(prefix="quizprep-bench-")
     env = {**os.environ, "QUIZPREP_HOME": home, "COLUMNS": "80"}

@@ -114,23 +114,34 @@ def plot_lines(
                 steps = max(abs(c1 - c0), abs(r1 - r0), 1)
                 for k in range(steps + 1):  # join neighbours so steep parts stay connected
                     dots[(c0 + (c1 - c0) * k // steps, r0 + (r1 - r0) * k // steps)] = index
+    # one pass over the dots (not over every cell's 8 sub-pixels): each character's braille
+    # bits, and the series that owns it (the last in (row, column) order of its dots, as
+    # before: later curves are drawn over earlier ones)
+    cells: dict[tuple[int, int], list[int]] = {}
+    for (col, row), index in sorted(dots.items(), key=lambda item: (item[0][1], item[0][0])):
+        cell = cells.setdefault((row // sub_h, col // sub_w), [0, index])
+        cell[0] |= _BRAILLE_BITS[row % sub_h][col % sub_w]
+        cell[1] = index
     rows = []
     for r in range(height):
         line = Text()
+        run: list[str] = []
+        run_style = ""
         for c in range(width):
-            owners = [
-                (dots[(c * sub_w + dc, r * sub_h + dr)], dr, dc)
-                for dr in range(sub_h)
-                for dc in range(sub_w)
-                if (c * sub_w + dc, r * sub_h + dr) in dots
-            ]
-            if not owners:
-                line.append(" ")
+            cell = cells.get((r, c))
+            if cell is None:
+                char, style = " ", ""
             elif braille:
-                bits = sum(_BRAILLE_BITS[dr][dc] for _, dr, dc in owners)
-                line.append(chr(0x2800 + bits), style=SERIES_STYLES[owners[-1][0] % 4])
+                char, style = chr(0x2800 + cell[0]), SERIES_STYLES[cell[1] % 4]
             else:
-                line.append(marks[owners[-1][0] % 4])
+                char, style = marks[cell[1] % 4], ""
+            if style != run_style and run:  # one append per run of a style, not per character
+                line.append("".join(run), style=run_style or None)
+                run = []
+            run_style = style
+            run.append(char)
+        if run:
+            line.append("".join(run), style=run_style or None)
         rows.append(line)
     return rows, (x_lo, x_hi), (y_lo, y_hi)
 
