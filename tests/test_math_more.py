@@ -280,7 +280,8 @@ def test_no_color_env_reaches_the_plot(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(
-    "params", [{}, {"gamma": "1"}, {"alpha": "0.9"}, {"alpha": "-1"}, {"gamma": "0"}]
+    "params",
+    [{}, {"gamma": "1"}, {"alpha": "0.9"}, {"alpha": "-1"}, {"gamma": "0"}, {"gamma": "100"}],
 )
 def test_focal_demo_separates_alpha_and_gamma(params: dict) -> None:
     result = mathlab.run("focal-vs-ce", params=params)
@@ -296,7 +297,7 @@ def test_focal_demo_separates_alpha_and_gamma(params: dict) -> None:
     hard = result["rows"][-1]
     text = result["takeaway"]
     if gamma > 0:
-        assert f"{hard[3]:.2f} of a hard one's" in text
+        assert f"{hard[3]:.2g} of a hard one's" in text
     if alpha >= 0 and gamma > 0:
         assert ("most of the hard example's drop" in text) == (alpha < hard[3])
     if alpha < 0:

@@ -200,7 +200,7 @@ def _focal_takeaway(gamma: float, alpha: float, easy: list[float], hard: list[fl
         )
     text = (
         f"γ does the focusing: (1 − p_t)^γ keeps {easy[3]:.1e} of an easy example's CE "
-        f"(p_t = 0.99) and {hard[3]:.2f} of a hard one's (p_t = 0.1), so the hard ones "
+        f"(p_t = 0.99) and {hard[3]:.2g} of a hard one's (p_t = 0.1), so the hard ones "
         "dominate the sum."
     )
     if alpha < 0:
@@ -208,8 +208,8 @@ def _focal_takeaway(gamma: float, alpha: float, easy: list[float], hard: list[fl
     text += alpha_part
     if alpha < hard[3]:
         text += (
-            f", and it is most of the hard example's drop to {hard[5]:.2f} "
-            f"({hard[3]:.2f} from γ alone)."
+            f", and it is most of the hard example's drop to {hard[5]:.2g} "
+            f"({hard[3]:.2g} from γ alone)."
         )
     else:
         text += "."

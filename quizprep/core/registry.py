@@ -14,7 +14,8 @@ from typing import Any
 _POSITIVE = (lambda v: v > 0, "must be positive")
 _NONNEGATIVE = (lambda v: v >= 0, "must be ≥ 0")
 _UNIT = (lambda v: 0 <= v <= 1, "must lie in [0, 1]")
-_GAMMA = (lambda v: v >= 0, "must be ≥ 0")
+# beyond 100 the factor (1 − p_t)^γ is below 1e-4 even at p_t = 0.1: nothing left to show
+_GAMMA = (lambda v: 0 <= v <= 100, "must lie in [0, 100]")
 _FOCAL_ALPHA = (lambda v: v <= 1, "must be at most 1 (or negative to switch it off)")
 # beyond 1e6 every plotted margin term is the margin itself: nothing left to see, and
 # squared (p = 2) terms would leave float64
