@@ -228,7 +228,7 @@ def test_gaussian_nll_clamps_variance_like_torch() -> None:
 # ---- distillation -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("temperature", [1.0, 2.0, 4.0, 0.5])
+@pytest.mark.parametrize("temperature", [1.0, 2.0, 4.0, 0.5, 3.0, 0.7])
 def test_distill_kl_matches_reference(temperature: float) -> None:
     s = np.array([[2.0, 1.0, 0.0], [1000.0, -1000.0, 3.0], [-0.5, 0.25, 0.125]])
     te = np.array([[4.0, 1.0, -1.0], [-1000.0, 1000.0, 0.0], [0.5, -0.25, 2.0]])

@@ -244,7 +244,7 @@ def label_smoothing(classes: int = 10, steps: int = 3000, lr: float = 5.0) -> De
 
 def stable_softmax() -> Demo:
     """float32 softmax as written vs max-shifted, and log(softmax) vs log_softmax."""
-    from quizprep.core.objectives import _log_softmax
+    from quizprep.core.objectives import log_softmax_rows
 
     cases = [
         [1.0, 2.0, 3.0],
@@ -261,7 +261,7 @@ def stable_softmax() -> Demo:
             naive = np.exp(x) / np.exp(x).sum()
             stable, _ = act.softmax(x)
             log_of_p = np.log(stable[0])
-        log_p = _log_softmax(x.reshape(1, -1))[0, 0]
+        log_p = log_softmax_rows(x.reshape(1, -1))[0, 0]
         rows.append(
             [
                 ",".join(f"{v:g}" for v in logits),

@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-def _log_softmax(z: Array) -> Array:
+def log_softmax_rows(z: Array) -> Array:
     """Row-wise log-softmax, max-shifted; the largest entry's exp(0) = 1 is added back exactly
     through log1p so rows dominated by one logit keep their digits."""
     rows = np.arange(z.shape[0])
@@ -278,8 +278,10 @@ def distill_kl(input: Any, target: Any, temperature: float = 2.0) -> tuple[float
         raise ValueError(f"teacher logits have shape {t.shape}, student's {np.shape(input)}")
     t = t.reshape(s.shape)
     temp = s.dtype.type(temperature)
-    log_ps = _log_softmax(s / temp)
-    log_pt = _log_softmax(t / temp)
+    # shifted before the division (as info_nce): each scaled logit carries one rounding of
+    # its own difference from the row's maximum, not of its size
+    log_ps = log_softmax_rows((s - s.max(axis=1, keepdims=True)) / temp)
+    log_pt = log_softmax_rows((t - t.max(axis=1, keepdims=True)) / temp)
     p_t = np.exp(log_pt)
     n = s.shape[0]
     loss = float(temperature * temperature * (p_t * (log_pt - log_ps)).sum()) / n
