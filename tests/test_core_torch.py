@@ -187,3 +187,170 @@ def test_float32_agrees_with_torch_float32() -> None:
     same(ours, theirs, rtol=1e-5, floor=1e-6)
     ours = losses.cross_entropy(x, Y)
     same(ours, torch_loss(F.cross_entropy, x, torch.tensor(Y)), rtol=1e-5, floor=1e-6)
+
+
+# ---- the newer losses and activations -----------------------------------------------------
+
+
+def torch_grads(fn, *arrays) -> tuple[float, list[np.ndarray]]:
+    inputs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    loss = fn(*inputs)
+    loss.backward()
+    return loss.item(), [i.grad.numpy() for i in inputs]
+
+
+def close(a, b, rtol: float = 1e-12) -> None:
+    b = np.asarray(b)
+    np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-15 * max(float(np.max(np.abs(b))), 1e-300))
+
+
+@pytest.mark.parametrize(("p", "margin"), [(2.0, 1.0), (3.0, 0.5), (1.0, 2.0)])
+def test_triplet_margin(p: float, margin: float) -> None:
+    from quizprep.core import objectives as obj
+
+    a, pos, neg = RNG.normal(0, 1, (3, 6, 4))
+    loss, grads = obj.triplet_margin(a, pos, neg, margin=margin, p=p)
+    t_loss, t_grads = torch_grads(
+        lambda x, y, z: F.triplet_margin_loss(x, y, z, margin=margin, p=p), a, pos, neg
+    )
+    assert loss == pytest.approx(t_loss, rel=1e-12)
+    for ours, theirs in zip(grads, t_grads, strict=True):
+        close(ours, theirs)
+
+
+@pytest.mark.parametrize(("log_input", "full"), [(True, False), (True, True), (False, False)])
+def test_poisson_nll(log_input: bool, full: bool) -> None:
+    from quizprep.core import objectives as obj
+
+    x = X / 10 if log_input else np.abs(X / 10)
+    t = np.abs(np.round(T * 3))
+    ours = obj.poisson_nll(x, t, log_input=log_input, full=full)
+    theirs = torch_loss(F.poisson_nll_loss, x, torch.tensor(t), log_input=log_input, full=full)
+    same(ours, theirs)
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_gaussian_nll(full: bool) -> None:
+    from quizprep.core import objectives as obj
+
+    var = np.abs(T) + 0.1
+    var[0, 0] = 1e-9  # below eps: clamped, and torch's gradient still flows
+    loss, grad, grad_var = obj.gaussian_nll(X / 100, T, var, full=full)
+    t_loss, (t_grad, t_var) = torch_grads(
+        lambda x, v: F.gaussian_nll_loss(x, torch.tensor(T), v, full=full), X / 100, var
+    )
+    assert loss == pytest.approx(t_loss, rel=1e-12)
+    close(grad, t_grad)
+    close(grad_var, t_var)
+
+
+@pytest.mark.parametrize("temperature", [1.0, 2.0, 4.0])
+def test_distill_kl_is_hintons_torch_expression(temperature: float) -> None:
+    from quizprep.core import objectives as obj
+
+    teacher = RNG.normal(0, 3, X.shape)
+
+    def kd(s):
+        log_ps = F.log_softmax(s / temperature, dim=1)
+        p_t = F.softmax(torch.tensor(teacher) / temperature, dim=1)
+        return temperature**2 * F.kl_div(log_ps, p_t, reduction="batchmean")
+
+    same(obj.distill_kl(X / 10, teacher, temperature=temperature), torch_loss(kd, X / 10))
+
+
+@pytest.mark.parametrize("tau", [0.07, 0.5])
+def test_info_nce_is_cross_entropy_on_scaled_similarities(tau: float) -> None:
+    from quizprep.core import objectives as obj
+
+    u = RNG.normal(size=(5, 8))
+    v = u + RNG.normal(0, 0.5, (5, 8))
+    u /= np.linalg.norm(u, axis=1, keepdims=True)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    s = u @ v.T
+    ours = obj.info_nce(s, temperature=tau)
+    theirs = torch_loss(lambda x: F.cross_entropy(x / tau, torch.arange(5)), s)
+    # torch forms p - 1 for a confident positive (1e-16 absolute); ours is expm1's, checked
+    # digit by digit against decimal in test_core_objectives
+    same(ours, theirs, floor=1e-14)
+    # through the embeddings: ∂L/∂U = G·V, ∂L/∂V = Gᵀ·U, as the docstring says
+    _, (gu, gv) = torch_grads(lambda a, b: F.cross_entropy(a @ b.T / tau, torch.arange(5)), u, v)
+    # (a matrix product each side, summed in different orders: agreement to rounding)
+    np.testing.assert_allclose(ours[1] @ v, gu, rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(ours[1].T @ u, gv, rtol=1e-9, atol=1e-15)
+
+
+def test_dice_and_pinball_against_torch_expressions() -> None:
+    from quizprep.core import objectives as obj
+
+    p = np.clip(np.abs(np.tanh(X)), 0, 1)
+    t = BITS
+
+    def dice(x):
+        inter = (x * torch.tensor(t)).sum(1)
+        union = x.sum(1) + torch.tensor(t).sum(1) + 1.0
+        return (1 - (2 * inter + 1.0) / union).mean()
+
+    same(obj.dice(p, t), torch_loss(dice, p))
+
+    def pinball(x, q=0.8):
+        u = torch.tensor(T) - x
+        return torch.maximum(q * u, (q - 1) * u).mean()
+
+    same(obj.pinball(X, T, q=0.8), torch_loss(pinball, X))
+
+
+NEW_ACTS = [
+    ("softplus", F.softplus, {}, {}),
+    ("softplus", F.softplus, {"beta": 2.0, "threshold": 5.0}, {"beta": 2.0, "threshold": 5.0}),
+    ("selu", F.selu, {}, {}),
+    ("mish", F.mish, {}, {}),
+]
+
+
+@pytest.mark.parametrize(("name", "fn", "ours_kw", "torch_kw"), NEW_ACTS)
+def test_new_activations(name: str, fn, ours_kw: dict, torch_kw: dict) -> None:
+    x = np.concatenate([np.linspace(-30, 30, 61), [0.0, -0.0, 1e-9, -1e-9, 2.4999, 2.5001]])
+    inp = torch.tensor(x, requires_grad=True)
+    out = fn(inp, **torch_kw)
+    out.sum().backward()
+    y, dy = getattr(act, name)(x, **ours_kw)
+    close(y, out.detach().numpy())
+    close(dy, inp.grad.numpy())
+
+
+def test_swiglu_against_silu_times_value() -> None:
+    a, b = X, T
+    y, da, db = act.swiglu(a, b)
+    ta = torch.tensor(a, requires_grad=True)
+    tb = torch.tensor(b, requires_grad=True)
+    out = F.silu(ta) * tb
+    out.sum().backward()
+    close(y, out.detach().numpy())
+    close(da, ta.grad.numpy())
+    close(db, tb.grad.numpy())
+
+
+def test_kl_div_log_zero_where_torch_gives_nan() -> None:
+    x = np.array([[-np.inf, -0.1]])
+    t = np.array([[0.0, 1.0]])
+    loss, grad = losses.kl_div(x, t)
+    inp = torch.tensor(x, requires_grad=True)
+    t_loss = F.kl_div(inp, torch.tensor(t), reduction="batchmean")
+    t_loss.backward()
+    assert math.isnan(t_loss.item())  # what the output's note says
+    assert loss == pytest.approx(0.1, rel=1e-15)
+    assert grad.tolist() == inp.grad.numpy().tolist() == [[0.0, -1.0]]
+
+
+def test_new_functions_in_float32_agree_with_torch_float32() -> None:
+    from quizprep.core import objectives as obj
+
+    x = np.clip(X / 10, -10, 10).astype(np.float32)  # exp(x) must fit float32
+    t = np.abs(np.round(T * 3)).astype(np.float32)
+    ours = obj.poisson_nll(x, t)
+    assert ours[1].dtype == np.float32
+    same(ours, torch_loss(F.poisson_nll_loss, x, torch.tensor(t)), rtol=1e-5, floor=1e-6)
+    y, dy = act.mish(x)
+    assert y.dtype == dy.dtype == np.float32
+    ty = F.mish(torch.tensor(x))
+    np.testing.assert_allclose(y, ty.numpy(), rtol=1e-5, atol=1e-6)

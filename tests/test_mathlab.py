@@ -19,7 +19,8 @@ def test_registry_matches_the_names_decks_link_to() -> None:
     assert all(e["summary"] for e in entries)
     assert all(mathlab.is_known(n) for n in FUNCTIONS + DEMOS)
     assert mathlab.is_known("bce-with-logits") and mathlab.is_known("ce_vs_mse")
-    assert not mathlab.is_known("softplus")
+    assert not mathlab.is_known("swishy")
+    assert mathlab.canonical("swish") == "silu" and mathlab.canonical("kl") == "kl_div"
 
 
 @pytest.mark.parametrize("name", FUNCTIONS + DEMOS)
@@ -79,7 +80,7 @@ def test_demo_params() -> None:
     ("kwargs", "message"),
     [
         ({"name": "focall"}, "did you mean 'focal'"),
-        ({"name": "cross-entropy-loss"}, "did you mean 'cross_entropy'"),
+        ({"name": "cross-entropyy"}, "did you mean 'cross_entropy'"),
         ({"name": "mse", "x": "1,2,three", "target": "1,2,3"}, "'three' is not a number"),
         ({"name": "mse", "x": "__import__('os')", "target": "1"}, "is not a number"),
         ({"name": "mse", "x": "1,,2", "target": "1,2"}, "comma-separated"),
@@ -197,7 +198,7 @@ def test_focal_demo_takeaway_holds_for_the_parameters_given() -> None:
     assert "hard ones dominate" in default["takeaway"]
     # With γ = 0 every example keeps the same share (α) of its CE loss: nothing is focused.
     flat = mathlab.run("focal-vs-ce", params={"gamma": "0"})
-    ratios = {round(row[3], 12) for row in flat["rows"]}
+    ratios = {round(row[5], 12) for row in flat["rows"]}
     assert ratios == {0.25}
     assert "dominate" not in flat["takeaway"] and "γ = 0" in flat["takeaway"]
     # With α switched off the factor is (1 − p_t)^γ alone, and the text must not name α.

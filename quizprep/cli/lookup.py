@@ -123,6 +123,20 @@ def _show_card_math(console: Any, name: str | None) -> None:
 
 
 # -- math ------------------------------------------------------------------------------
+def _math_name_from_cards(name: str) -> str | None:
+    """The math link of the card ``explain NAME`` would name outright (id, alias or tag), so
+    ``math`` answers to every name ``explain`` knows; None when no card is named so."""
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.decks.search import NAMED, find
+
+    try:
+        matches = find(load_catalog(()).cards, name)
+    except QuizprepError:
+        return None  # a broken user deck must not hide the built-in math
+    named = [m.card.math for m in matches if m.score >= NAMED and m.card.math]
+    return named[0] if named else None
+
+
 def _math_option(text: str) -> Any:
     return typer.Option(
         help=text, show_default=False, rich_help_panel="Parameters", metavar="VALUE"
@@ -163,8 +177,12 @@ def math_cmd(
     delta: Annotated[
         str | None, _math_option("huber: where the quadratic turns linear (> 0).")
     ] = None,
-    margin: Annotated[str | None, _math_option("multi_margin: the margin m.")] = None,
-    p: Annotated[str | None, _math_option("multi_margin: the exponent, 1 or 2.")] = None,
+    margin: Annotated[
+        str | None, _math_option("multi_margin, triplet_margin: the margin m in [0, 1e6].")
+    ] = None,
+    p: Annotated[
+        str | None, _math_option("multi_margin: exponent, 1 or 2; triplet_margin: norm p ≥ 1.")
+    ] = None,
     weight: Annotated[
         str | None,
         _math_option("cross_entropy, multi_margin: per-class weights; prelu: the slope."),
@@ -177,14 +195,51 @@ def math_cmd(
     ] = None,
     negative_slope: Annotated[str | None, _math_option("leaky_relu: slope for x < 0.")] = None,
     approximate: Annotated[str | None, _math_option("gelu: none or tanh.")] = None,
-    lam: Annotated[str | None, _math_option("l2: strength λ.")] = None,
+    lam: Annotated[str | None, _math_option("l2: strength λ ≥ 0.")] = None,
     reduction: Annotated[str | None, _math_option("kl_div: batchmean, mean or sum.")] = None,
+    temperature: Annotated[
+        str | None, _math_option("info_nce, distill_kl: temperature in [0.001, 1000].")
+    ] = None,
+    q: Annotated[str | None, _math_option("pinball: the quantile q in [0, 1].")] = None,
+    smooth: Annotated[str | None, _math_option("dice: smoothing s ≥ 0.")] = None,
+    var: Annotated[
+        str | None, _math_option("gaussian_nll: variance ≥ 0, one or one per input.")
+    ] = None,
+    eps: Annotated[
+        str | None, _math_option("gaussian_nll, poisson_nll, triplet_margin: eps in (0, 0.01].")
+    ] = None,
+    full: Annotated[
+        bool | None,
+        typer.Option(
+            "--full/--no-full",
+            help="gaussian_nll, poisson_nll: add the constant terms.",
+            show_default=False,
+            rich_help_panel="Parameters",
+        ),
+    ] = None,
+    log_input: Annotated[
+        bool | None,
+        typer.Option(
+            "--log-input/--no-log-input",
+            help="poisson_nll: x is log λ (default) or λ.",
+            show_default=False,
+            rich_help_panel="Parameters",
+        ),
+    ] = None,
+    beta: Annotated[str | None, _math_option("softplus: sharpness β > 0.")] = None,
+    threshold: Annotated[str | None, _math_option("softplus: βx above which y = x.")] = None,
+    value: Annotated[
+        str | None, _math_option("swiglu: the value half b = xV, one or one per input.")
+    ] = None,
     plot: Annotated[bool, typer.Option("--plot/--no-plot", help="Draw the terminal plot.")] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Show the math: formula, worked example, gradient check, plot. Alone: list everything.
 
-    \b
+    NAME may be an everyday or PyTorch name (swish, kl, ce, nn.HuberLoss) or anything
+    `quizprep explain` finds by name. `quizprep math demo` lists the demos.
+
+    
     Examples:
       quizprep math focal --gamma 2
       quizprep math cross_entropy --x 2,1,0.1 --target 0
@@ -192,8 +247,8 @@ def math_cmd(
     """
     from quizprep.core import lab
 
-    if name is None:
-        entries = lab.list_entries()
+    if name is None or (name == "demo" and demo is None):
+        entries = lab.list_entries(None if name is None else "demo")
         if as_json:
             print_json(entries)
             return
@@ -202,11 +257,6 @@ def math_cmd(
         render_index(console(), entries)
         return
     if name == "demo":
-        if demo is None:
-            raise QuizprepError(
-                "which demo? e.g. quizprep math demo vanishing",
-                hint="Run `quizprep math` to list every demo.",
-            )
         name = demo
     elif demo is not None:
         raise typer.BadParameter(
@@ -217,9 +267,13 @@ def math_cmd(
         "gamma": gamma, "alpha": alpha, "delta": delta, "margin": margin, "p": p,
         "weight": weight, "label_smoothing": label_smoothing, "pos_weight": pos_weight,
         "negative_slope": negative_slope, "approximate": approximate, "lam": lam,
-        "reduction": reduction,
+        "reduction": reduction, "temperature": temperature, "q": q, "smooth": smooth,
+        "var": var, "eps": eps, "beta": beta, "threshold": threshold, "value": value,
+        "full": None if full is None else str(full), "log_input": None if log_input is None
+        else str(log_input),
     }  # fmt: skip
-    result = lab.run(name, x=x, target=target, params=params)
+    key = lab.canonical(name) or _math_name_from_cards(name) or name
+    result = lab.run(key, x=x, target=target, params=params)
     if as_json:
         print_json(result)
         return

@@ -4,11 +4,13 @@ Each elementwise activation is ``name(x, **params) -> (y, dy_dx)`` with the shap
 ``x`` (float32 kept, anything else float64). Derivatives at kinks are torch's: relu'(0) = 0,
 leaky_relu'(0) = negative_slope, elu'(0) = α, prelu'(0) = slope.
 
-Two functions do not fit the elementwise mould, and return more:
+Three functions do not fit the elementwise mould, and return more:
 
 - ``prelu(x, weight=0.25) -> (y, dy_dx, dy_dweight)``: ``dy_dweight`` is elementwise
   (``x`` where x ≤ 0, else 0); the gradient of a loss for the slope is
   ``(upstream * dy_dweight).sum()`` over the elements that share it.
+- ``swiglu(gate, value) -> (y, dy_dgate, dy_dvalue)``: the gating of a SwiGLU block on its two
+  projections, each derivative elementwise.
 - ``softmax(x, v=None, axis=-1) -> (y, jvp)``: with ``v`` given, ``jvp = J·v = y ⊙ (v - Σ y·v)``
   along ``axis`` (J is symmetric, so this is also the backward pass for an upstream gradient v);
   without ``v``, ``jvp`` is the diagonal of J, ∂y_i/∂x_i = y_i(1 - y_i).
@@ -30,18 +32,26 @@ __all__ = [
     "elu",
     "gelu",
     "leaky_relu",
+    "mish",
     "prelu",
     "relu",
+    "selu",
     "sigmoid",
     "silu",
     "softmax",
     "softmax_jacobian",
+    "softplus",
+    "swiglu",
     "tanh",
 ]
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_CUBIC = 0.044715
+# SELU's constants as torch writes them (Klambauer et al. 2017, eq. 14): the fixed point of
+# mean 0 / variance 1 under LeCun-normal weights
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def _sigmoids(x: Array) -> tuple[Array, Array]:
@@ -130,6 +140,65 @@ def elu(x: Any, alpha: float = 1.0) -> tuple[Array, Array]:
     return np.where(pos, a, al * np.expm1(neg)), np.where(pos, a.dtype.type(1), al * np.exp(neg))
 
 
+def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> tuple[Array, Array]:
+    """torch's softplus: (1/β)·log(1 + e^(βx)), and x itself where βx > threshold.
+
+        y′ = σ(βx)   (1 where βx > threshold, as torch's backward)
+
+    Evaluated as (max(βx, 0) + log1p(e^(−|βx|)))/β: no overflow for large x, and the tail
+    e^(βx)/β for very negative x keeps its relative digits.
+    """
+    if not beta > 0:
+        raise ValueError("beta must be positive")
+    a = as_floats(x)
+    b = a.dtype.type(beta)
+    bx = a * b
+    sp, _ = _sigmoids(bx)
+    y = (np.maximum(bx, 0) + np.log1p(np.exp(-np.abs(bx)))) / b
+    linear = bx > threshold
+    return np.where(linear, a, y), np.where(linear, a.dtype.type(1), sp)
+
+
+def selu(x: Any) -> tuple[Array, Array]:
+    """λ·x for x > 0, else λ·α·(eˣ − 1), with torch's λ = 1.0507009873554804934 and
+    α = 1.6732632423543772848; derivative λ, else λ·α·eˣ (λ·α at 0, as torch)."""
+    a = as_floats(x)
+    y, dy = elu(a, alpha=SELU_ALPHA)
+    scale = a.dtype.type(SELU_SCALE)
+    return y * scale, dy * scale
+
+
+def mish(x: Any) -> tuple[Array, Array]:
+    """x·tanh(softplus(x)) (Misra 2019).
+
+        y′ = tanh(sp(x)) + x·σ(x)·sech²(sp(x))
+
+    With u = σ(−x) = e^(−sp(x)): tanh(sp) = σ(x)·(1 + u)/(1 + u²) and sech²(sp) = 4u²/(1 + u²)²,
+    every term positive, so neither tail is lost to 1 − tanh² or (1 + eˣ)² − 1.
+    """
+    a = as_floats(x)
+    sp, u = _sigmoids(a)
+    uu = 1 + u * u
+    t = sp * (1 + u) / uu
+    sech2 = 4 * u * u / (uu * uu)
+    return a * t, t + a * sp * sech2
+
+
+def swiglu(gate: Any, value: Any = 1.0) -> tuple[Array, Array, Array]:
+    """The SwiGLU gate (Shazeer 2020): Swish(a)·b with a = x·W (gate) and b = x·V (value).
+
+        y = a·σ(a)·b,   ∂y/∂a = (σ(a) + a·σ(a)·σ(−a))·b,   ∂y/∂b = a·σ(a)
+
+    Takes the two projections, elementwise (``value`` broadcasts to ``gate``'s shape); the block
+    is then FFN(x) = (Swish(xW) ⊙ xV)·W₂. For the weights, with upstream g = ∂L/∂y:
+    ∂L/∂W = xᵀ·(g ⊙ ∂y/∂a), ∂L/∂V = xᵀ·(g ⊙ ∂y/∂b), ∂L/∂x = (g ⊙ ∂y/∂a)·Wᵀ + (g ⊙ ∂y/∂b)·Vᵀ.
+    """
+    a = as_floats(gate)
+    b = np.broadcast_to(np.asarray(value, dtype=a.dtype), a.shape)
+    swish, dswish = silu(a)
+    return swish * b, dswish * b, swish.copy()
+
+
 def prelu(x: Any, weight: Any = 0.25) -> tuple[Array, Array, Array]:
     """x for x > 0, else weight·x, with the elementwise derivatives for x and for the slope.
 
@@ -154,6 +223,12 @@ def softmax(x: Any, v: Any = None, axis: int = -1) -> tuple[Array, Array]:
     a = as_floats(x)
     if a.ndim == 0:
         raise ValueError("softmax needs at least one axis")
+    if v is not None:
+        vv = np.asarray(v, dtype=a.dtype)
+        if vv.shape != a.shape:
+            raise ValueError(f"v has shape {vv.shape}, x has shape {a.shape}")
+        ys, jvp = _softmax_jvp_rows(_as_rows(a, axis), _as_rows(vv, axis))
+        return _from_rows(ys, a.shape, axis), _from_rows(jvp, a.shape, axis)
     moved = np.moveaxis(a, axis, -1)
     top = np.argmax(moved, axis=-1)[..., None]
     e = np.exp(moved - np.take_along_axis(moved, top, axis=-1))
@@ -161,16 +236,47 @@ def softmax(x: Any, v: Any = None, axis: int = -1) -> tuple[Array, Array]:
     rest = e.sum(axis=-1, keepdims=True)  # Σ over all but the largest term, exp(0) = 1 left out
     np.put_along_axis(e, top, 1.0, axis=-1)
     y_last = e / (1 + rest)
-    if v is None:
-        # off the max entry y ≤ ½, so 1 - y is safe; at the max it is rest/(1+rest), exactly
-        one_minus = 1 - y_last
-        np.put_along_axis(one_minus, top, rest / (1 + rest), axis=-1)
-        return np.moveaxis(y_last, -1, axis), np.moveaxis(y_last * one_minus, -1, axis)
-    y = np.moveaxis(y_last, -1, axis)
-    vv = np.asarray(v, dtype=a.dtype)
-    if vv.shape != a.shape:
-        raise ValueError(f"v has shape {vv.shape}, x has shape {a.shape}")
-    return y, y * (vv - (y * vv).sum(axis=axis, keepdims=True))
+    # off the max entry y ≤ ½, so 1 - y is safe; at the max it is rest/(1+rest), exactly
+    one_minus = 1 - y_last
+    np.put_along_axis(one_minus, top, rest / (1 + rest), axis=-1)
+    return np.moveaxis(y_last, -1, axis), np.moveaxis(y_last * one_minus, -1, axis)
+
+
+def _as_rows(a: Array, axis: int) -> Array:
+    """``a`` as a C-contiguous (rows, C) array with ``axis`` last (a view when it already is)."""
+    moved = np.moveaxis(a, axis, -1)
+    return np.ascontiguousarray(moved).reshape(-1, moved.shape[-1])
+
+
+def _from_rows(rows: Array, shape: tuple[int, ...], axis: int) -> Array:
+    moved_shape = np.moveaxis(np.empty(shape, dtype=np.uint8), axis, -1).shape
+    return np.moveaxis(rows.reshape(moved_shape), -1, axis)
+
+
+# bytes per block: the block's logits, v, y and J·v (4 × 512 KiB) fill the 2 MB L2 cache
+_SOFTMAX_BLOCK_BYTES = 512 * 1024
+
+
+def _softmax_jvp_rows(x: Array, v: Array) -> tuple[Array, Array]:
+    """Row-wise softmax y and J·v = y ⊙ (v - ⟨y, v⟩), block by block with in-place ufuncs
+    into the outputs; row sums as einsum (no temporaries, no BLAS threads to wake)."""
+    n, c = x.shape
+    y = np.empty_like(x)
+    jvp = np.empty_like(x)
+    step = max(1, _SOFTMAX_BLOCK_BYTES // (x.itemsize * max(c, 1)))
+    for lo in range(0, n, step):
+        hi = min(lo + step, n)
+        xb, vb, yb, jb = x[lo:hi], v[lo:hi], y[lo:hi], jvp[lo:hi]
+        top = xb.max(axis=1, keepdims=True)
+        np.subtract(xb, top, out=yb)
+        np.exp(yb, out=yb)  # the max entry is exp(0) = 1 exactly
+        total = np.einsum("ij->i", yb)
+        np.divide(1, total, out=total)
+        yb *= total[:, None]
+        dot = np.einsum("ij,ij->i", yb, vb)
+        np.subtract(vb, dot[:, None], out=jb)
+        jb *= yb
+    return y, jvp
 
 
 def softmax_jacobian(x: Any) -> Array:

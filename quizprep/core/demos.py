@@ -60,33 +60,63 @@ def ce_vs_mse() -> Demo:
     }
 
 
-def vanishing(depth: int = 20) -> Demo:
-    """Gradient through a chain of layers h ← act(h) (weight 1), from input 0.5."""
-    rows = []
-    grads = {"sigmoid": 1.0, "tanh": 1.0, "relu": 1.0}
-    h = dict.fromkeys(grads, 0.5)
-    history: dict[str, list[float]] = {name: [] for name in grads}
-    for layer in range(1, depth + 1):
-        for name in grads:
-            y, dy = getattr(act, name)(np.array([h[name]]))
-            grads[name] *= float(dy[0])
-            h[name] = float(y[0])
-            history[name].append(grads[name])
-        if layer in (1, 2, 5, 10, 15, 20) or layer == depth:
-            rows.append([float(layer), grads["sigmoid"], grads["tanh"], grads["relu"]])
+def _backprop_norms(act_name: str, gain: float, depth: int, width: int, seed: int) -> tuple:
+    """A width×width MLP h ← act(W·h) with W ~ N(0, gain²/width), fed a standard-normal input;
+    returns the gradient norm reaching each layer's input (a unit-norm upstream gradient at the
+    top) and the mean |act′| over all pre-activations."""
+    rng = np.random.default_rng(seed)
+    h = rng.standard_normal(width)
+    weights, slopes = [], []
+    for _ in range(depth):
+        w = rng.standard_normal((width, width)) * (gain / math.sqrt(width))
+        h, dh = getattr(act, act_name)(w @ h)
+        weights.append(w)
+        slopes.append(dh)
+    g = rng.standard_normal(width)
+    g /= np.linalg.norm(g)
+    norms = []
+    for w, dh in zip(reversed(weights), reversed(slopes), strict=True):
+        g = w.T @ (g * dh)
+        norms.append(float(np.linalg.norm(g)))
+    return norms, float(np.mean(np.abs(slopes)))
+
+
+def vanishing(depth: int = 20, width: int = 64, seed: int = 0) -> Demo:
+    """Gradient norms through a real stack of dense layers: random weights at the usual
+    scales, so pre-activations are spread out and saturation can show."""
+    cases = {
+        "sigmoid": ("sigmoid", 1.0),  # LeCun scale, Var(W) = 1/n
+        "sigmoid ×4": ("sigmoid", 4.0),  # weights 4× larger: pre-activations of std ~2
+        "tanh": ("tanh", 1.0),
+        "tanh ×4": ("tanh", 4.0),
+        "relu (He)": ("relu", math.sqrt(2.0)),
+    }
+    runs = {k: _backprop_norms(a, g, depth, width, seed) for k, (a, g) in cases.items()}
+    shown = [n for n in (1, 2, 5, 10, 15, 20) if n < depth] + [depth]
+    rows = [[float(n)] + [runs[k][0][n - 1] for k in cases] for n in shown]
+    rows.append(["mean act′"] + [runs[k][1] for k in cases])
+    last = {k: runs[k][0][-1] for k in cases}
+    slope = {k: runs[k][1] for k in cases}
     layers = np.arange(1, depth + 1)
+
+    def fate(key: str) -> str:
+        return f"{'grows' if last[key] > 1 else 'shrinks'} to {last[key]:.1e}"
+
     return {
-        "title": f"Gradient reaching the input through {depth} stacked activations",
-        "columns": ["layers", "sigmoid", "tanh", "relu"],
+        "title": f"Gradient norm back through {depth} dense layers of {width} units",
+        "columns": ["layers back", *cases],
         "rows": rows,
         "takeaway": (
-            f"After {depth} sigmoid layers only {grads['sigmoid']:.1e} of the gradient is "
-            f"left (σ' ≤ ¼ each layer); tanh keeps {grads['tanh']:.1e}, ReLU all of it: "
-            f"{grads['relu']:.0f}."
+            f"Weights std gain/√n, N(0, 1) input, unit gradient at the top. Sigmoid "
+            f"(σ′ ≤ ¼, mean {slope['sigmoid']:.2f}) {fate('sigmoid')} after {depth} layers; "
+            f"tanh {fate('tanh')}. With 4× weights the units saturate (mean σ′ "
+            f"{slope['sigmoid ×4']:.2f}, tanh′ {slope['tanh ×4']:.2f}), yet the gradient is "
+            f"∏ Wᵀ·act′: sigmoid {fate('sigmoid ×4')}, tanh {fate('tanh ×4')}. ReLU with "
+            f"He's √2 gain keeps {last['relu (He)']:.2f}."
         ),
         "series": [
-            _curve(f"log10 grad, {name}", layers, np.log10(np.maximum(history[name], 1e-300)))
-            for name in history
+            _curve(f"log10 ‖grad‖, {k}", layers, np.log10(np.maximum(runs[k][0], 1e-300)))
+            for k in cases
         ],
     }
 
@@ -115,50 +145,75 @@ def dead_relu(seed: int = 0) -> Demo:
         "takeaway": (
             f"{len(dead)} of 6 units (bias ≤ {first_dead}) fire on no input: their ReLU "
             "gradient is exactly 0, so no update can revive them; leaky ReLU's 0.01 slope "
-            "still sends a signal."
+            "still sends a signal. The norms take ∂L/∂a = 1 for every example (a unit "
+            "upstream gradient on each unit's output), so they show the activation's gate "
+            "alone; a dead unit's 0 holds whatever the upstream gradient is."
         ),
         "series": [],
     }
 
 
 def focal_vs_ce(gamma: float = 2.0, alpha: float = 0.25) -> Demo:
-    """How much of the CE loss focal keeps, from easy to hard positives."""
+    """How much of the CE loss focal keeps on positives, with α's and γ's shares apart."""
     p_t = np.array([0.99, 0.9, 0.7, 0.5, 0.3, 0.1])
+    alpha_t = alpha if alpha >= 0 else 1.0  # on a positive α_t = α; α < 0 switches it off
     rows = []
     for p in p_t:
         z = np.array([math.log(p / (1 - p))])
         ce, ce_g = losses.bce_with_logits(z, np.array([1.0]))
         fl, fl_g = losses.focal(z, np.array([1.0]), alpha=alpha, gamma=gamma)
-        rows.append([p, ce, fl, fl / ce, abs(ce_g[0]), abs(fl_g[0])])
+        rows.append([p, ce, alpha_t, (1 - p) ** gamma, fl, fl / ce, abs(fl_g[0]) / abs(ce_g[0])])
     grid = np.linspace(0.01, 0.99, 99)
     z = np.log(grid / (1 - grid))
     ce_curve = -np.log(grid)
     fl_curve = np.array(
         [losses.focal(np.array([v]), np.array([1.0]), alpha=alpha, gamma=gamma)[0] for v in z]
     )
+    series = [_curve("CE", grid, ce_curve), _curve("focal", grid, fl_curve)]
+    if alpha >= 0:
+        series.insert(1, _curve("(1 − p_t)^γ·CE, no α", grid, (1 - grid) ** gamma * ce_curve))
     return {
-        "title": f"Focal (γ = {gamma:g}, α = {alpha:g}) vs CE on positives",
-        "columns": ["p_t", "CE", "focal", "focal / CE", "|∂CE/∂z|", "|∂focal/∂z|"],
+        "title": f"Focal (γ = {gamma:g}, α = {alpha:g}) vs CE on positives (t = 1)",
+        "columns": ["p_t", "CE", "α_t", "(1 − p_t)^γ", "focal", "focal / CE", "|∂| focal/CE"],
         "rows": rows,
-        "takeaway": _focal_takeaway(gamma, alpha, rows[0][3], rows[-1][3]),
-        "series": [_curve("CE", grid, ce_curve), _curve("focal", grid, fl_curve)],
+        "takeaway": _focal_takeaway(gamma, alpha, rows[0], rows[-1]),
+        "series": series,
     }
 
 
-def _focal_takeaway(gamma: float, alpha: float, easy: float, hard: float) -> str:
-    factor = "(1 - p_t)^γ" if alpha < 0 else "α·(1 - p_t)^γ"
+def _focal_takeaway(gamma: float, alpha: float, easy: list[float], hard: list[float]) -> str:
+    """Only claims the rows bear out: focal/CE = α_t·(1 − p_t)^γ, split into its two factors."""
+    alpha_part = (
+        ""
+        if alpha < 0
+        else (
+            f" α = {alpha:g} multiplies every positive alike (negatives by {1 - alpha:g}): it "
+            "rebalances the classes and focuses nothing"
+        )
+    )
     if gamma == 0:
         if alpha < 0:
             return "With γ = 0 and α off, focal is plain CE: easy and hard examples alike."
         return (
             f"With γ = 0 nothing is focused: focal is CE scaled by α = {alpha:g}, and every "
-            f"example keeps the same {easy:.2g} of its CE loss, easy or hard."
+            f"example keeps the same {easy[5]:.2g} of its CE loss, easy or hard."
         )
-    return (
-        f"An easy example (p_t = 0.99) keeps {easy:.1e} of its CE loss, a hard one "
-        f"(p_t = 0.1) keeps {hard:.2f}: focal down-weights easy examples by {factor}, "
-        "so the hard ones dominate the sum."
+    text = (
+        f"γ does the focusing: (1 − p_t)^γ keeps {easy[3]:.1e} of an easy example's CE "
+        f"(p_t = 0.99) and {hard[3]:.2g} of a hard one's (p_t = 0.1), so the hard ones "
+        "dominate the sum."
     )
+    if alpha < 0:
+        return text
+    text += alpha_part
+    if alpha < hard[3]:
+        text += (
+            f", and it is most of the hard example's drop to {hard[5]:.2g} "
+            f"({hard[3]:.2g} from γ alone)."
+        )
+    else:
+        text += "."
+    return text
 
 
 def label_smoothing(classes: int = 10, steps: int = 3000, lr: float = 5.0) -> Demo:
@@ -188,42 +243,102 @@ def label_smoothing(classes: int = 10, steps: int = 3000, lr: float = 5.0) -> De
 
 
 def stable_softmax() -> Demo:
-    """exp(x)/Σexp(x) as written vs with the maximum subtracted first."""
+    """float32 softmax as written vs max-shifted, and log(softmax) vs log_softmax."""
+    from quizprep.core.objectives import log_softmax_rows
+
     cases = [
         [1.0, 2.0, 3.0],
-        [100.0, 101.0, 102.0],
-        [1000.0, 1001.0, 1002.0],
+        [80.0, 81.0, 82.0],
+        [89.0, 90.0, 91.0],
         [-1000.0, -1001.0, -1002.0],
+        [0.0, 60.0, 120.0],
     ]
+    big = float(np.log(np.finfo(np.float32).max))  # 88.72: exp overflows above it
     rows = []
     for logits in cases:
-        x = np.array(logits)
+        x = np.array(logits, dtype=np.float32)
         with np.errstate(all="ignore"):
             naive = np.exp(x) / np.exp(x).sum()
-        stable, _ = act.softmax(x)
+            stable, _ = act.softmax(x)
+            log_of_p = np.log(stable[0])
+        log_p = log_softmax_rows(x.reshape(1, -1))[0, 0]
         rows.append(
-            [",".join(f"{v:g}" for v in logits)]
-            + [_cell(v) for v in naive]
-            + [float(v) for v in stable]
+            [
+                ",".join(f"{v:g}" for v in logits),
+                _cell(naive[0]),
+                _cell(stable[0]),
+                _cell(log_of_p),
+                _cell(log_p),
+            ]
         )
+    over, lost = rows[2], rows[4]
     return {
-        "title": "Softmax: naive exp(x)/Σexp(x) vs subtracting the max first",
+        "title": "float32 softmax: naive vs max-shifted; log(p) vs log_softmax",
         "columns": [
             "logits",
             "naive p₁",
-            "naive p₂",
-            "naive p₃",
             "stable p₁",
-            "stable p₂",
-            "stable p₃",
+            "log(p₁)",
+            "log_softmax₁",
         ],
         "rows": rows,
         "takeaway": (
-            "Shifting all logits by 1000 changes nothing mathematically, but exp(1000) "
-            "overflows and exp(-1000) underflows: the naive form returns nan, the max-shifted "
-            "one the same probabilities every time."
+            f"In float32 exp overflows above {big:.1f}: row {over[0]} gives naive "
+            f"p = {over[1]} though only differences matter, and -1000 underflows to 0/0; "
+            "subtracting the max gives the same probabilities every time. Even then log of a "
+            f"probability that underflowed is log 0 = {lost[3]} (row {lost[0]}), while "
+            f"log_softmax = z − max − log Σ e^(z − max) gives {lost[4]:g}: why CE takes logits."
         ),
         "series": [],
+    }
+
+
+def attention_scaling(
+    d_ks: tuple[int, ...] = (4, 16, 64, 256, 1024),
+    keys: int = 16,
+    queries: int = 200,
+    seed: int = 0,
+) -> Demo:
+    """Scaled dot-product attention's softmax over ``keys`` scores q·k with q, k ~ N(0, I):
+    Var(q·k) = d_k, so without the 1/√d_k the scores spread with d_k and the softmax
+    saturates; the Jacobian J = diag(p) − ppᵀ (the gradient to the scores) then vanishes."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    curves: dict[str, list[float]] = {"raw": [], "scaled": []}
+    for d in d_ks:
+        q = rng.standard_normal((queries, d))
+        k = rng.standard_normal((queries, keys, d))
+        scores = np.einsum("qd,qkd->qk", q, k)
+        row: list[float] = [float(d), float(scores.std())]
+        for label, s in (("raw", scores), ("scaled", scores / math.sqrt(d))):
+            p, _ = act.softmax(s, axis=1)
+            # ‖diag(p) − ppᵀ‖_F² = Σp² − 2Σp³ + (Σp²)²
+            sq = (p * p).sum(1)
+            jac = np.sqrt(np.maximum(0.0, sq - 2 * (p**3).sum(1) + sq * sq))
+            median_j = float(np.median(jac))
+            row += [float(np.median(p.max(axis=1))), median_j]
+            curves[label].append(median_j)
+        rows.append(row)
+    first, last = rows[0], rows[-1]
+    return {
+        "title": f"Attention softmax over {keys} keys, with and without 1/√d_k",
+        "columns": ["d_k", "std(q·k)", "max p, q·k", "‖J‖, q·k", "max p, scaled", "‖J‖, scaled"],
+        "rows": rows,
+        "takeaway": (
+            f"q·k sums d_k products of variance 1, so its std is √d_k ({last[1]:.1f} at "
+            f"d_k = {last[0]:g}). Unscaled, the softmax puts {last[2]:.3f} on one key and the "
+            f"gradient to the scores (‖J‖, J = diag(p) − ppᵀ, median over {queries} queries) "
+            f"falls from {first[3]:.2f} at d_k = {first[0]:g} to {last[3]:.1e}; divided by "
+            f"√d_k the scores keep variance 1: max p {last[4]:.2f}, ‖J‖ {last[5]:.2f}."
+        ),
+        "series": [
+            _curve("log10 ‖J‖, q·k", np.log2(d_ks), np.log10(np.maximum(curves["raw"], 1e-300))),
+            _curve(
+                "log10 ‖J‖, q·k/√d_k",
+                np.log2(d_ks),
+                np.log10(np.maximum(curves["scaled"], 1e-300)),
+            ),
+        ],
     }
 
 
@@ -276,4 +391,5 @@ DEMOS = {
     "label-smoothing": label_smoothing,
     "stable-softmax": stable_softmax,
     "outliers": outliers,
+    "attention-scaling": attention_scaling,
 }

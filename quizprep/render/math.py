@@ -9,6 +9,7 @@ the plot is skipped with a one-line note. Everything fits 80 columns.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from rich import box
@@ -23,12 +24,16 @@ PLOT_ROWS = 8
 MAX_TABLE_ROWS = 40
 SERIES_STYLES = ("cyan", "magenta", "yellow", "green")
 ASCII_MARKS = ("*", "o", "+", "x")
+# on a terminal without colour (NO_COLOR, TERM=dumb) lines are told apart by shape
+GLYPH_MARKS = ("●", "○", "◆", "×")
 _BRAILLE_BITS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 
 
 def _num(v: Any, digits: int = 6) -> str:
     if isinstance(v, str):
         return v
+    if isinstance(v, bool):
+        return "true" if v else "false"
     if v is None:
         return "—"
     return f"{v:.{digits}g}"
@@ -47,22 +52,41 @@ def _flat(values: Any, prefix: tuple[int, ...] = ()) -> list[tuple[tuple[int, ..
 # ---- plots --------------------------------------------------------------------------------
 
 
+def _finite(v: Any) -> bool:
+    return isinstance(v, (int, float)) and math.isfinite(v)
+
+
 def _y_range(values: list[float]) -> tuple[float, float]:
-    """Min and max, ignoring the top and bottom 1% so one spike does not flatten the curve."""
-    finite = sorted(v for v in values if v == v and abs(v) != float("inf"))
+    """Min and max, ignoring the top and bottom 1% so one spike does not flatten the curve.
+
+    The span is kept finite and non-zero at any magnitude: a flat curve at 1e150 gets a
+    relative margin (an absolute ±0.5 would vanish in rounding), and a span beyond float64
+    (from -1e308 to 1e308) is narrowed to what can be represented.
+    """
+    finite = sorted(v for v in values if _finite(v))
     if not finite:
         return -1.0, 1.0
     cut = len(finite) // 100
     lo, hi = finite[cut], finite[len(finite) - 1 - cut]
-    if hi - lo < 1e-12 * max(1.0, abs(hi)):
-        lo, hi = lo - 0.5, hi + 0.5
+    if not math.isfinite(hi - lo):
+        lo, hi = max(lo, -8e307), min(hi, 8e307)
+    if hi - lo <= 1e-12 * max(1.0, abs(hi), abs(lo)):
+        pad = max(0.5, 1e-6 * max(abs(hi), abs(lo)))
+        lo, hi = lo - pad, hi + pad
     return lo, hi
 
 
 def plot_lines(
-    series: list[tuple[list[float], list[float]]], width: int, height: int, braille: bool
+    series: list[tuple[list[float], list[float]]],
+    width: int,
+    height: int,
+    braille: bool,
+    marks: tuple[str, ...] = ASCII_MARKS,
 ) -> tuple[list[Text], tuple[float, float], tuple[float, float]]:
-    """Draw curves on a width×height character canvas; returns the rows and the ranges."""
+    """Draw curves on a width×height character canvas; returns the rows and the ranges.
+
+    Braille draws 2×4 dots per character, told apart by colour; without braille each
+    character is one point, drawn with the series' own mark from ``marks``."""
     xs_all = [x for xs, _ in series for x in xs]
     x_lo, x_hi = min(xs_all), max(xs_all)
     y_lo, y_hi = _y_range([y for _, ys in series for y in ys])
@@ -73,50 +97,71 @@ def plot_lines(
     def pixel(x: float, y: float) -> tuple[int, int]:
         y = min(max(y, y_lo), y_hi)
         col = round((x - x_lo) / ((x_hi - x_lo) or 1) * (px_w - 1))
-        row = round((y_hi - y) / (y_hi - y_lo) * (px_h - 1))
+        # halves first: y_hi - y can overflow where y_hi/2 - y/2 cannot
+        row = round((y_hi / 2 - y / 2) / (y_hi / 2 - y_lo / 2) * (px_h - 1))
         return col, row
 
     for index, (xs, ys) in enumerate(series):
-        points = [
-            pixel(x, y) for x, y in zip(xs, ys, strict=True) if y == y and abs(y) != float("inf")
-        ]
-        for (c0, r0), (c1, r1) in zip(points, points[1:] or points, strict=False):
-            steps = max(abs(c1 - c0), abs(r1 - r0), 1)
-            for k in range(steps + 1):  # join neighbours so steep parts stay connected
-                dots[(c0 + (c1 - c0) * k // steps, r0 + (r1 - r0) * k // steps)] = index
+        # a gap (None, inf, nan) breaks the line: pieces are joined only between neighbours
+        pieces: list[list[tuple[int, int]]] = [[]]
+        for x, y in zip(xs, ys, strict=True):
+            if _finite(y):
+                pieces[-1].append(pixel(x, y))
+            elif pieces[-1]:
+                pieces.append([])
+        for points in pieces:
+            for (c0, r0), (c1, r1) in zip(points, points[1:] or points, strict=False):
+                steps = max(abs(c1 - c0), abs(r1 - r0), 1)
+                for k in range(steps + 1):  # join neighbours so steep parts stay connected
+                    dots[(c0 + (c1 - c0) * k // steps, r0 + (r1 - r0) * k // steps)] = index
+    # one pass over the dots (not over every cell's 8 sub-pixels): each character's braille
+    # bits, and the series that owns it (the last in (row, column) order of its dots, as
+    # before: later curves are drawn over earlier ones)
+    cells: dict[tuple[int, int], list[int]] = {}
+    for (col, row), index in sorted(dots.items(), key=lambda item: (item[0][1], item[0][0])):
+        cell = cells.setdefault((row // sub_h, col // sub_w), [0, index])
+        cell[0] |= _BRAILLE_BITS[row % sub_h][col % sub_w]
+        cell[1] = index
     rows = []
     for r in range(height):
         line = Text()
+        run: list[str] = []
+        run_style = ""
         for c in range(width):
-            owners = [
-                (dots[(c * sub_w + dc, r * sub_h + dr)], dr, dc)
-                for dr in range(sub_h)
-                for dc in range(sub_w)
-                if (c * sub_w + dc, r * sub_h + dr) in dots
-            ]
-            if not owners:
-                line.append(" ")
+            cell = cells.get((r, c))
+            if cell is None:
+                char, style = " ", ""
             elif braille:
-                bits = sum(_BRAILLE_BITS[dr][dc] for _, dr, dc in owners)
-                line.append(chr(0x2800 + bits), style=SERIES_STYLES[owners[-1][0] % 4])
+                char, style = chr(0x2800 + cell[0]), SERIES_STYLES[cell[1] % 4]
             else:
-                line.append(ASCII_MARKS[owners[-1][0] % 4])
+                char, style = marks[cell[1] % 4], ""
+            if style != run_style and run:  # one append per run of a style, not per character
+                line.append("".join(run), style=run_style or None)
+                run = []
+            run_style = style
+            run.append(char)
+        if run:
+            line.append("".join(run), style=run_style or None)
         rows.append(line)
     return rows, (x_lo, x_hi), (y_lo, y_hi)
 
 
 def _framed(
-    title: str, series: list[tuple[list[float], list[float]]], width: int, braille: bool
+    title: str,
+    series: list[tuple[list[float], list[float]]],
+    width: int,
+    braille: bool,
+    marks: tuple[str, ...] = ASCII_MARKS,
 ) -> list[Text]:
     """A plot with y labels on the left and x labels underneath, ``width`` columns wide."""
     # The y labels are only known after the ranges are; draw once to learn them, and size
     # the canvas so that label + axis + canvas is exactly ``width`` (side-by-side plots
     # must not overflow, or the grid wraps them).
-    _, _, (y_lo, y_hi) = plot_lines(series, 10, PLOT_ROWS, braille)
+    _, _, (y_lo, y_hi) = plot_lines(series, 10, PLOT_ROWS, braille, marks)
     top, bottom = _num(y_hi, 3), _num(y_lo, 3)
     label_w = max(len(top), len(bottom))
     canvas_w = width - label_w - 1
-    rows, (x_lo, x_hi), (y_lo, y_hi) = plot_lines(series, canvas_w, PLOT_ROWS, braille)
+    rows, (x_lo, x_hi), (y_lo, y_hi) = plot_lines(series, canvas_w, PLOT_ROWS, braille, marks)
     out = [Text(title[:width], style="bold")]
     for i, row in enumerate(rows):
         label = top if i == 0 else bottom if i == len(rows) - 1 else ""
@@ -143,12 +188,25 @@ def _side_by_side(left: list[Text], right: list[Text]) -> Table:
     return grid
 
 
+def _plot_mode(console: Console, lines: int) -> tuple[bool, tuple[str, ...]]:
+    """(braille?, marks): braille on a terminal, unless several lines would have to be told
+    apart without colour (NO_COLOR, a dumb terminal); then one distinct glyph per line.
+    Off a terminal, ASCII marks."""
+    if not console.is_terminal:
+        return False, ASCII_MARKS
+    coloured = not console.no_color and console.color_system is not None
+    if coloured or lines <= 1:
+        return True, ASCII_MARKS
+    utf = (console.encoding or "").lower().replace("-", "").startswith("utf")
+    return False, GLYPH_MARKS if utf else ASCII_MARKS
+
+
 def render_function_plot(console: Console, plot: dict[str, Any]) -> None:
     ok, note = _plot_allowed(console)
     if not ok:
         console.print(Text(note or "", style="dim"))
         return
-    braille = console.is_terminal
+    braille, _ = _plot_mode(console, 1)
     half = (min(console.width, MAX_WIDTH) - 2) // 2
     xs = plot["x"]
     left = _framed(plot["y_label"], [(xs, plot["y"])], half, braille)
@@ -162,14 +220,16 @@ def render_demo_plot(console: Console, series: list[dict[str, Any]]) -> None:
     if not ok:
         console.print(Text(note or "", style="dim"))
         return
-    braille = console.is_terminal
+    braille, marks = _plot_mode(console, len(series))
     width = min(console.width, MAX_WIDTH)
-    for line in _framed("", [(s["x"], s["y"]) for s in series], width, braille)[1:]:
+    curves = [(s["x"], s["y"]) for s in series]
+    for line in _framed("", curves, width, braille, marks)[1:]:
         console.print(line)
     legend = Text()
     for i, s in enumerate(series):
-        mark = "⣿" if braille else ASCII_MARKS[i % 4]
+        mark = "⣿" if braille else marks[i % 4]
         legend.append(f"{mark} {s['label']}   ", style=SERIES_STYLES[i % 4] if braille else "")
+    legend.rstrip()
     console.print(legend)
 
 
@@ -230,12 +290,13 @@ def _example_table(result: dict[str, Any]) -> tuple[Table, int]:
         table.add_column("target", justify="right")
     if not loss:
         table.add_column("y", justify="right")
-    extra = result["extra"].get("dy_dweight")
+    column = result["extra"].get("column")
+    extra = None if column is None else column["values"]
     table.add_column("∂ analytic", justify="right", style="cyan")
     table.add_column("∂ numeric", justify="right", style="magenta")
     table.add_column("|diff|", justify="right", style="dim")
-    if extra is not None:
-        table.add_column("∂y/∂a", justify="right")
+    if column is not None:
+        table.add_column(column["label"], justify="right")
     values = dict(_flat(result["value"])) if not loss else {}
     analytic, numeric = dict(_flat(result["analytic"])), dict(_flat(result["numeric"]))
     extras = dict(_flat(extra)) if extra is not None else {}
@@ -246,7 +307,8 @@ def _example_table(result: dict[str, Any]) -> tuple[Table, int]:
         if not loss:
             cells.append(_num(values[index]))
         a, n = analytic[index], numeric[index]
-        cells += [_num(a, 10), _num(n, 10), f"{abs(a - n):.1e}"]
+        gap = f"{abs(a - n):.1e}" if _finite(a) and _finite(n) else "—"
+        cells += [_num(a, 10), _num(n, 10), gap]
         if extra is not None:
             cells.append(_num(extras[index]))
         table.add_row(*cells)
@@ -266,6 +328,13 @@ def _render_function(console: Console, result: dict[str, Any], plot: bool) -> No
     where = ",".join(map(str, result["worst_index"])) or "-"
     summary.append(f"largest |analytic − numeric| = {result['max_abs_diff']:.2e} at [{where}]")
     console.print(summary)
+    second = result["extra"].get("second")
+    if second is not None:
+        shown = ", ".join(_num(v, 8) for v in second["values"][:MAX_TABLE_ROWS])
+        console.print(Text(f"{second['label']} = [{shown}]"))
+        console.print(
+            Text(f"{second['label']}: largest |analytic − numeric| = {second['max_abs_diff']:.2e}")
+        )
     for note in result["notes"]:
         console.print(Text(note, style="yellow"))
     jacobian = result["extra"].get("jacobian")
