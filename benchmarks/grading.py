@@ -151,28 +151,32 @@ def speed() -> None:
         "the error, so outliers dominate; it is the Gaussian MLE. "
     )
     answer = (sentence * 40)[:2000]
-    base = best_of(lambda: answer.lower().split(), number=200)
-    took = best_of(lambda: grade(card, answer), number=5)
+    base = best_of(lambda: answer.lower().split(), 200)
+    took = best_of(lambda: grade(card, answer), 5)
     print("\n== speed ==")
     print(f"grading a 2,000-character answer: {took * 1000:.1f} ms (target < 50 ms)")
     print(f"  ratio to str.split of the same answer: {took / base:.0f}×")
     huge = "x " * 500_000
-    took_huge = best_of(lambda: grade(card, huge), number=1)
+    took_huge = best_of(lambda: grade(card, huge), 1)
     print(
         f"a 1 MB paste: cut at {MAX_ANSWER_CHARS:,} characters, graded in {took_huge * 1000:.0f} ms"
     )
-    took_split = best_of(lambda: split(answer), number=5)
+    took_split = best_of(lambda: split(answer), 5)
     print(f"  of which splitting into clauses: {took_split * 1000:.1f} ms")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", action="store_true", help="dev part only")
+    parser.add_argument("--speed", action="store_true", help="speed only")
     parser.add_argument("--verbose", action="store_true", help="list every disagreement")
     args = parser.parse_args()
-    print_report("dev", evaluate(load("dev")), args.verbose)
+    if not args.speed:
+        print_report("dev", evaluate(load("dev")), args.verbose)
+    if not args.dev and not args.speed:
+        # Figures only: the held-out part is never listed answer by answer.
+        print_report("held-out", evaluate(load("heldout")), verbose=False)
     if not args.dev:
-        print_report("held-out", evaluate(load("heldout")), args.verbose)
         speed()
 
 

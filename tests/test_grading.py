@@ -61,8 +61,8 @@ def test_grade_returns_a_verdict_per_point_with_its_evidence() -> None:
     assert [type(p) for p in result.points] == [PointVerdict] * 3
     assert [p.index for p in result.points] == [0, 1, 2]
     assert result.points[0].verdict == COVERED
-    assert result.points[0].evidence == "it down weights easy examples"
-    assert result.points[1].evidence == "tuned by the focusing parameter"
+    assert result.points[0].evidence == "It down-weights easy examples"  # as typed
+    assert result.points[1].evidence == "Tuned by the focusing parameter"
     assert result.points[2] == PointVerdict(2, FOCAL.key_points[2].text, MISSED, None, False)
     assert result.rating == HARD
 

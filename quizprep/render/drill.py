@@ -167,6 +167,14 @@ def grade_report(grade: Grade, answer: str, numbered: bool = False) -> Renderabl
     return Panel(Group(*lines), title=Text("Typed answer"), title_align="left", border_style="cyan")
 
 
+def render_grade(console: Console, card: Card, grade: Grade) -> None:
+    """``quizprep grade``: the card, a verdict per key point, the proposed rating."""
+    console.print(Text(card.ref, style="bold cyan") + Text(f"  {card.question}", style="bold"))
+    for line in verdict_lines(grade):
+        console.print(line)
+    console.print(grade_summary(grade))
+
+
 def render_view(
     console: Console,
     view: DrillView,

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from quizprep.decks.model import Card, KeyPoint
-    from quizprep.study.grading.match import Phrase
+    from quizprep.study.grading.match import Phrase, Unit
     from quizprep.study.grading.text import Clause
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
@@ -109,11 +109,19 @@ def grade(card: Card, answer: str) -> Grade:
     truncated = len(answer) > MAX_ANSWER_CHARS
     clauses = split(answer[:MAX_ANSWER_CHARS]) if answer.strip() else []
     subjects = card_subjects(card)
-    support = _support(card, clauses, subjects)
+    units = _units(clauses)
+    support = _support(card, [u for _, _, u in units[: len(clauses)]], subjects)
     verdicts = tuple(
-        _judge(index, point, clauses, subjects, support)
+        _judge(index, point, clauses, units, subjects, support)
         for index, point in enumerate(card.key_points)
     )
+    if any(v.evidence for v in verdicts):
+        from quizprep.study.grading.text import as_typed
+
+        head = answer[:MAX_ANSWER_CHARS]
+        verdicts = tuple(
+            v._replace(evidence=as_typed(head, v.evidence)) if v.evidence else v for v in verdicts
+        )
     return Grade(verdicts, rate(card, [v.verdict for v in verdicts]), truncated)
 
 
@@ -168,39 +176,47 @@ def _compile(point: KeyPoint) -> _Compiled:
     return _Compiled(frame, whole, tuple(claims), rejects, formulas(point.text))
 
 
-def _support(card: Card, clauses: list[Clause], subjects: frozenset[str]) -> list[dict[int, int]]:
+def _support(card: Card, singles: list[Unit], subjects: frozenset[str]) -> list[dict[int, int]]:
     """Per clause: the points it says (index → words matched). A clause that plainly says
     one point is not read as denying another with fewer words ("both saturate → vanishing
     grads" states the saturation point; it does not deny "tanh has larger gradients")."""
     from quizprep.study.grading.match import match
 
     out: list[dict[int, int]] = []
-    for clause in clauses:
+    for clause in singles:
         said: dict[int, int] = {}
         for index, point in enumerate(card.key_points):
             compiled = _compile(point)
             for candidate in (compiled.whole, *compiled.claims):
-                found = match(candidate, clause.tokens, subjects, clause.subject)
+                found = match(candidate, clause, subjects, clause.subject)
                 if found is not None and found.flips % 2 == 0:
                     said[index] = max(said.get(index, 0), found.matched)
         out.append(said)
     return out
 
 
-def _windows(clauses: list[Clause]) -> list[tuple[int, int]]:
-    """(start, end) runs of up to WINDOW clauses of one segment, single clauses first."""
+def _units(clauses: list[Clause]) -> list[tuple[int, int, Unit]]:
+    """Single clauses first, then runs of up to WINDOW clauses of one segment."""
+    from quizprep.study.grading.match import unit
+
     runs = [(i, i + 1) for i in range(len(clauses))]
     for size in range(2, WINDOW + 1):
         for i in range(len(clauses) - size + 1):
             if clauses[i].segment == clauses[i + size - 1].segment:
                 runs.append((i, i + size))
-    return runs
+    out = []
+    for start, end in runs:
+        run = clauses[start:end]
+        tokens = tuple(t for c in run for t in c.tokens)
+        out.append((start, end, unit(tokens, run[0].subject, ", ".join(c.text for c in run))))
+    return out
 
 
 def _judge(
     index: int,
     point: KeyPoint,
     clauses: list[Clause],
+    units: list[tuple[int, int, Unit]],
     subjects: frozenset[str],
     support: list[dict[int, int]],
 ) -> PointVerdict:
@@ -212,34 +228,34 @@ def _judge(
         return PointVerdict(index, point.text, kind, evidence, point.optional)
 
     frame = compiled.frame
-    if frame is not None:
-        # A clause framed otherwise (a fix, where the point names a cause) is not about it.
-        kept = [i for i, c in enumerate(clauses) if frame in c.frames or not c.frames]
-        clauses = [clauses[i] for i in kept]
-        support = [support[i] for i in kept]
+    # A clause framed otherwise (a fix, where the point names a cause) is not about it.
+    kept = [frame is None or frame in c.frames or not c.frames for c in clauses]
     # Contradictions: one clause says a reject phrasing, or an accept phrasing flipped.
-    for clause, said in zip(clauses, support, strict=True):
+    for start, _end, one in units[: len(clauses)]:
+        if not kept[start]:
+            continue
+        clause = clauses[start]
         for reject in compiled.rejects:
-            found = match(reject, clause.tokens, subjects, clause.subject, strict=True)
+            found = match(reject, one, subjects, one.subject, strict=True)
             if found is not None and found.flips % 2 == 0:
                 return verdict(CONTRADICTED, clause.text)
         for claim in compiled.claims:
-            found = match(claim, clause.tokens, subjects, clause.subject)
+            found = match(claim, one, subjects, one.subject)
             if found is not None and found.flips % 2 == 1:
+                said = support[start]
                 stronger = any(n > found.matched for i, n in said.items() if i != index)
                 if not stronger:
                     return verdict(CONTRADICTED, clause.text)
         if any(formula_contradicted(f, clause) for f in compiled.formulas):
             return verdict(CONTRADICTED, clause.text)
-    for clause in clauses:
-        if any(formula_said(f, clause) for f in compiled.formulas):
+    for clause, keep in zip(clauses, kept, strict=True):
+        if keep and any(formula_said(f, clause) for f in compiled.formulas):
             return verdict(COVERED, clause.text)
-    for start, end in _windows(clauses):
-        run = clauses[start:end]
-        joined = tuple(t for c in run for t in c.tokens)
+    for start, end, run in units:
+        if not all(kept[start:end]):
+            continue
         for candidate in (compiled.whole, *compiled.claims):
-            have = joined if end - start > 1 else run[0].tokens
-            found = match(candidate, have, subjects, run[0].subject)
+            found = match(candidate, run, subjects, run.subject)
             if found is not None and found.flips % 2 == 0:
-                return verdict(COVERED, ", ".join(c.text for c in run))
+                return verdict(COVERED, run.text)
     return verdict(MISSED, None)

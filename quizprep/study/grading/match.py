@@ -29,6 +29,28 @@ class Phrase(NamedTuple):
     math: tuple[str, ...] = ()  # formulas the phrase carries, compact
 
 
+class Unit(NamedTuple):
+    """One clause, or a few clauses of one segment read together, indexed for speed."""
+
+    tokens: tuple[Token, ...]
+    subject: str | None
+    text: str
+    keys: frozenset[str]
+    axes: frozenset[str]
+    initials: frozenset[str]  # first letters of long words, for the typo allowance
+
+
+def unit(tokens: tuple[Token, ...], subject: str | None, text: str) -> Unit:
+    return Unit(
+        tokens,
+        subject,
+        text,
+        frozenset(t.key for t in tokens),
+        frozenset(t.axis for t in tokens if t.axis),
+        frozenset(t.stem[0] for t in tokens if len(t.stem) >= 5),
+    )
+
+
 class Match(NamedTuple):
     matched: int
     total: int
@@ -140,7 +162,7 @@ def role_flip(
 
 def match(
     p: Phrase,
-    have: tuple[Token, ...],
+    have: tuple[Token, ...] | Unit,
     card_subjects: frozenset[str],
     said: str | None = None,
     *,
@@ -148,6 +170,20 @@ def match(
 ) -> Match | None:
     """How much of ``p`` the tokens say, and with how many flips; None when too little."""
     total = len(p.tokens)
+    needed = total if p.full or total <= 2 else max(2, round(TEXT_SHARE * total + 0.01))
+    if isinstance(have, Unit):
+        # Cheap bound first: most phrases share too few words with most clauses.
+        keys, axes, initials = have.keys, have.axes, have.initials
+        possible = sum(
+            1
+            for t in p.tokens
+            if t.key in keys
+            or (t.axis is not None and t.axis in axes)
+            or (len(t.stem) >= 5 and t.stem[0] in initials)
+        )
+        if possible < needed:
+            return None
+        have = have.tokens
     if total == 0:
         if p.subject is None:
             return None
@@ -177,7 +213,6 @@ def match(
             flips += found
         elif any(ch in want.key for ch in "-_="):
             return None  # a formula in the phrase must be there
-    needed = total if p.full or total <= 2 else max(2, round(TEXT_SHARE * total + 0.01))
     if matched < needed:
         return None
     flips += role

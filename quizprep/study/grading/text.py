@@ -479,6 +479,26 @@ def frames_of(words: set[str] | list[str]) -> frozenset[str]:
     return frozenset(name for name, cue in FRAMES.items() if cue & set(words))
 
 
+_ORIGINAL_SPLIT = re.compile(
+    r"(?<![0-9])[.](?![0-9a-z])|[;!?\n,:—]|\s(?=(?:and|or|but|whereas|while|unlike)\s)"
+)
+
+
+def as_typed(answer: str, clause_text: str) -> str:
+    """The stretch of the answer as typed that a (normalised) clause came from, for showing
+    as evidence; the normalised text when no piece lines up."""
+    wanted = clause_text.strip(" ,")
+    pieces = [p.strip(" ,") for p in _ORIGINAL_SPLIT.split(answer) if p and p.strip(" ,")]
+    for size in (1, 2, 3):
+        for i in range(len(pieces) - size + 1):
+            piece = ", ".join(pieces[i : i + size])
+            if len(piece) > 4 * len(wanted) + 40:
+                continue
+            if wanted and wanted in prepare(piece).strip(" ,"):
+                return piece
+    return wanted
+
+
 def subject(found: tuple[Token, ...]) -> str | None:
     """The named thing a clause or phrase is about: a name in first position."""
     return found[0].key if found and found[0].key in SUBJECTS and not found[0].neg else None
