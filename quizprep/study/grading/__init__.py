@@ -166,7 +166,7 @@ def _compile(point: KeyPoint) -> _Compiled:
     claims: list[Phrase] = []
     parts = re.split(r";|,|\s(?:so|because|since|unlike|while|whereas)\s", point.text)
     for part in parts if len(parts) > 1 else ():
-        sub = phrase(part, full=True, inherit=subject)
+        sub = phrase(part, full=False, inherit=subject)
         if len(sub.tokens) >= 3:
             claims.append(sub)
     claims += [phrase(text, full=True, inherit=subject) for text in point.accept]
@@ -241,7 +241,8 @@ def _judge(
                 return verdict(CONTRADICTED, clause.text)
         for claim in compiled.claims:
             found = match(claim, one, subjects, one.subject)
-            if found is not None and found.flips % 2 == 1:
+            # only a claim said in full is read as said the other way round
+            if found is not None and found.flips % 2 == 1 and found.matched == found.total:
                 said = support[start]
                 stronger = any(n > found.matched for i, n in said.items() if i != index)
                 if not stronger:

@@ -58,6 +58,11 @@ PHRASES: dict[str, str] = {
     "log sum exp": "logsumexp",
     "lse": "logsumexp",
     "log softmax": "logsoftmax",
+    "log probabilities": "logprob",
+    "log probability": "logprob",
+    "log probs": "logprob",
+    "log prob": "logprob",
+    "logprobs": "logprob",
     "log_softmax": "logsoftmax",
     # optimisation
     "learning rate": "lr",
@@ -87,6 +92,9 @@ PHRASES: dict[str, str] = {
     "xavier": "xavierinit",
     # activations
     "leaky relu": "leakyrelu",
+    "leaky": "leakyrelu",
+    "pass through": "identity",
+    "passes through": "identity",
     "rectified linear unit": "relu",
     "rectifier": "relu",
     "parametric relu": "prelu",
@@ -145,8 +153,8 @@ PHRASES: dict[str, str] = {
     "up weights": "more weight",
     "upweight": "more weight",
     "upweights": "more weight",
-    "blow up": "increase",
-    "blows up": "increase",
+    "blow up": "blowup",
+    "blows up": "blowup",
     "at most": "max",
     "no more than": "max",
     "never exceeds": "max",
@@ -208,6 +216,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "two": ("two", "2", "twice"),
     "0.25": ("0.25", "quarter", "1/4"),
     "xor": ("xor",),
+    "identity": ("identity", "unchanged", "untouched", "unmodified", "as is"),
 }
 
 # Opposites, as (axis, sign): a word on an axis matched against the other sign flips the
@@ -217,10 +226,12 @@ for _axis, _plus, _minus in (
     # size and change on one axis: "too high" ~ "raise", "smaller" ~ "reduce"
     ("level", ("high", "large", "big", "huge", "great", "strong", "heavy", "higher", "larger",
                "bigger", "greater", "stronger", "heavily", "aggressive", "steep", "steeper",
-               "increase", "grow", "rise", "raise", "explode", "amplify", "enlarge"),
+               "increase", "grow", "rise", "raise", "amplify", "enlarge"),
               ("low", "small", "little", "tiny", "weak", "lower", "smaller", "weaker", "slight",
                "slightly", "gentle", "decrease", "shrink", "reduce", "decay", "diminish",
-               "vanish", "fall", "drop", "dampen", "suppress", "fade")),
+               "fall", "drop", "dampen", "suppress")),
+    # vanishing and exploding gradients are phenomena, not sizes
+    ("vanish", ("explode", "exploding", "blowup"), ("vanish", "vanishing", "fade", "fades")),
     ("sensitivity", ("sensitive", "susceptible", "vulnerable", "affected"),
                     ("robust", "insensitive", "resistant")),
     ("center", ("mean", "average", "expectation", "averaged", "averaging"), ("median",)),

@@ -66,7 +66,7 @@ _CALL = re.compile(r"\b([a-z][a-z0-9_]*)\(\s*([a-z0-9_]+)\s*\)")
 _BRITISH = re.compile(r"\b([a-z]{2,}(?:al|im|ar|an|at))is(e|ed|es|ing|ation|ations|er|ers)\b")
 _HAT_WORD = re.compile(r"\b(y|p)[ _]?(hat|pred)\b")
 # Hard boundaries: a sentence end (not a decimal point or "nn.Module"), ; : newline, dashes.
-_HARD = re.compile(r"(?:(?<![a-z0-9])\.|\.(?=\s|$)|[;!?\n]|\s-{2,}\s)")
+_HARD = re.compile(r"(?:(?<![a-z0-9])\.|\.(?=\s|$)|[;?\n]|!(?!=)|\s-{2,}\s)")
 _CONTRAST = re.compile(r"\s(?=(?:but|whereas|while|although|though|however|unlike|instead)\b)")
 _TOKEN = re.compile(r"[a-z0-9_]+(?:\.[0-9]+)?|<=|>=|!=|->|[-+*/^=<>|~()]")
 
@@ -100,6 +100,10 @@ def normalise(text: str) -> str:
     text = _PRIME.sub(r"\1 derivative ", text)
     text = text.replace("||", "|").replace("**", "^").replace("e^", "exp ")
     text = _HAT_WORD.sub(r"\1hat", text)
+    # Inequalities on the input read as words: "x<0" is "negative inputs".
+    text = re.sub(r"\b[xz]\s*(?:<|<=)\s*0\b", " negative inputs ", text)
+    text = re.sub(r"\b[xz]\s*(?:>|>=)\s*0\b", " positive inputs ", text)
+    text = re.sub(r"\bc\^1\b", "c1", text)
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # possessive: "example's loss"
     text = _BRITISH.sub(r"\1iz\2", text).replace("centred", "centered").replace("centre", "center")
     text = re.sub(r"\bsigma\s*(?=\()", "sigmoid", text)
@@ -123,8 +127,11 @@ def _hyphens(text: str) -> str:
         right = re.match(r"[a-z0-9_(]+", text[end:])
         lw = left.group() if left else ""
         rw = right.group() if right else ""
-        operand = {lw, rw} & (ROLE_P | ROLE_Y) or min(len(lw), len(rw)) <= 1
-        if operand or lw.isdigit() or rw.isdigit() or ")" in lw or "(" in rw:
+
+        def operand(word: str) -> bool:
+            return word in ROLE_P or word in ROLE_Y or len(word) <= 1 or word.isdigit()
+
+        if (operand(lw) and operand(rw)) or ")" in lw or "(" in rw:
             return " - "
         return " "
 
@@ -435,7 +442,7 @@ def _soft_split(part: str) -> list[str]:
     pieces.append(part[start:])
     out: list[str] = []
     for piece in pieces:
-        out += re.split(r"\s(?:and|or|vs|versus)\s", piece)
+        out += re.split(r"\s(?:and|or|vs|versus|->)\s", piece)
     return [p for p in out if p and p.strip()]
 
 
