@@ -35,7 +35,8 @@ VERDICTS = (COVERED, MISSED, CONTRADICTED)
 # of a whole page would otherwise take seconds); callers say so to the user.
 MAX_ANSWER_CHARS = 20_000
 # Shares of the core points for Good and Hard (see rate()).
-GOOD_SHARE = 0.75
+GOOD_SHARE = 0.6
+GOOD_POINTS = 3  # ... and at least this many of them (all, on cards with fewer core points)
 HARD_SHARE = 0.4
 # Clauses of one sentence read together as evidence for one point.
 WINDOW = 3
@@ -66,7 +67,8 @@ def rate(card: Card, verdicts: Sequence[str]) -> int:
     """The proposed rating for these verdicts, with Anki's meaning of each button.
 
     - anything contradicted → Again (a confident misconception must come back soon);
-    - every core point covered, or at least 75% of them → Good;
+    - most core points covered: at least 60% of them and at least three (all of them on a
+      card with fewer than three) → Good;
     - at least 40% of the core points ("about half") → Hard;
     - less → Again.
 
@@ -83,9 +85,9 @@ def rate(card: Card, verdicts: Sequence[str]) -> int:
     extra = [v for v, p in zip(verdicts, points, strict=True) if p.optional]
     if not core:
         return GOOD if COVERED in extra else AGAIN
-    covered = core.count(COVERED) + 0.5 * extra.count(COVERED)
-    share = min(covered, len(core)) / len(core)
-    if share >= GOOD_SHARE:
+    covered = min(core.count(COVERED) + 0.5 * extra.count(COVERED), len(core))
+    share = covered / len(core)
+    if share >= GOOD_SHARE and covered >= min(GOOD_POINTS, len(core)):
         return GOOD
     if share >= HARD_SHARE:
         return HARD

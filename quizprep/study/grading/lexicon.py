@@ -216,6 +216,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "two": ("two", "2", "twice"),
     "0.25": ("0.25", "quarter", "1/4"),
     "xor": ("xor",),
+    "average": ("average", "averages", "averaged", "averaging", "avg"),
+    "penalize": ("penalize", "penalise", "punish", "penalty", "penalizes", "punishes"),
     "identity": ("identity", "unchanged", "untouched", "unmodified", "as is"),
 }
 
@@ -234,7 +236,7 @@ for _axis, _plus, _minus in (
     ("vanish", ("explode", "exploding", "blowup"), ("vanish", "vanishing", "fade", "fades")),
     ("sensitivity", ("sensitive", "susceptible", "vulnerable", "affected"),
                     ("robust", "insensitive", "resistant")),
-    ("center", ("mean", "average", "expectation", "averaged", "averaging"), ("median",)),
+    ("center", ("mean", "expectation", "expected"), ("median",)),
     ("learned", ("learned", "learnt", "learnable", "trainable", "learn"),
                 ("fixed", "hand picked", "handpicked", "preset", "hyperparameter")),
     ("cost", ("expensive", "costly", "slow", "slower"),

@@ -77,8 +77,14 @@ def formulas(text: str) -> tuple[str, ...]:
     out = []
     for clause_text in re.split(r";\s|,\s(?![^()]*\))", text):
         _, math = tokens(_prepared(clause_text))
-        out += [run for run in math.split() if sum(ch.isalnum() for ch in run) >= 3]
-    return tuple(out)
+        for run in math.split():
+            if sum(ch.isalnum() for ch in run) >= 3:
+                out.append(run)
+            # "σ(x) = 1/(1 + e^−x)": the right-hand side alone says it too
+            left, equals, right = run.partition("=")
+            if equals and sum(ch.isalnum() for ch in right) >= 4 and len(right) >= 6:
+                out.append(right)
+    return tuple(dict.fromkeys(out))
 
 
 def _typo(a: str, b: str) -> bool:

@@ -104,6 +104,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b[xz]\s*(?:<|<=)\s*0\b", " negative inputs ", text)
     text = re.sub(r"\b[xz]\s*(?:>|>=)\s*0\b", " positive inputs ", text)
     text = re.sub(r"\bc\^1\b", "c1", text)
+    text = re.sub(r"\bbetween (\S+) and (\S+)", r"between \1 to \2", text)  # one range
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # possessive: "example's loss"
     text = _BRITISH.sub(r"\1iz\2", text).replace("centred", "centered").replace("centre", "center")
     text = re.sub(r"\bsigma\s*(?=\()", "sigmoid", text)
