@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from quizprep.decks.model import Card, KeyPoint
-    from quizprep.study.grading.match import Phrase, Unit
+    from quizprep.study.grading.match import Match, Phrase, Unit
     from quizprep.study.grading.text import Clause
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
@@ -197,6 +197,10 @@ def _support(card: Card, singles: list[Unit], subjects: frozenset[str]) -> list[
     return out
 
 
+def _nearly_all(found: Match) -> bool:
+    return found.matched == found.total or (found.total >= 4 and found.matched >= 0.8 * found.total)
+
+
 def _units(clauses: list[Clause]) -> list[tuple[int, int, Unit]]:
     """Single clauses first, then runs of up to WINDOW clauses of one segment."""
     from quizprep.study.grading.match import unit
@@ -241,10 +245,10 @@ def _judge(
             found = match(reject, one, subjects, one.subject, strict=True)
             if found is not None and found.flips % 2 == 0:
                 return verdict(CONTRADICTED, clause.text)
-        for claim in compiled.claims:
+        for claim in (*compiled.claims, compiled.whole):
             found = match(claim, one, subjects, one.subject)
-            # only a claim said in full is read as said the other way round
-            if found is not None and found.flips % 2 == 1 and found.matched == found.total:
+            # only a claim said (nearly) in full is read as said the other way round
+            if found is not None and found.flips % 2 == 1 and _nearly_all(found):
                 said = support[start]
                 stronger = any(n > found.matched for i, n in said.items() if i != index)
                 if not stronger:

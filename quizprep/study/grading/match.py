@@ -81,7 +81,7 @@ def formulas(text: str) -> tuple[str, ...]:
             if sum(ch.isalnum() for ch in run) >= 3:
                 out.append(run)
             # "σ(x) = 1/(1 + e^−x)": the right-hand side alone says it too
-            left, equals, right = run.partition("=")
+            _, equals, right = run.partition("=")
             if equals and sum(ch.isalnum() for ch in right) >= 4 and len(right) >= 6:
                 out.append(right)
     return tuple(dict.fromkeys(out))

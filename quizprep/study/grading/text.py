@@ -488,7 +488,7 @@ def frames_of(words: set[str] | list[str]) -> frozenset[str]:
 
 
 _ORIGINAL_SPLIT = re.compile(
-    r"(?<![0-9])[.](?![0-9a-z])|[;!?\n,:—]|\s(?=(?:and|or|but|whereas|while|unlike)\s)"
+    r"[.](?=\s|$)|(?<![0-9])[.](?![0-9a-z])|[;!?\n,:—]|\s(?=(?:and|or|but|whereas|while|unlike)\s)"
 )
 
 
