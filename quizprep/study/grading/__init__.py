@@ -171,6 +171,12 @@ def _compile(point: KeyPoint) -> _Compiled:
         sub = phrase(part, full=False, inherit=subject)
         if len(sub.tokens) >= 3:
             claims.append(sub)
+    # A gloss in brackets is the author's other name for the point: "(empirical risk)".
+    for gloss in re.findall(r"\(([^()]*)\)", point.text):
+        if not re.search(r"[=^*/+−\-<>|]|\d", gloss):
+            sub = phrase(gloss, full=True, inherit=subject)
+            if len(sub.tokens) >= 2:
+                claims.append(sub)
     claims += [phrase(text, full=True, inherit=subject) for text in point.accept]
     rejects = tuple(phrase(text, full=True) for text in point.reject)
     lead = re.findall(r"[a-z]+", point.text.lower())[:2]
