@@ -197,7 +197,7 @@ def _support(card: Card, singles: list[Unit], subjects: frozenset[str]) -> list[
             compiled = _compile(point)
             for candidate in (compiled.whole, *compiled.claims):
                 found = match(candidate, clause, subjects, clause.subject)
-                if found is not None and found.flips % 2 == 0:
+                if found is not None and found.flips % 2 == 0 and not found.swapped:
                     said[index] = max(said.get(index, 0), found.matched)
         out.append(said)
     return out
@@ -269,6 +269,6 @@ def _judge(
             continue
         for candidate in (compiled.whole, *compiled.claims):
             found = match(candidate, run, subjects, run.subject)
-            if found is not None and found.flips % 2 == 0:
+            if found is not None and found.flips % 2 == 0 and not found.swapped:
                 return verdict(COVERED, run.text)
     return verdict(MISSED, None)

@@ -171,12 +171,14 @@ PHRASES: dict[str, str] = {
     "preactivation": "input",
     "weighted input": "input",
     "minus": "-",
+    "take away": "subtract",
+    "takes away": "subtract",
 }
 
 # Words (or their stems) that mean the same thing here: all map to the first.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "gradient": ("gradient", "grad", "derivative", "slope", "nabla", "jacobian", "partial"),
-    "error": ("error", "residual", "miss", "mistake", "difference", "deviation"),
+    "error": ("error", "residual", "miss", "mistake", "difference", "deviation", "gap"),
     "proportional": ("proportional", "proportion", "scale", "scales", "scaled", "linear in"),
     "example": ("example", "sample", "instance", "observation", "anchor"),
     "weight": ("weight", "parameter", "param", "coefficient"),
@@ -266,8 +268,9 @@ for _axis, _plus, _minus in (
 
 # Words that negate the next content word ("does not saturate", "no kink", "never recovers").
 NEGATORS = frozenset(
-    {"not", "no", "never", "cannot", "without", "nor", "neither", "none", "non", "rather",
-     "instead", "unlike", "lack", "lacks", "fails", "fail"}
+    {"not", "no", "never", "cannot", "without", "nor", "neither", "none", "non", "prevent",
+     "prevents", "preventing", "avoid", "avoids", "avoiding",
+     "unlike", "lack", "lacks", "fails", "fail"}
 )  # fmt: skip
 
 # What a point is about: its cause, its fix, how to detect it. A clause framed as another

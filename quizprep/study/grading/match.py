@@ -55,6 +55,7 @@ class Match(NamedTuple):
     matched: int
     total: int
     flips: int
+    swapped: bool = False  # said of a sibling, not compared with it: never coverage
 
 
 def phrase(text: str, *, full: bool, inherit: str | None = None) -> Phrase:
@@ -217,16 +218,21 @@ def match(
         if found is not None:
             matched += 1
             flips += found
-        elif any(ch in want.key for ch in "-_="):
-            return None  # a formula in the phrase must be there
+        elif (p.full or total <= 3) and any(ch in want.key for ch in "-_="):
+            return None  # a formula that is the phrase's point must be there
     if matched < needed:
         return None
     flips += role
+    wanted = p.subject if p.subject is not None else None
+    compared = wanted is not None and any(t.key == wanted for t in have)
+    if wanted is None and role:
+        compared = any(t.key in card_subjects for t in have)
+    swapped = bool(role) and not compared
     evidence = matched + (said is not None and p.subject is not None)
     formula = any(t.axis and t.axis.startswith("diff:") for t in p.tokens)
     if flips % 2 and evidence < 2 and not formula:
         return None  # one word said the other way is too little to call a contradiction
-    return Match(matched, total, flips)
+    return Match(matched, total, flips, swapped)
 
 
 def formula_said(formula: str, clause: Clause) -> bool:

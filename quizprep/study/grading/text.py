@@ -51,7 +51,7 @@ SYMBOLS = {
     "Σ": " sum ", "∑": " sum ", "Π": " prod ", "∏": " prod ", "∇": " gradient ", "∂": " d ",
     "√": " sqrt ", "≤": " <= ", "≥": " >= ", "≠": " != ", "≈": " ~ ", "∼": " ~ ", "→": " -> ",
     "⇒": " -> ", "⟶": " -> ", "⟹": " -> ", "∞": " infinity ", "∈": " in ", "½": " 1/2 ",
-    "¼": " 1/4 ", "¾": " 3/4 ", "’": "'", "‘": "'", "“": '"', "”": '"', "Φ": " gausscdf ",
+    "¼": " 1/4 ", "¾": " 3/4 ", "’": "'", "‘": "'", "“": '"', "”": '"', "Φ": " gausscdf",
     "…": " ",
 }  # fmt: skip
 
@@ -64,10 +64,15 @@ _PRIME = re.compile(r"(\w|\))\s*(?:′|'(?=\s*\())")
 _HYPHEN = re.compile(r"(?<=[a-z0-9_)])-(?=[a-z0-9_(])")
 _CALL = re.compile(r"\b([a-z][a-z0-9_]*)\(\s*([a-z0-9_]+)\s*\)")
 _BRITISH = re.compile(r"\b([a-z]{2,}(?:al|im|ar|an|at))is(e|ed|es|ing|ation|ations|er|ers)\b")
+_RESIDUAL = re.compile(
+    r"\b((?:difference|gap|error|distance)s?) between (?:the |each |a |its )?"
+    r"(?:predictions?|outputs?|yhat|predicted values?) and (?:the |its |their |a )?"
+    r"(?:targets?|labels?|true values?|y|ground truth)\b"
+)
 _HAT_WORD = re.compile(r"\b(y|p)[ _]?(hat|pred)\b")
 # Hard boundaries: a sentence end (not a decimal point or "nn.Module"), ; : newline, dashes.
 _HARD = re.compile(r"(?:(?<![a-z0-9])\.|\.(?=\s|$)|[;?\n]|!(?!=)|\s-{2,}\s)")
-_CONTRAST = re.compile(r"\s(?=(?:but|whereas|while|although|though|however|unlike|instead)\b)")
+_CONTRAST = re.compile(r"\s(?=(?:but|whereas|while|although|though|however|unlike|instead of)\b)")
 _TOKEN = re.compile(r"[a-z0-9_]+(?:\.[0-9]+)?|<=|>=|!=|->|[-+*/^=<>|~()]")
 
 
@@ -104,6 +109,13 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b[xz]\s*(?:<|<=)\s*0\b", " negative inputs ", text)
     text = re.sub(r"\b[xz]\s*(?:>|>=)\s*0\b", " positive inputs ", text)
     text = re.sub(r"\bc\^1\b", "c1", text)
+    # "the gap between the prediction and the target" is the residual ŷ − y
+    text = _RESIDUAL.sub(r" \1 yhat - y ", text)
+    text = re.sub(r"!=\s*0\b", " nonzero ", text)  # "≠ 0"
+    # "stops neurons from dying" = "prevents dying neurons"
+    text = re.sub(
+        r"\b(?:stops?|keeps?|prevents?)\s+((?:\w+\s+){0,2}?)from\s+(\w+)", r"prevents \2 \1", text
+    )
     text = re.sub(r"\bbetween (\S+) and (\S+)", r"between \1 to \2", text)  # one range
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # possessive: "example's loss"
     text = _BRITISH.sub(r"\1iz\2", text).replace("centred", "centered").replace("centre", "center")
@@ -292,6 +304,11 @@ def tokens(text: str) -> tuple[tuple[Token, ...], str]:
     for index, word in enumerate(words):
         if word in OPERATORS or word in ("(", ")"):
             continue
+        if word in ("instead", "rather"):
+            if index + 1 < len(words) and words[index + 1] in ("of", "than"):
+                pending += 1  # "instead of X", "rather than X" negate X
+                window = 4
+            continue
         if word in NEGATORS:
             pending += 1
             window = 4
@@ -458,7 +475,7 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
     previous = None
     for clause in clauses:
         starts_claim = re.match(
-            r"(?:but|whereas|while|although|though|however|unlike|instead)\b",
+            r"(?:but|whereas|while|although|though|however|unlike|instead of)\b",
             clause.text,
         )
         if clause.segment != previous or starts_claim:
