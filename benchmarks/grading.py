@@ -169,13 +169,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", action="store_true", help="dev part only")
     parser.add_argument("--speed", action="store_true", help="speed only")
+    parser.add_argument(
+        "--heldout", action="store_true", help="with --verbose: list held-out disagreements too"
+    )
     parser.add_argument("--verbose", action="store_true", help="list every disagreement")
     args = parser.parse_args()
     if not args.speed:
         print_report("dev", evaluate(load("dev")), args.verbose)
     if not args.dev and not args.speed:
         # Figures only: the held-out part is never listed answer by answer.
-        print_report("held-out", evaluate(load("heldout")), verbose=False)
+        print_report("held-out", evaluate(load("heldout")), args.verbose and args.heldout)
     if not args.dev:
         speed()
 

@@ -36,7 +36,7 @@ VERDICTS = (COVERED, MISSED, CONTRADICTED)
 MAX_ANSWER_CHARS = 20_000
 # Shares of the core points for Good and Hard (see rate()).
 GOOD_SHARE = 0.6
-GOOD_POINTS = 3  # ... and at least this many of them (all, on cards with fewer core points)
+GOOD_POINTS = 3  # ... and at least this many points in all (fewer: as many as core points)
 HARD_SHARE = 0.4
 # Clauses of one sentence read together as evidence for one point.
 WINDOW = 3
@@ -67,8 +67,9 @@ def rate(card: Card, verdicts: Sequence[str]) -> int:
     """The proposed rating for these verdicts, with Anki's meaning of each button.
 
     - anything contradicted → Again (a confident misconception must come back soon);
-    - most core points covered: at least 60% of them and at least three (all of them on a
-      card with fewer than three) → Good;
+    - most core points covered (at least 60% of them) and at least three points covered in
+      all, optional ones included (on a card with fewer core points, as many as it has)
+      → Good; so every core point covered is always Good;
     - at least 40% of the core points ("about half") → Hard;
     - less → Again.
 
@@ -87,7 +88,8 @@ def rate(card: Card, verdicts: Sequence[str]) -> int:
         return GOOD if COVERED in extra else AGAIN
     covered = min(core.count(COVERED) + 0.5 * extra.count(COVERED), len(core))
     share = covered / len(core)
-    if share >= GOOD_SHARE and covered >= min(GOOD_POINTS, len(core)):
+    said = core.count(COVERED) + extra.count(COVERED)
+    if share >= GOOD_SHARE and said >= min(GOOD_POINTS, len(core)):
         return GOOD
     if share >= HARD_SHARE:
         return HARD
@@ -172,8 +174,9 @@ def _compile(point: KeyPoint) -> _Compiled:
         if len(sub.tokens) >= 3:
             claims.append(sub)
     # A gloss in brackets is the author's other name for the point: "(empirical risk)".
-    for gloss in re.findall(r"\(([^()]*)\)", point.text):
-        if not re.search(r"[=^*/+−\-<>|]|\d", gloss):
+    for gloss in re.findall(r"(?<![\w)])\(([^()]*)\)", point.text):
+        words = re.findall(r"[A-Za-z]{3,}", gloss)
+        if len(words) >= 2 and not re.search(r"[=^*/+−\-<>|]|\d", gloss):
             sub = phrase(gloss, full=True, inherit=subject)
             if len(sub.tokens) >= 2:
                 claims.append(sub)

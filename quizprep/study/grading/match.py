@@ -202,6 +202,8 @@ def match(
     named = any(t.key == p.subject for t in have)
     if (strict or p.explicit) and p.subject and other and not named:
         return None  # a claim about another thing needs that thing named
+    if strict and p.subject and total <= 1 and not named and said != p.subject:
+        return None  # "accuracy is differentiable": one word needs its subject said
     role = role_flip(p.subject, have, card_subjects, said)
     if role is None:
         return None

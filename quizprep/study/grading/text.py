@@ -69,6 +69,7 @@ _RESIDUAL = re.compile(
     r"(?:predictions?|outputs?|yhat|predicted values?) and (?:the |its |their |a )?"
     r"(?:targets?|labels?|true values?|y|ground truth)\b"
 )
+_DERIVATIVE = re.compile(r"\bd\s*[a-z][a-z0-9_]*\s*/\s*d\s*[a-z][a-z0-9_]*\b")
 _HAT_WORD = re.compile(r"\b(y|p)[ _]?(hat|pred)\b")
 # Hard boundaries: a sentence end (not a decimal point or "nn.Module"), ; : newline, dashes.
 _HARD = re.compile(r"(?:(?<![a-z0-9])\.|\.(?=\s|$)|[;?\n]|!(?!=)|\s-{2,}\s)")
@@ -111,6 +112,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bc\^1\b", "c1", text)
     # "the gap between the prediction and the target" is the residual ŷ − y
     text = _RESIDUAL.sub(r" \1 yhat - y ", text)
+    text = _DERIVATIVE.sub(" gradient ", text)  # "dL/dz", "∂ℓ/∂ŷ"
     text = re.sub(r"!=\s*0\b", " nonzero ", text)  # "≠ 0"
     # "stops neurons from dying" = "prevents dying neurons"
     text = re.sub(
@@ -351,6 +353,9 @@ def tokens(text: str) -> tuple[tuple[Token, ...], str]:
             left, _, right = word.partition("-")
             out.append(Token(word, word, neg, "diff:" + "|".join(sorted((left, right)))))
             continue
+        call = re.fullmatch(r"([a-z]{2,})_[a-z0-9]{1,2}", word)
+        if call and call.group(1) not in ("y", "p"):
+            word = call.group(1)  # onehot(y), softmax(z): the function is the word
         root = _negated_root(word)
         if root is not None:
             word, neg = root, not neg
@@ -488,12 +493,22 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
             re.findall(r"[a-z]+", clause.text)
         )
     result = []
-    carried: tuple[int, str | None] = (-1, None)
+    # A clause opening on a pronoun is about the subject before it: "unlike MAE, whose
+    # gradient is constant"; "KL(p‖q) = KL(q‖p), it is symmetric" (not across a contrast).
+    carried: tuple[int, str | None, bool] = (-1, None, False)
     for clause in out:
-        first = clause.tokens[0].key if clause.tokens[0].key in SUBJECTS else None
+        lead = clause.tokens[0]
+        first = lead.key if lead.key in SUBJECTS else None
         relative = re.match(r"(?:whose|which|where|that)\b", clause.text)
-        own = first or (carried[1] if carried[0] == clause.segment and relative else None)
-        carried = (clause.segment, own)
+        pronoun = re.match(r"(?:it|its|it's|this|so it)\b", clause.text)
+        same = carried[0] == clause.segment
+        if first is not None:
+            own = first
+        elif same and (relative or (pronoun and not carried[2])):
+            own = carried[1]
+        else:
+            own = None
+        carried = (clause.segment, own, bool(first is not None and lead.neg))
         result.append(
             clause._replace(frames=frames_of(words_by_segment[clause.segment]), subject=own)
         )
