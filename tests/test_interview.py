@@ -471,3 +471,23 @@ def test_interview_options_are_checked(deck: Path) -> None:
         assert result.exit_code == 1
         assert message in result.output
         assert "Traceback" not in result.output
+
+
+def test_the_scorecard_shows_the_whole_model_answer_and_contradictions(catalog, db) -> None:
+    from quizprep.render.interview import render_scorecard
+
+    clock = Clock()
+    long_card = card(catalog, "relu")._replace(
+        answer="First sentence about ReLU. " * 12 + "The very last sentence is shown too."
+    )
+    interview = make(catalog, db, clock)
+    graded = interview.propose(long_card, "max of zero and x")
+    from quizprep.study.grading import toggled
+
+    final = toggled(long_card, graded, 1)  # the user: missed → contradicted
+    interview.answer_question(long_card, "max of zero and x", clock(), final, graded)
+    out = io.StringIO()
+    render_scorecard(Console(file=out, width=200, color_system=None), interview.finish("finished"))
+    text = out.getvalue()
+    assert "The very last sentence is shown too." in text
+    assert "contradicted" in text and "gradient is one for positive inputs" in text

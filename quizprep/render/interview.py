@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from quizprep.study.grading import Grade
     from quizprep.study.interview import Interview
 
-MODEL_ANSWER_CHARS = 200
 FOLLOW_UP_CHIP = "bold black on bright_cyan"
 
 
@@ -175,19 +174,6 @@ def render_time_up(console: Console, interview: Interview) -> None:
 
 
 # -- the scorecard -----------------------------------------------------------------------
-
-
-def tight(answer: str, limit: int = MODEL_ANSWER_CHARS) -> str:
-    """The model answer's first paragraph, cut after the last whole sentence that fits
-    in ``limit`` characters (or at a word boundary when even the first does not)."""
-    first = reflow(answer).strip().split("\n\n", 1)[0].replace("\n", " ")
-    if len(first) <= limit:
-        return first
-    head = first[: limit + 1]
-    end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
-    if end >= limit // 3:
-        return head[: end + 1] + " …"
-    return head.rsplit(" ", 1)[0].rstrip(",;:—-") + " …"
 
 
 def _points(answer: Answer, indent: str) -> list[RenderableType]:
