@@ -68,9 +68,9 @@ def phrase(text: str, *, full: bool, inherit: str | None = None) -> Phrase:
 
 @lru_cache(maxsize=4096)
 def _prepared(text: str) -> str:
-    from quizprep.study.grading.text import _hyphens, normalise
+    from quizprep.study.grading.normalise import prepare
 
-    return _hyphens(normalise(text))
+    return prepare(text)
 
 
 def formulas(text: str) -> tuple[str, ...]:
