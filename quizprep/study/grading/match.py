@@ -18,7 +18,7 @@ from quizprep.study.grading.text import Clause, Token, subject, tokens
 
 # A point's own text rarely comes back word for word: this share of its words in one
 # stretch of the answer covers it. Accept and reject phrasings must match in full.
-TEXT_SHARE = 0.7
+TEXT_SHARE = 0.65
 
 
 class Phrase(NamedTuple):
