@@ -73,5 +73,5 @@ def test_a_megabyte_paste_is_cut_with_a_note() -> None:
         input=huge, capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert f"longer than {MAX_ANSWER_CHARS:,} characters" in result.stderr
+    assert f"only its first {MAX_ANSWER_CHARS:,} characters" in result.stderr
     assert json.loads(result.stdout)["rating_name"] == "Again"

@@ -378,3 +378,13 @@ def test_a_huge_paste_is_cut_at_the_cap() -> None:
     assert result.truncated and result.points[0].verdict == MISSED
     assert not grade(FOCAL, "down-weights easy examples").truncated
     assert len(split(answer[:MAX_ANSWER_CHARS])) <= MAX_ANSWER_CHARS // 10
+
+
+def test_thousands_of_fragments_are_cut_at_the_clause_cap() -> None:
+    from quizprep.study.grading import MAX_CLAUSES
+
+    fragments = ", ".join(["noise"] * (MAX_CLAUSES + 50)) + ", down-weights easy examples"
+    assert len(fragments) < MAX_ANSWER_CHARS
+    result = grade(FOCAL, fragments)
+    assert result.truncated and result.points[0].verdict == MISSED
+    assert not grade(FOCAL, ", ".join(["noise"] * 20) + ", down-weights easy examples").truncated

@@ -119,7 +119,7 @@ def grade(
     import sys
 
     from quizprep.decks.catalog import load_catalog
-    from quizprep.study.grading import MAX_ANSWER_CHARS, RATING_NAMES
+    from quizprep.study.grading import MAX_ANSWER_CHARS, MAX_CLAUSES, RATING_NAMES
     from quizprep.study.grading import grade as grade_answer
 
     catalog = load_catalog(deck or ())
@@ -132,8 +132,8 @@ def grade(
     result = grade_answer(found, answer)
     if result.truncated:
         print(
-            f"Note: the answer is longer than {MAX_ANSWER_CHARS:,} characters;"
-            " only the first ones were graded.",
+            f"Note: the answer is long; only its first {MAX_ANSWER_CHARS:,} characters"
+            f" ({MAX_CLAUSES:,} clauses at most) were graded.",
             file=sys.stderr,
         )
     if as_json:

@@ -154,13 +154,17 @@ def grade_summary(grade: Grade) -> Text:
 
 
 def grade_report(grade: Grade, answer: str, numbered: bool = False) -> RenderableType:
-    from quizprep.study.grading import MAX_ANSWER_CHARS
+    from quizprep.study.grading import MAX_ANSWER_CHARS, MAX_CLAUSES
 
     shown = answer if len(answer) <= 2000 else answer[:2000] + " …"
     lines: list[RenderableType] = [Text.assemble(("Your answer: ", "bold"), (shown, "italic"))]
     if grade.truncated:
         lines.append(
-            Text(f"Only the first {MAX_ANSWER_CHARS:,} characters were graded.", style="yellow")
+            Text(
+                f"The answer is long: only its first {MAX_ANSWER_CHARS:,} characters"
+                f" ({MAX_CLAUSES:,} clauses at most) were graded.",
+                style="yellow",
+            )
         )
     lines += verdict_lines(grade, numbered)
     lines.append(grade_summary(grade))

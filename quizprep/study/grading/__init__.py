@@ -34,6 +34,7 @@ VERDICTS = (COVERED, MISSED, CONTRADICTED)
 # Answers longer than this are graded on their first MAX_ANSWER_CHARS characters (a paste
 # of a whole page would otherwise take seconds); callers say so to the user.
 MAX_ANSWER_CHARS = 20_000
+MAX_CLAUSES = 1_000  # a typed answer has tens; only a paste of fragments gets near this
 # Shares of the core points for Good and Hard (see rate()).
 GOOD_SHARE = 0.6
 GOOD_POINTS = 3  # ... and at least this many points in all (fewer: as many as core points)
@@ -112,6 +113,8 @@ def grade(card: Card, answer: str) -> Grade:
 
     truncated = len(answer) > MAX_ANSWER_CHARS
     clauses = split(answer[:MAX_ANSWER_CHARS]) if answer.strip() else []
+    if len(clauses) > MAX_CLAUSES:  # thousands of one-word clauses: bounded work all the same
+        clauses, truncated = clauses[:MAX_CLAUSES], True
     subjects = card_subjects(card)
     units = _units(clauses)
     support = _support(card, [u for _, _, u in units[: len(clauses)]], subjects)

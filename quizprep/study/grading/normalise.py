@@ -108,8 +108,9 @@ def _hyphens(text: str) -> str:
 
     def fix(match: re.Match[str]) -> str:
         start, end = match.start(), match.end()
-        left = re.search(r"[a-z0-9_)]+$", text[:start])
-        right = re.match(r"[a-z0-9_(]+", text[end:])
+        # a bounded look either side: a long run of hyphens must not cost quadratic time
+        left = re.search(r"[a-z0-9_)]+$", text[max(0, start - 40) : start])
+        right = re.match(r"[a-z0-9_(]+", text[end : end + 40])
         lw = left.group() if left else ""
         rw = right.group() if right else ""
 
