@@ -223,3 +223,13 @@ def test_last_rating_can_be_undone_after_the_summary(deck: Path) -> None:
     assert "Session stopped" in result.output  # Hard keeps it in learning; input ran out
     with Storage.open() as storage:
         assert [e.rating for e in storage.log()] == [2]
+
+
+def test_a_card_back_from_learning_asks_for_a_fresh_typed_answer(deck: Path) -> None:
+    stdin = "first try\n\n1\nsecond try\n\nq\n"  # rate Again: the card is back at once
+    result = run("drill", "--deck", str(deck), "--topic", "Alpha", "--typed", "--limit", "1",
+                 stdin=stdin)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Your answer: second try" in result.output
+    with Storage.open() as storage:
+        assert storage.query("SELECT COUNT(*) FROM review_grades") == [(1,)]

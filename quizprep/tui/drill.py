@@ -192,6 +192,7 @@ class Drill:
         """Rate the card; a typed answer's verdicts (the grader's and the user's) go with it."""
         card, graded, final = self.session.current, self.graded, self.grade
         log_id = self.session.rate(rating)
+        self._asked = None  # a learning card can come straight back: ask for a fresh answer
         if card is not None and graded is not None and final is not None and log_id is not None:
             from quizprep.study.grades import record
 
