@@ -388,3 +388,11 @@ def test_thousands_of_fragments_are_cut_at_the_clause_cap() -> None:
     result = grade(FOCAL, fragments)
     assert result.truncated and result.points[0].verdict == MISSED
     assert not grade(FOCAL, ", ".join(["noise"] * 20) + ", down-weights easy examples").truncated
+
+
+def test_a_pronoun_carries_the_subject_named_before_it() -> None:
+    card = builtin("deep-dives/mse-bce-gradients")
+    result = verdicts(card, "MSE squares the residual. Its gradient is 2(ŷ − y).")
+    assert result[0] == COVERED  # the MSE point
+    assert result[1] == MISSED  # not BCE's p − y: "its" is MSE's
+    assert verdicts(card, "For BCE on the logit, the gradient is p − y.")[1] == COVERED

@@ -359,6 +359,9 @@ def _soft_split(part: str) -> list[str]:
     return [p for p in out if p and p.strip()]
 
 
+CONTRAST_START = re.compile(r"(?:but|whereas|while|although|though|however|unlike|instead of)\b")
+
+
 def _renumber(clauses: list[Clause]) -> list[Clause]:
     # Contrast words and "and <name>" mark a new claim: give each such clause its own
     # segment so windows never read across them.
@@ -383,6 +386,7 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
     # A clause opening on a pronoun is about the subject before it: "unlike MAE, whose
     # gradient is constant"; "KL(p‖q) = KL(q‖p), it is symmetric" (not across a contrast).
     carried: tuple[int, str | None, bool] = (-1, None, False)
+    stated: str | None = None  # the last subject named outright, outside a contrast
     for clause in out:
         lead = clause.tokens[0]
         first = lead.key if lead.key in SUBJECTS else None
@@ -391,11 +395,15 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
         same = carried[0] == clause.segment
         if first is not None:
             own = first
-        elif same and (relative or (pronoun and not carried[2])):
+        elif same and relative:
             own = carried[1]
+        elif pronoun and not carried[2]:
+            own = stated  # "MSE squares errors. Its gradient is 2(ŷ − y)."
         else:
             own = None
         carried = (clause.segment, own, bool(first is not None and lead.neg))
+        if first is not None and not lead.neg and not CONTRAST_START.match(clause.text):
+            stated = first
         result.append(
             clause._replace(frames=frames_of(words_by_segment[clause.segment]), subject=own)
         )
