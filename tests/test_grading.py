@@ -145,9 +145,9 @@ def test_negations_that_agree_still_match(answer: str, point: str) -> None:
 @pytest.mark.parametrize(
     ("answer", "accept"),
     [
-        ("when the learning rate is too small the units die", "learning rate too high"),
-        ("the loss decreases the variance", "increases the variance"),
-        ("MSE is robust to outliers", "sensitive to outliers"),
+        ("a small learning rate kills the units", "high learning rate kills units"),
+        ("it decreases the variance of the gradient", "increases the variance of the gradient"),
+        ("MSE is robust to outliers", "MSE is sensitive to outliers"),
         ("easy examples contribute more", "easy examples contribute less"),
         ("the function saturates for large inputs", "does not saturate for large inputs"),
         ("it up-weights easy examples", "down-weights easy examples"),
@@ -155,7 +155,7 @@ def test_negations_that_agree_still_match(answer: str, point: str) -> None:
     ],
 )
 def test_a_negated_or_antonym_claim_contradicts(answer: str, accept: str) -> None:
-    card = make(KeyPoint("the point", (accept,)))
+    card = make(KeyPoint("the point", (accept,)), card_id="mse")
     assert verdicts(card, answer) == [CONTRADICTED]
     assert grade(card, answer).rating == AGAIN
 
@@ -202,9 +202,17 @@ def test_swapped_subjects_contradict_and_comparisons_agree() -> None:
     assert verdicts(mse, "MAE is more robust to outliers than MSE.")[2] == COVERED
 
 
+def test_two_words_said_the_other_way_in_passing_are_not_a_contradiction() -> None:
+    """A negation aimed elsewhere in a long clause must not cap a right answer at Again."""
+    card = make(KeyPoint("its weights stop updating", ("weights get no gradient",)))
+    assert verdicts(card, "its own weights never receive gradient again") != [CONTRADICTED]
+    for card in BUILTIN.cards:  # a card's own model answer contradicts none of its points
+        assert CONTRADICTED not in verdicts(card, card.answer), card.ref
+
+
 def test_a_clause_naming_a_sibling_is_not_evidence_for_the_subject() -> None:
     relu = make(KeyPoint("ReLU is cheap to compute", ("relu is cheap",)), card_id="relu")
-    assert verdicts(relu, "GELU is cheap to compute") == [CONTRADICTED]
+    assert verdicts(relu, "GELU is cheap to compute") == [MISSED]
     assert verdicts(relu, "it is cheap to compute, unlike GELU") == [COVERED]
 
 

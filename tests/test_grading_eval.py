@@ -44,7 +44,7 @@ def test_point_verdicts_floor(report) -> None:
     assert kinds["offtopic"]["covered_precision"] == 1.0  # nothing credited off topic
     assert kinds["strong"]["contradicted_precision"] == 1.0  # no false contradiction
     assert kinds["terse"]["contradicted_precision"] == 1.0
-    assert kinds["wrong"]["contradicted_recall"] >= 0.75
+    assert kinds["wrong"]["contradicted_recall"] >= 0.7
     assert kinds["strong"]["covered_recall"] >= 0.7
     assert kinds["terse"]["covered_recall"] >= 0.8
     assert kinds["partial"]["covered_precision"] >= 0.9

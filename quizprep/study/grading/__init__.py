@@ -247,7 +247,8 @@ def _judge(
 
     frame = compiled.frame
     # A clause framed otherwise (a fix, where the point names a cause) is not about it.
-    kept = [frame is None or frame in c.frames or not c.frames for c in clauses]
+    framed = [c.frames - {"counterfactual"} for c in clauses]
+    kept = [frame is None or frame in f or not f for f in framed]
     # Contradictions: one clause says a reject phrasing, or an accept phrasing flipped.
     for start, _end, one in units[: len(clauses)]:
         if not kept[start]:
@@ -255,12 +256,18 @@ def _judge(
         clause = clauses[start]
         for reject in compiled.rejects:
             found = match(reject, one, subjects, one.subject, strict=True)
-            if found is not None and found.flips % 2 == 0:
+            if found is not None and found.flips % 2 == 0 and not found.swapped:
                 return verdict(CONTRADICTED, clause.text)
         for claim in (*compiled.claims, compiled.whole):
             found = match(claim, one, subjects, one.subject)
             # only a claim said (nearly) in full is read as said the other way round
-            if found is not None and found.flips % 2 == 1 and _nearly_all(found):
+            counterfactual = "counterfactual" in clause.frames
+            if (
+                found is not None
+                and found.flips % 2 == 1
+                and _nearly_all(found)
+                and not counterfactual
+            ):
                 said = support[start]
                 stronger = any(n > found.matched for i, n in said.items() if i != index)
                 if not stronger:

@@ -128,6 +128,9 @@ PHRASES: dict[str, str] = {
     "symmetric about zero": "zerocentered",
     "symmetric about the origin": "zerocentered",
     "one hot": "onehot",
+    "multi label": "multilabel",
+    "multi class": "multiclass",
+    "single label": "singlelabel",
     "one hot target": "onehot",
     "data point": "example",
     "data points": "example",
@@ -288,6 +291,8 @@ FRAMES: dict[str, frozenset[str]] = {
     "fix": frozenset({"fix", "fixes", "remedy", "remedies", "solution", "solutions",
                       "cure", "avoid", "prevent", "mitigate", "helps", "help", "switch",
                       "instead"}),
+    # a counterfactual ("without a nonlinearity it cannot solve XOR") is not a claim to flip
+    "counterfactual": frozenset({"without", "otherwise", "if", "unless", "would", "could"}),
     "detect": frozenset({"detect", "detected", "spot", "monitor", "measure", "measuring",
                          "diagnose", "check", "track", "logging"}),
 }  # fmt: skip
@@ -348,7 +353,7 @@ STOPWORDS = (
 # another flip a claim ("sigmoid is zero-centred" where the card says tanh is).
 ENTITY_GROUPS: dict[str, tuple[str, ...]] = {
     "activation": ("relu", "leakyrelu", "prelu", "elu", "gelu", "silu", "swish", "sigmoid",
-                   "tanh", "softmax", "mish", "softplus", "identity"),
+                   "tanh", "softmax", "mish", "softplus"),
     "regression": ("mse", "mae", "huber", "rmse"),
     "classification": ("ce", "hinge", "focal", "kl", "nll"),
     "binary": ("bce",),

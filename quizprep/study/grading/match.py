@@ -230,8 +230,13 @@ def match(
     if wanted is None and role:
         compared = any(t.key in card_subjects for t in have)
     swapped = bool(role) and not compared
-    evidence = matched + (said is not None and p.subject is not None)
+    evidence = matched + (p.subject is not None and any(t.key == p.subject for t in have))
     formula = any(t.axis and t.axis.startswith("diff:") for t in p.tokens)
+    # Two words said the other way are too little to call a contradiction (a reject phrasing
+    # excepted): "its weights never receive gradient" denies nothing about weights getting
+    # gradient. Three, or two and the point's subject named, are a claim.
+    if flips % 2 and not strict and not formula and evidence < 3:
+        return None
     if flips % 2 and evidence < 2 and not formula:
         return None  # one word said the other way is too little to call a contradiction
     return Match(matched, total, flips, swapped)

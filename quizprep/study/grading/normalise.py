@@ -84,6 +84,9 @@ def normalise(text: str) -> str:
     text = _RESIDUAL.sub(r" \1 yhat - y ", text)
     text = _DERIVATIVE.sub(" gradient ", text)  # "dL/dz", "∂ℓ/∂ŷ"
     text = re.sub(r"!=\s*0\b", " nonzero ", text)  # "≠ 0"
+    text = re.sub(
+        r"\b(?:remedy|remedies|cure|cures|fix|fixes|solution)\s+(?:for|to)\b", "prevents", text
+    )
     # "stops neurons from dying" = "prevents dying neurons"
     text = re.sub(
         r"\b(?:stops?|keeps?|prevents?)\s+((?:\w+\s+){0,2}?)from\s+(\w+)", r"prevents \2 \1", text

@@ -55,7 +55,7 @@ class Clause(NamedTuple):
     tokens: tuple[Token, ...]  # content tokens, in order
     math: str  # compact formula text: operators and operands, spaces and brackets removed
     segment: int  # clauses in one segment (no hard boundary between) may be read together
-    frames: frozenset[str] = frozenset()  # cause / fix / detect words in its segment
+    frames: frozenset[str] = frozenset()  # cause / fix / detect / "if" words in its segment
     subject: str | None = None  # named first, or carried over from the segment's last clause
 
 
@@ -313,6 +313,8 @@ def split(text: str) -> list[Clause]:
     may be read together as evidence); sentence ends, ``;``, ``:`` and contrast words split
     hard."""
     clauses: list[Clause] = []
+    # A blank line ends a claim; a single line break (a wrapped line) is only a pause.
+    text = re.sub(r"\n\s*\n", " ; ", text).replace("\n", " ")
     body = _PAREN.sub(_aside, prepare(text))
     for segment_index, segment in enumerate(_HARD.split(body)):
         for part in _CONTRAST.split(segment):
@@ -401,8 +403,9 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
             own = stated  # "MSE squares errors. Its gradient is 2(ŷ − y)."
         else:
             own = None
+        opens = carried[0] != clause.segment  # the sentence's first clause: its subject
         carried = (clause.segment, own, bool(first is not None and lead.neg))
-        if first is not None and not lead.neg and not CONTRAST_START.match(clause.text):
+        if opens and first is not None and not lead.neg and not CONTRAST_START.match(clause.text):
             stated = first
         result.append(
             clause._replace(frames=frames_of(words_by_segment[clause.segment]), subject=own)
