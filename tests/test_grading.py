@@ -232,6 +232,9 @@ def test_reversed_difference_is_the_opposite() -> None:
     (forward,), _ = tokens(prepare("p - y"))
     (backward,), _ = tokens(prepare("y − p"))
     assert forward.axis == backward.axis and forward.key != backward.key
+    # squared or in absolute value, the order does not matter
+    assert tokens(prepare("(y − ŷ)²"))[0] == tokens(prepare("(ŷ − y)^2"))[0]
+    assert tokens(prepare("|y − ŷ|"))[0] == tokens(prepare("|ŷ − y|"))[0]
 
 
 @pytest.mark.parametrize(

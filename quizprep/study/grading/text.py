@@ -168,6 +168,10 @@ def _differences(words: list[str]) -> list[str]:
                 left, right = out.pop(), words[j]
                 if {_role(left), _role(right)} == {"P", "Y"}:
                     left, right = _role(left), _role(right)  # prediction minus target
+                    after = words[j + 1 : j + 4]
+                    squared = after[:2] == ["^", "2"] or after == [")", "^", "2"]
+                    if squared or (out and out[-1] == "|"):
+                        left, right = "P", "Y"  # (y − ŷ)² = (ŷ − y)²: no sign to get wrong
                 out.append(f"{left}-{right}")
                 i = j + 1
                 continue
