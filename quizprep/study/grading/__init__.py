@@ -166,7 +166,7 @@ def _compile(point: KeyPoint) -> _Compiled:
     import re
 
     from quizprep.study.grading.match import formulas, phrase
-    from quizprep.study.grading.text import frames_of
+    from quizprep.study.grading.text import MATH_WORDS, frames_of
 
     whole = phrase(point.text, full=False)
     subject = whole.subject
@@ -174,7 +174,9 @@ def _compile(point: KeyPoint) -> _Compiled:
     parts = re.split(r";|,|\s(?:so|because|since|unlike|while|whereas)\s", point.text)
     for part in parts if len(parts) > 1 else ():
         sub = phrase(part, full=False, inherit=subject)
-        if len(sub.tokens) >= 3:
+        words = [t for t in sub.tokens if len(t.key) >= 4 and t.key not in MATH_WORDS]
+        # a sub-claim that is a formula ("Φ(x) + xφ(x)") is matched as a formula, not by words
+        if len(sub.tokens) >= 3 and (len(words) >= 2 or not sub.math):
             claims.append(sub)
     # A gloss in brackets is the author's other name for the point: "(empirical risk)".
     for gloss in re.findall(r"(?<![\w)])\(([^()]*)\)", point.text):
