@@ -56,7 +56,8 @@ def test_rating_before_reveal_is_refused_with_a_hint(deck: Path) -> None:
 
 
 def test_typed_answer_proposes_a_rating_that_enter_accepts(deck: Path) -> None:
-    stdin = "vanishing gradient, and the loss is convex\n\nq\n"
+    # the answer, Enter to accept the verdicts, Enter to accept the proposed rating
+    stdin = "vanishing gradient, and the loss is convex\n\n\nq\n"
     result = run("drill", "--deck", str(deck), "--topic", "Alpha", "--typed", stdin=stdin)
     assert result.exit_code == 0, result.output
     assert "Covered 2 of 2 key points" in result.output
@@ -67,7 +68,7 @@ def test_typed_answer_proposes_a_rating_that_enter_accepts(deck: Path) -> None:
 def test_letters_at_the_typed_prompt_are_an_answer_and_esc_leaves_it(deck: Path) -> None:
     # "q" and "q then words" are answers (graded, nothing quits); a lone Esc leaves the
     # prompt for the keys, where q quits.
-    stdin = "q\n1\nq because it saturates\n2\n\x1b\nq\n"
+    stdin = "q\n\n1\nq because it saturates\n\n2\n\x1b\nq\n"
     result = run("drill", "--deck", str(deck), "--topic", "Alpha", "--typed", stdin=stdin)
     assert result.exit_code == 0, result.output
     assert "Your answer: q because it saturates" in result.output
@@ -92,7 +93,7 @@ def test_typed_prompt_comes_back_after_undo_and_for_a_returning_card(deck: Path)
 
 
 def test_typed_answer_rating_can_be_overridden(deck: Path) -> None:
-    stdin = "t\nsomething unrelated\n4\nq\n"
+    stdin = "t\nsomething unrelated\n\n4\nq\n"
     result = run("drill", "--deck", str(deck), "--topic", "Alpha", stdin=stdin)
     assert "Covered 0 of 2 key points" in result.output
     with Storage.open() as storage:
@@ -262,3 +263,13 @@ def test_last_rating_can_be_undone_after_the_summary(deck: Path) -> None:
     assert "Session stopped" in result.output  # Hard keeps it in learning; input ran out
     with Storage.open() as storage:
         assert [e.rating for e in storage.log()] == [2]
+
+
+def test_a_card_back_from_learning_asks_for_a_fresh_typed_answer(deck: Path) -> None:
+    stdin = "first try\n\n1\nsecond try\n\nq\n"  # rate Again: the card is back at once
+    result = run("drill", "--deck", str(deck), "--topic", "Alpha", "--typed", "--limit", "1",
+                 stdin=stdin)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Your answer: second try" in result.output
+    with Storage.open() as storage:
+        assert storage.query("SELECT COUNT(*) FROM review_grades") == [(1,)]

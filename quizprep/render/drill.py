@@ -58,6 +58,7 @@ class DrillView(NamedTuple):
     early: timedelta | None = None  # shown before its learning step is up
     typing: bool = False  # the typed-answer prompt follows: keys do nothing until it ends
     proposed: int | None = None  # the rating an exercise check proposes
+    judging: bool = False  # the typed answer's verdicts are up for the user's toggles
 
 
 def counts_text(counts: Counts, kind: str = "") -> Text:
@@ -109,6 +110,13 @@ def hint(view: DrillView, *, folded: bool = False, width: int | None = None) -> 
     """The keys at the bottom. When they do not fit on one line, the everyday ones and
     ``?`` for the rest (the welcome screen and ``?`` list them all)."""
     keys: list[tuple[str, str]]
+    if view.judging and view.grade is not None:
+        count = len(view.grade.points)
+        keys = [
+            (f"1–{count}" if count > 1 else "1", "change a verdict (✓ → ✗ → contradicted)"),
+            ("Enter", "accept verdicts"),
+        ]
+        return _keys_line(view, keys)
     if not view.revealed:
         keys = [("Space", "show answer"), ("t", "type answer")]
     elif view.grade is not None or view.proposed is not None:
@@ -151,22 +159,73 @@ def all_keys() -> str:
     )
 
 
-def grade_report(grade: Grade, answer: str) -> RenderableType:
+def verdict_lines(grade: Grade, numbered: bool = False, indent: str = "  ") -> list[Text]:
+    """One line per key point: ✓ covered, ✗ missed, ✗ contradicted (red, with the clause
+    that said otherwise and the correct statement). Text is always literal."""
+    from quizprep.study.grading import CONTRADICTED, COVERED
+
+    lines: list[Text] = []
+    for point in grade.points:
+        head = Text(indent)
+        if numbered:
+            head.append(f"{point.index + 1} ", style="bold cyan")
+        extra = Text(" (optional)", style="dim") if point.optional else Text()
+        if point.verdict == COVERED:
+            line = head + Text("✓ ", style="bold green") + literal(point.text) + extra
+            if point.evidence:
+                line.append(clean(f"  ← “{point.evidence}”"), style="dim")
+        elif point.verdict == CONTRADICTED:
+            line = head + Text("✗ contradicted: ", style="bold red")
+            if point.evidence:
+                line.append(clean(f"you said “{point.evidence}”"), style="red")
+                line.append(" · correct: ", style="bold")
+            line.append(clean(point.text), style="red")
+            line += extra
+        else:
+            line = head + Text("✗ ", style="bold red") + literal(point.text, "dim") + extra
+        lines.append(line)
+    return lines
+
+
+def grade_summary(grade: Grade) -> Text:
+    from quizprep.study.grading import CONTRADICTED, COVERED
+
+    covered = grade.count(COVERED)
+    text = Text(f"Covered {covered} of {len(grade.points)} key points", style="bold")
+    contradicted = grade.count(CONTRADICTED)
+    if contradicted:
+        text.append(f", {contradicted} contradicted", style="bold red")
+    text.append(" → proposed rating: ", style="bold")
+    text.append(f"{grade.rating} {RATINGS[grade.rating]}", style=RATING_STYLES[grade.rating])
+    return text
+
+
+def grade_report(grade: Grade, answer: str, numbered: bool = False) -> RenderableType:
+    from quizprep.study.grading import MAX_ANSWER_CHARS, MAX_CLAUSES
+
+    shown = answer if len(answer) <= 2000 else answer[:2000] + " …"
     lines: list[RenderableType] = [
-        Text.assemble(("Your answer: ", "bold"), literal(answer, "italic"))
+        Text.assemble(("Your answer: ", "bold"), literal(shown, "italic"))
     ]
-    for point in grade.covered:
-        lines.append(Text("  ✓ ", style="bold green") + literal(point.text))
-    for point in grade.missed:
-        lines.append(Text("  ✗ ", style="bold red") + literal(point.text, style="dim"))
-    covered = len(grade.covered)
-    lines.append(
-        Text.assemble(
-            (f"Covered {covered} of {grade.total} key points → proposed rating: ", "bold"),
-            (f"{grade.rating} {RATINGS[grade.rating]}", RATING_STYLES[grade.rating]),
+    if grade.truncated:
+        lines.append(
+            Text(
+                f"The answer is long: only its first {MAX_ANSWER_CHARS:,} characters"
+                f" ({MAX_CLAUSES:,} clauses at most) were graded.",
+                style="yellow",
+            )
         )
-    )
+    lines += verdict_lines(grade, numbered)
+    lines.append(grade_summary(grade))
     return Panel(Group(*lines), title=Text("Typed answer"), title_align="left", border_style="cyan")
+
+
+def render_grade(console: Console, card: Card, grade: Grade) -> None:
+    """``quizprep grade``: the card, a verdict per key point, the proposed rating."""
+    console.print(literal(card.ref, "bold cyan") + literal(f"  {card.question}", "bold"))
+    for line in verdict_lines(grade):
+        console.print(line)
+    console.print(grade_summary(grade))
 
 
 def back_panel(
@@ -232,8 +291,8 @@ def _screen(
         header.append("  ⚑ flagged", style="bold magenta")
     parts: list[RenderableType] = [header, panel]
     if view.grade is not None and view.answer is not None:
-        parts.append(grade_report(view.grade, view.answer))
-    if view.revealed:
+        parts.append(grade_report(view.grade, view.answer, numbered=view.judging))
+    if view.revealed and not view.judging:
         proposed = view.grade.rating if view.grade else view.proposed
         parts.append(Padding(rating_buttons(view.intervals, proposed), (0, 0, 0, 1)))
     if view.early is not None:

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from quizprep.decks.model import DIFFICULTIES, Card
 from quizprep.study.backups import backups_dir, list_backups
+from quizprep.study.grades import GradeOverrides, overrides
 from quizprep.study.practice import ExerciseStats, exercise_stats
 from quizprep.study.scheduler import Scheduler, local
 from quizprep.study.session import is_due
@@ -111,6 +112,7 @@ class Stats:
     backups_folder: str = ""  # where reset, prune and import save a copy first
     backups: list[str] = field(default_factory=list)  # oldest first
     exercises: list[ExerciseStats] = field(default_factory=list)  # code, then derive
+    grading: GradeOverrides | None = None  # how often the user overrode the grader
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -137,6 +139,7 @@ class Stats:
             "plans": [p.to_json() for p in self.plans],
             "backups": {"folder": self.backups_folder, "files": self.backups},
             "exercises": {e.kind: e.to_json() for e in self.exercises},
+            "grading": (self.grading or GradeOverrides(0, 0, 0, 0)).to_json(),
         }
 
     def dumps(self) -> str:
@@ -222,6 +225,7 @@ def collect(
         backups_folder=str(backups_dir(storage.path)),
         backups=[str(p) for p in list_backups(backups_dir(storage.path))],
         exercises=exercise_stats(storage),
+        grading=overrides(storage),
     )
 
 

@@ -141,6 +141,8 @@ class Drill:
         self.catalog = catalog
         self.resolve = resolve or (catalog.resolve if catalog else None)
         self.grade: Grade | None = None
+        self.graded: Grade | None = None  # the grader's own verdicts, before any toggle
+        self.judging = False  # the typed answer's verdicts are up for the user's toggles
         self.answer: str | None = None
         self.note: str | None = None
         self.more = False  # the whole back side, asked for with `a`
@@ -221,7 +223,7 @@ class Drill:
 
     def _fresh(self) -> None:
         """Forget the typed answer and the unfolded back; ask again when typing is on."""
-        self.grade = self.answer = self.proposed = None
+        self.grade = self.graded = self.answer = self.proposed = None
         self.more = False
         card = self.session.current
         self._prompt = self.typed or bool(card is not None and card.derive)
@@ -241,11 +243,11 @@ class Drill:
             return
         if key in REVEAL_KEYS:  # Anki: once the answer is shown, Space and Enter mean Good
             if self.proposed is not None:  # an exercise check's rating, like a grade's
-                session.rate(self.proposed)
+                self.rate(self.proposed)
             else:
-                session.rate(self.grade.rating if self.grade is not None else GOOD)
+                self.rate(self.grade.rating if self.grade is not None else GOOD)
         elif key in ("1", "2", "3", "4"):
-            session.rate(int(key))
+            self.rate(int(key))
         elif key == "a":
             self.more = not self.more
         else:
@@ -286,6 +288,18 @@ class Drill:
         except QuizprepError as exc:  # e.g. a read-only database while cramming
             self.note = exc.message
 
+    def rate(self, rating: int) -> None:
+        """Rate the card; a typed answer's verdicts (the grader's and the user's) go with it."""
+        card, graded, final = self.session.current, self.graded, self.grade
+        log_id = self.session.rate(rating)
+        if card is not None and graded is not None and final is not None and log_id is not None:
+            from quizprep.study.grades import record
+
+            record(
+                self.session.storage, card, graded.verdicts, final.verdicts, graded.rating,
+                rating, self.session.now(), review_id=log_id,
+            )  # fmt: skip
+
     def undo(self) -> None:
         if not self.session.can_undo:
             self.note = "Nothing to undo yet."
@@ -316,8 +330,20 @@ class Drill:
         answer = answer.strip()
         self.session.reveal()
         if answer:
+            from quizprep.tui.verdicts import confirm_verdicts
+
             self.answer = answer
-            self.grade = grade(answer, card.key_points)
+            self.graded = grade(card, answer)
+            self.judging = True
+            try:
+                self.grade = confirm_verdicts(card, self.graded, self.keys, self._draw_verdicts)
+            finally:
+                self.judging = False
+                self.note = None
+
+    def _draw_verdicts(self, graded: Grade, note: str | None) -> None:
+        self.grade, self.note = graded, note
+        self.draw()
 
     def ask_derivation(self) -> None:
         from quizprep.tui.exercise import LEFT, derivation
@@ -411,5 +437,6 @@ class Drill:
             early=session.early,
             typing=typing,
             proposed=self.proposed,
+            judging=self.judging,
         )
         render_view(self.console, view, resolve=self.resolve, clear=self.keys.interactive)

@@ -1,0 +1,127 @@
+"""Typed text in one spelling before matching: Unicode math in ASCII, greek letters by name,
+hats, primes, minus signs, British spellings, and a few phrasings of formulas in words.
+
+Nothing here evaluates anything; it only rewrites strings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from quizprep.study.grading.lexicon import ROLE_P, ROLE_Y
+
+GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta",
+    "θ": "theta", "λ": "lambda", "μ": "mu", "π": "pi", "ρ": "rho", "τ": "tau", "φ": "phi",
+    "ω": "omega", "κ": "kappa", "ν": "nu", "ξ": "xi", "ζ": "zeta", "χ": "chi", "ψ": "psi",
+}  # fmt: skip
+SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿˣᵗᵀ", "0123456789-+nxtt", strict=True))
+SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₜₙ", "0123456789ijktn", strict=True))
+SYMBOLS = {
+    "−": " - ", "–": " - ", "‒": " - ", "﹣": " - ", "－": " - ", "—": " ; ", "―": " ; ",
+    "·": " * ", "×": " * ", "⋅": " * ", "∙": " * ", "∗": " * ", "‖": " | ", "∥": " | ",
+    "Σ": " sum ", "∑": " sum ", "Π": " prod ", "∏": " prod ", "∇": " gradient ", "∂": " d ",
+    "√": " sqrt ", "≤": " <= ", "≥": " >= ", "≠": " != ", "≈": " ~ ", "∼": " ~ ", "→": " -> ",
+    "⇒": " -> ", "⟶": " -> ", "⟹": " -> ", "∞": " infinity ", "∈": " in ", "½": " 1/2 ",
+    "¼": " 1/4 ", "¾": " 3/4 ", "’": "'", "‘": "'", "“": '"', "”": '"', "Φ": " gausscdf",
+    "…": " ",
+}  # fmt: skip
+
+_HAT = "\u0302"
+_CONTRACTIONS = ((re.compile(r"\bcan'?t\b"), "can not"), (re.compile(r"\bwon'?t\b"), "will not"),
+                 (re.compile(r"n't\b"), " not"), (re.compile(r"\b(is|does|do|are|was|has)nt\b"),
+                 r"\1 not"))  # fmt: skip
+_SIGMA_CALL = re.compile(r"σ\s*(?=[(′'])")
+_PRIME = re.compile(r"(\w|\))\s*(?:′|'(?=\s*\())")
+_HYPHEN = re.compile(r"(?<=[a-z0-9_)])-(?=[a-z0-9_(])")
+_CALL = re.compile(r"\b([a-z][a-z0-9_]*)\(\s*([a-z0-9_]+)\s*\)")
+_BRITISH = re.compile(r"\b([a-z]{2,}(?:al|im|ar|an|at))is(e|ed|es|ing|ation|ations|er|ers)\b")
+_RESIDUAL = re.compile(
+    r"\b((?:difference|gap|error|distance)s?) between (?:the |each |a |its )?"
+    r"(?:predictions?|outputs?|yhat|predicted values?) and (?:the |its |their |a )?"
+    r"(?:targets?|labels?|true values?|y|ground truth)\b"
+)
+_DERIVATIVE = re.compile(r"\bd\s*[a-z][a-z0-9_]*\s*/\s*d\s*[a-z][a-z0-9_]*\b")
+_HAT_WORD = re.compile(r"\b(y|p)[ _]?(hat|pred)\b")
+# Hard boundaries: a sentence end (not a decimal point or "nn.Module"), ; : newline, dashes.
+
+
+def normalise(text: str) -> str:
+    """Lower case with Unicode math spelled in ASCII: minus signs, superscripts, ½, Σ, ‖·‖,
+    greek letters by name, hats as ``yhat``, primes as "derivative"."""
+    text = unicodedata.normalize("NFC", text)
+    text = _SIGMA_CALL.sub(" sigmoid", text)
+    chars: list[str] = []
+    for ch in text:
+        if ch in SUPERSCRIPTS:
+            chars.append("^" + SUPERSCRIPTS[ch])
+        elif ch in SUBSCRIPTS:
+            chars.append("_" + SUBSCRIPTS[ch])
+        elif ch in SYMBOLS:
+            chars.append(SYMBOLS[ch])
+        else:
+            chars.append(ch)
+    text = "".join(chars).replace("^-^", "^-").replace("^^", "^")
+    text = re.sub(r"\^(-?\d)\^(\d)", r"^\1\2", text)
+    # Hats: ŷ (y + combining circumflex) → yhat; other accents are dropped.
+    decomposed = unicodedata.normalize("NFD", text)
+    decomposed = re.sub(r"([A-Za-z])" + _HAT, r"\1hat", decomposed)
+    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = "".join(f" {GREEK[ch]} " if ch in GREEK else ch for ch in text)
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    text = re.sub(r"\bsigma\s*(?=\(|'\s*\(|′)", "sigmoid", text)
+    text = _PRIME.sub(r"\1 derivative ", text)
+    text = text.replace("||", "|").replace("**", "^").replace("e^", "exp ")
+    text = _HAT_WORD.sub(r"\1hat", text)
+    # Inequalities on the input read as words: "x<0" is "negative inputs".
+    text = re.sub(r"\b[xz]\s*(?:<|<=)\s*0\b", " negative inputs ", text)
+    text = re.sub(r"\b[xz]\s*(?:>|>=)\s*0\b", " positive inputs ", text)
+    text = re.sub(r"\bc\^1\b", "c1", text)
+    # "the gap between the prediction and the target" is the residual ŷ − y
+    text = _RESIDUAL.sub(r" \1 yhat - y ", text)
+    text = _DERIVATIVE.sub(" gradient ", text)  # "dL/dz", "∂ℓ/∂ŷ"
+    text = re.sub(r"!=\s*0\b", " nonzero ", text)  # "≠ 0"
+    text = re.sub(
+        r"\b(?:remedy|remedies|cure|cures|fix|fixes|solution)\s+(?:for|to)\b", "prevents", text
+    )
+    # "stops neurons from dying" = "prevents dying neurons"
+    text = re.sub(
+        r"\b(?:stops?|keeps?|prevents?)\s+((?:\w+\s+){0,2}?)from\s+(\w+)", r"prevents \2 \1", text
+    )
+    text = re.sub(r"\bbetween (\S+) and (\S+)", r"between \1 to \2", text)  # one range
+    text = re.sub(r"(?<=[a-z])'s\b", "", text)  # possessive: "example's loss"
+    text = _BRITISH.sub(r"\1iz\2", text).replace("centred", "centered").replace("centre", "center")
+    text = re.sub(r"\bsigma\s*(?=\()", "sigmoid", text)
+    for _ in range(2):  # f(g(x)) → f_g_x
+        text = _CALL.sub(r"\1_\2", text)
+    return text
+
+
+def prepare(text: str) -> str:
+    """:func:`normalise`, then hyphens read as compounds or minus signs."""
+    return _hyphens(normalise(text))
+
+
+def _hyphens(text: str) -> str:
+    """A hyphen between two words joins a compound ("zero-centred" → "zero centred"); next
+    to a single letter, a digit or a bracket it is a minus ("p-y", "1-p")."""
+
+    def fix(match: re.Match[str]) -> str:
+        start, end = match.start(), match.end()
+        # a bounded look either side: a long run of hyphens must not cost quadratic time
+        left = re.search(r"[a-z0-9_)]+$", text[max(0, start - 40) : start])
+        right = re.match(r"[a-z0-9_(]+", text[end : end + 40])
+        lw = left.group() if left else ""
+        rw = right.group() if right else ""
+
+        def operand(word: str) -> bool:
+            return word in ROLE_P or word in ROLE_Y or len(word) <= 1 or word.isdigit()
+
+        if (operand(lw) and operand(rw)) or ")" in lw or "(" in rw:
+            return " - "
+        return " "
+
+    return _HYPHEN.sub(fix, text)
