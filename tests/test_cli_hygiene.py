@@ -242,6 +242,8 @@ def test_the_scorecard_at_the_end_of_an_interview_is_paged(tmp_path: Path) -> No
     child.sendline("max of zero and x")
     child.expect(r"\[\d\d:\d\d\] … ")
     child.sendline("")
+    child.expect("change a verdict")  # the grader's verdicts, up for toggles
+    child.send("\r")
     child.expect("Follow-up")
     child.sendcontrol("c")
     child.expect("PAGED")

@@ -123,3 +123,12 @@ def test_the_documented_example_deck_validates(tmp_path: Path) -> None:
     assert report.problems == []
     assert len(report.decks[0].cards) == 2
     assert schema_errors(path) == []
+
+
+def test_the_schema_lists_every_math_name() -> None:
+    from quizprep.core.names import DEMOS, FUNCTIONS
+
+    assert SCHEMA["$defs"]["card"]["properties"]["math"]["anyOf"][0]["enum"] == [
+        *FUNCTIONS,
+        *DEMOS,
+    ]

@@ -81,7 +81,7 @@ def test_letters_at_the_typed_prompt_are_an_answer_and_esc_leaves_it(deck: Path)
 def test_typed_prompt_comes_back_after_undo_and_for_a_returning_card(deck: Path) -> None:
     # c1 answered and rated Again; Esc at c3's prompt, u undoes c1: the prompt is back for
     # c1 (a second answer is graded, not taken for a key), and no old answer box is drawn.
-    stdin = "first try\n1\n\x1b\nu\nsecond try\n3\n\x1b\nq\n"
+    stdin = "first try\n\n1\n\x1b\nu\nsecond try\n\n3\n\x1b\nq\n"
     result = run("drill", "--deck", str(deck), "--topic", "Alpha", "--typed", stdin=stdin)
     assert result.exit_code == 0, result.output
     assert "Undone: drilltest/c1 is back." in result.output

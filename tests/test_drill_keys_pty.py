@@ -124,6 +124,9 @@ def test_typed_prompt_esc_ctrl_d_and_q_as_text(quizprep_home: Path, deck, size) 
     child.send("\x7f" * 6)  # Backspace edits the line
     child.send("gamma = 0 gives plain cross-entropy\r")
     child.expect(styled("Your answer: q but gamma = 0 gives plain cross-entropy"))
+    child.expect("accept verdicts")
+    child.send("\r")  # accept the grader's verdicts, then rate
+    child.expect("rate")
     child.send("2")
     child.expect("Esc or Ctrl-D: back to keys")  # the next card asks again
     child.send("half an answ")
@@ -255,7 +258,8 @@ def test_a_typed_answer_keeps_the_question_on_an_80x24_screen(quizprep_home: Pat
     welcome(child)
     child.expect("Esc or Ctrl-D: back to keys")
     child.send("gamma zero gives cross-entropy and easy examples are down-weighted\r")
-    child.expect("Covered 2 of 5 key points")
+    child.expect("accept verdicts")
+    child.send("\r")
     child.expect(styled("? all keys"))
     screen_lines = [line for line in last_screen(seen.getvalue()) if line.strip()]
     assert len(screen_lines) <= 24

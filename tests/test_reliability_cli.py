@@ -238,7 +238,7 @@ def test_undecodable_bytes_in_a_drill_do_not_crash(quizprep_home: Path, tmp_path
     done = run(
         ["drill", "--deck", str(deck), "--typed", "--topic", "Alpha"],
         quizprep_home,
-        input=b"gradient \xff saturation\n3\nq\n",
+        input=b"gradient \xff saturation\n\n3\nq\n",  # answer, accept verdicts, rate
     )
     assert done.returncode == 0, done.stderr.decode(errors="replace")
     assert json.loads(run(["stats", "--json"], quizprep_home).stdout)["reviews"] == 1

@@ -237,7 +237,7 @@ def math_cmd(
     """Show the math: formula, worked example, gradient check, plot. Alone: list everything.
 
     NAME may be an everyday or PyTorch name (swish, kl, ce, nn.HuberLoss) or anything
-    `quizprep explain` finds by name. `quizprep math demo` lists the demos.
+    `explain` finds by name; `math demo` alone lists the demos.
 
     
     Examples:
