@@ -2,22 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-from quizprep.decks.cache import DeckCache
 from quizprep.decks.model import DIFFICULTIES, Card, Deck
 from quizprep.decks.problem import Problem
 from quizprep.errors import QuizprepError
 from quizprep.paths import builtin_content_dir, data_home, user_decks_dir
 
+if TYPE_CHECKING:
+    from quizprep.decks.index import CardIndex, CardRow
+    from quizprep.decks.search import Result
+
 DECK_SUFFIXES = (".yaml", ".yml")
+INDEX_NAME = "cards.sqlite3"
 
 
 class Catalog:
-    def __init__(self, decks: list[Deck], problems: list[Problem] | None = None) -> None:
-        self.decks = decks
+    """The decks a command sees.
+
+    Built by :func:`load_catalog` it reads the card index, so a command pays only for what
+    it asks: one card (``card``, ``resolve``, ``search``), light rows (``rows``), or every
+    card (``decks``, ``cards``: built on first use). Built from a list of decks it works
+    the same, with an index in memory made when first needed.
+    """
+
+    def __init__(
+        self,
+        decks: list[Deck] | None = None,
+        problems: list[Problem] | None = None,
+        *,
+        index: CardIndex | None = None,
+    ) -> None:
+        self._decks = decks
         self.problems = problems if problems is not None else []
+        self._index = index
+
+    @property
+    def index(self) -> CardIndex:
+        if self._index is None:
+            from quizprep.decks.index import CardIndex
+
+            self._index = CardIndex.of_cards([c for d in self._decks or [] for c in d.cards])
+        return self._index
+
+    @property
+    def decks(self) -> list[Deck]:
+        if self._decks is None:
+            self._decks = self.index.decks()
+        return self._decks
 
     @property
     def cards(self) -> list[Card]:
@@ -27,15 +61,21 @@ class Catalog:
         return next((d for d in self.decks if d.id == deck_id), None)
 
     def card(self, deck_id: str, card_id: str) -> Card | None:
-        deck = self.deck(deck_id)
-        if deck is None:
-            return None
-        return next((c for c in deck.cards if c.id == card_id), None)
+        if self._index is None and self._decks is not None:
+            deck = self.deck(deck_id)
+            return next((c for c in deck.cards if c.id == card_id), None) if deck else None
+        return self.index.card(deck_id, card_id)
 
     def resolve(self, ref: str, from_deck: str) -> Card | None:
         """A ``related`` / follow-up reference: ``card-id`` in ``from_deck`` or ``deck/card``."""
         deck_id, _, card_id = ref.rpartition("/")
         return self.card(deck_id or from_deck, card_id)
+
+    def search(self, query: str) -> Result:
+        """``explain``'s lookup: see :mod:`quizprep.decks.search`."""
+        from quizprep.decks.search import search
+
+        return search(self.index, query)
 
     def select(
         self,
@@ -43,21 +83,72 @@ class Catalog:
         difficulty: str | None = None,
         tag: str | None = None,
     ) -> list[Card]:
-        """Cards matching every given filter (case-insensitive; topic and tag by substring)."""
-        if difficulty is not None and difficulty.lower() not in DIFFICULTIES:
-            raise QuizprepError(
-                f"unknown difficulty {difficulty!r}; use one of {', '.join(DIFFICULTIES)}"
-            )
-        out = []
-        for card in self.cards:
-            if topic and topic.lower() not in card.topic.lower():
-                continue
-            if difficulty and card.difficulty != difficulty.lower():
-                continue
-            if tag and not any(tag.lower() == t.lower() for t in card.tags):
-                continue
-            out.append(card)
-        return out
+        """Cards matching every given filter (case-insensitive; topic by substring)."""
+        _check_difficulty(difficulty)
+        numbers = [n for n, _, _ in self.index.numbers(topic, difficulty, tag)]
+        found = self.index.cards_by_number(numbers)
+        return [found[n] for n in numbers]
+
+    def rows(
+        self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
+    ) -> Iterator[CardRow]:
+        """The matching cards' deck, id, topic, difficulty and question, streamed."""
+        _check_difficulty(difficulty)
+        return self.index.rows(topic, difficulty, tag)
+
+    def stream(
+        self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
+    ) -> Iterator[Card]:
+        """The matching cards one at a time, in deck order (``list --json``)."""
+        _check_difficulty(difficulty)
+        return self.index.full_rows(topic, difficulty, tag)
+
+    def shape(
+        self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
+    ) -> ListShape:
+        """How many cards match, per difficulty, and their longest ref and topic."""
+        _check_difficulty(difficulty)
+        count, ref, topic_width = self.index.widest(topic, difficulty, tag)
+        return ListShape(count, ref, topic_width, self.index.counts(topic, difficulty, tag))
+
+    def study_cards(
+        self,
+        seen: Container[tuple[str, str]],
+        unseen_per_deck: int | None,
+        topic: str | None = None,
+        difficulty: str | None = None,
+        tag: str | None = None,
+    ) -> list[Card]:
+        """What a drill can show today, without building every card of a big deck.
+
+        Every matching card in ``seen`` (cards with progress), and of the others only the
+        first ``unseen_per_deck`` of each deck, in deck order (``None``: all of them).
+        """
+        _check_difficulty(difficulty)
+        taken: dict[str, int] = {}
+        numbers = []
+        for n, deck, card_id in self.index.numbers(topic, difficulty, tag):
+            if (deck, card_id) in seen:
+                numbers.append(n)
+            elif unseen_per_deck is None or taken.get(deck, 0) < unseen_per_deck:
+                taken[deck] = taken.get(deck, 0) + 1
+                numbers.append(n)
+        found = self.index.cards_by_number(numbers)
+        return [found[n] for n in numbers]
+
+
+class ListShape(NamedTuple):
+    cards: int
+    ref_width: int
+    topic_width: int
+    by_difficulty: dict[str, int]
+
+
+def _check_difficulty(difficulty: str | None) -> None:
+    if difficulty is not None and difficulty.lower() not in DIFFICULTIES:
+        raise QuizprepError(
+            f"unknown difficulty {difficulty!r}; use one of {', '.join(DIFFICULTIES)}"
+        )
 
 
 def deck_files(path: Path) -> list[Path]:
@@ -95,29 +186,32 @@ def load_catalog(
             raise QuizprepError(f"{path}: no .yaml or .yml deck files in this folder")
         sources += [(p, False) for p in files]
 
-    catalog = Catalog(decks=[])
-    cache = DeckCache(data_home() / "cache" / "decks.marshal")
-    seen: set[Path] = set()
-    for path, builtin in sources:
-        path = path.resolve()
-        if path in seen:  # the same file named twice (user folder and --deck) loads once
-            continue
-        seen.add(path)
-        deck = cache.get(path, builtin)
-        if deck is None:
-            from quizprep.decks.loader import load_deck  # PyYAML is imported only on a cache miss
-
-            deck, problems = load_deck(path, builtin=builtin)
-            catalog.problems += problems
-            if deck is not None and not problems:
-                cache.put(path, deck)
-        if deck is not None:
-            catalog.decks.append(deck)
-    cache.save()
-    catalog.problems += check_references(catalog.decks)
+    index = open_index(sources)
+    catalog = Catalog(index=index, problems=index.problems())
     if strict and catalog.problems:
         raise deck_error(catalog.problems)
     return catalog
+
+
+def open_index(sources: Iterable[tuple[Path, bool]]) -> CardIndex:
+    """The card index, brought up to date with these files (each named once)."""
+    from quizprep.decks.index import CardIndex, Source
+    from quizprep.decks.progressbar import ProgressBar
+
+    unique: dict[Path, Source] = {}
+    for path, builtin in sources:
+        path = path.resolve()
+        unique.setdefault(path, Source(path, builtin))  # a file named twice loads once
+    index = CardIndex.open(data_home() / "cache" / INDEX_NAME)
+    with ProgressBar("Indexing decks", "files") as bar:
+        index.refresh(list(unique.values()), _parse, bar.update)
+    return index
+
+
+def _parse(path: Path, builtin: bool) -> tuple[Deck | None, list[Problem]]:
+    from quizprep.decks.loader import load_deck  # PyYAML is imported only when parsing
+
+    return load_deck(path, builtin=builtin)
 
 
 def check_references(decks: Sequence[Deck]) -> list[Problem]:

@@ -158,7 +158,10 @@ def render_explain(
     best: Card,
     others: Sequence[Card],
     resolve: Callable[[str, str], Card | None],
+    corrected: str | None = None,
 ) -> None:
+    if corrected:
+        console.print(Text("Showing results for ", style="dim") + Text(corrected, style="bold"))
     render_card(console, best, resolve=resolve)
     if others:
         console.print(Text("Other matches:", style="bold"))
@@ -168,10 +171,18 @@ def render_explain(
         console.print(Text(f"Show one with: quizprep explain {others[0].ref}", style="dim"))
 
 
-def render_no_match(console: Console, query: str, suggestions: Sequence[str]) -> None:
-    console.print(Text("Error: ", style="bold red") + Text(f"no card matches {query!r}."))
+def render_no_match(
+    console: Console, query: str, closest: Sequence[Card], suggestions: Sequence[str]
+) -> None:
+    """``explain`` when no card covers the query: say so, then the nearest cards."""
+    console.print(Text("Error: ", style="bold red") + Text(f"no card covers {query!r}."))
     if suggestions:
         console.print(Text("Did you mean: ") + Text(", ".join(suggestions), style="cyan"))
+    if closest:
+        console.print(Text("Closest cards:", style="bold"))
+        for card in closest:
+            body = Text(card.ref, style="cyan") + Text(f"  {card.question}")
+            console.print(Hanging(Text("  ") + chip(card.difficulty) + Text(" "), body))
     console.print(Text("See every card with: quizprep list", style="dim"))
 
 

@@ -1,0 +1,680 @@
+"""The card index: every parsed deck in one SQLite file, so a command reads only what it needs.
+
+``<data>/cache/cards.sqlite3`` holds each deck file's cards (one row per card), its problems,
+and two FTS5 indexes: the words of every card (ranked with bm25, a weight per field) and the
+trigrams of the words people look cards up by (for typos). A file is parsed again only when
+its stamp (path, mtime_ns, size) changes; a command then asks for one card, a page of rows or
+an aggregate instead of rebuilding every card. Losing the file costs only speed, and a cache
+folder that cannot be written falls back to an index in memory.
+"""
+
+from __future__ import annotations
+
+import gc
+import marshal
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from quizprep import __version__
+from quizprep.decks.model import Card, Deck, FollowUp, KeyPoint
+from quizprep.decks.problem import Problem
+from quizprep.decks.text import phrase, words
+
+# A new release may parse or check decks differently, so its index starts afresh.
+FORMAT = f"1/{__version__}"
+BUSY_TIMEOUT_S = 10.0
+
+# Ranking weight of each FTS column (bm25): how much a word found there is worth.
+FIELDS = ("name", "tags", "question", "topic", "answer")
+WEIGHTS = (6.0, 3.0, 2.0, 1.0, 0.5)
+
+# Named matches: an exact id or ref, the id's words, an alias, a tag.
+EXACT, ID_WORDS, ALIAS, TAG = 1000.0, 500.0, 400.0, 150.0
+
+_SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE files (
+        id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, mtime_ns INTEGER NOT NULL,
+        size INTEGER NOT NULL, builtin INTEGER NOT NULL, deck TEXT, title TEXT,
+        version INTEGER, description TEXT, line INTEGER, cards INTEGER NOT NULL,
+        problems BLOB NOT NULL)""",
+    """CREATE TABLE cards (
+        n INTEGER PRIMARY KEY, file INTEGER NOT NULL, ord INTEGER NOT NULL,
+        deck TEXT NOT NULL, id TEXT NOT NULL, topic TEXT NOT NULL, difficulty TEXT NOT NULL,
+        question TEXT NOT NULL, answer TEXT NOT NULL, name TEXT NOT NULL, tags TEXT NOT NULL,
+        topic_key TEXT NOT NULL, tag_key TEXT NOT NULL, math TEXT, line INTEGER NOT NULL,
+        rest BLOB NOT NULL)""",
+    "CREATE INDEX cards_key ON cards(deck, id)",
+    "CREATE INDEX cards_file ON cards(file, ord)",
+    """CREATE TABLE names (
+        name TEXT NOT NULL, exact INTEGER NOT NULL, score REAL NOT NULL,
+        card INTEGER NOT NULL, file INTEGER NOT NULL)""",
+    "CREATE INDEX names_name ON names(name)",
+    "CREATE INDEX names_file ON names(file)",
+    # References to cards of other decks, checked against whatever decks a command loads.
+    "CREATE TABLE links (card INTEGER NOT NULL, file INTEGER NOT NULL, what TEXT NOT NULL,"
+    " deck TEXT NOT NULL, id TEXT NOT NULL)",
+    "CREATE INDEX links_file ON links(file)",
+    "CREATE VIRTUAL TABLE fts USING fts5(name, tags, question, topic, answer,"
+    " content='cards', content_rowid='n', tokenize='porter unicode61 remove_diacritics 2')",
+    # The words a card is looked up by, once per file, for typo correction.
+    "CREATE TABLE terms (n INTEGER PRIMARY KEY, file INTEGER NOT NULL, term TEXT NOT NULL)",
+    "CREATE INDEX terms_file ON terms(file)",
+    "CREATE VIRTUAL TABLE spell USING fts5(term, content='terms', content_rowid='n',"
+    " tokenize='trigram')",
+)
+
+
+class Source(NamedTuple):
+    path: Path  # resolved
+    builtin: bool
+
+
+class FileEntry(NamedTuple):
+    """One visible deck file as the index knows it."""
+
+    id: int
+    path: str
+    builtin: bool
+    deck: str | None
+    title: str | None
+    version: int | None
+    description: str | None
+    line: int | None
+    cards: int
+    problems: list[Problem]
+
+
+class CardRow(NamedTuple):
+    """The few fields ``list``, ``stats`` and filters need, without building the card."""
+
+    deck: str
+    id: str
+    topic: str
+    difficulty: str
+    question: str
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.deck, self.id)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.deck}/{self.id}"
+
+
+_CARD_COLUMNS = "c.deck, c.id, c.topic, c.difficulty, c.question, c.answer, c.rest, f.path, c.line"
+
+
+def card_from_row(row: Sequence[Any]) -> Card:
+    deck, cid, topic, difficulty, question, answer, rest, path, line = row
+    kps, tags, aliases, formula, math, why, mistakes, follows, related, short = marshal.loads(rest)
+    return Card(
+        deck=deck, id=cid, topic=topic, difficulty=difficulty, question=question,
+        answer=answer, key_points=tuple(KeyPoint(*k) for k in kps), tags=tags,
+        aliases=aliases, formula=formula, math=math, why_asked=why,
+        common_mistakes=mistakes, follow_ups=tuple(FollowUp(*f) for f in follows),
+        related=related, source=path, line=line, short=short,
+    )  # fmt: skip
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+class CardIndex:
+    """An open index and the files one command sees (a temporary table, ``vis``)."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path | None) -> None:
+        self.db = db
+        self.path = path  # None: in memory
+        self.files: list[FileEntry] = []
+        self.parsed: dict[str, Deck] = {}  # decks this run parsed, by path
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None) -> CardIndex:
+        """The index file at ``path`` (created when missing), or one in memory."""
+        if path is not None:
+            try:
+                return cls._open_file(path)
+            except (OSError, sqlite3.Error):
+                pass  # unreadable, unwritable or damaged: still work, without the cache
+        return cls._create(sqlite3.connect(":memory:", isolation_level=None), None)
+
+    @classmethod
+    def _open_file(cls, path: Path) -> CardIndex:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        except sqlite3.DatabaseError:
+            row = None
+        if row is not None and row[0] == FORMAT:
+            _tune(db)
+            return cls(db, path)
+        # Missing, from another release, or not an index at all: start afresh.
+        db.close()
+        for suffix in ("", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        return cls._create(db, path)
+
+    @classmethod
+    def _create(cls, db: sqlite3.Connection, path: Path | None) -> CardIndex:
+        _tune(db)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return cls(db, path)
+
+    @classmethod
+    def of_cards(cls, cards: Sequence[Card]) -> CardIndex:
+        """An index in memory of some cards (grouped into decks by file and deck id)."""
+        groups: dict[tuple[str, str], list[Card]] = {}
+        for card in cards:
+            groups.setdefault((card.source, card.deck), []).append(card)
+        index = cls.open(None)
+        sources: list[Source] = []
+        results = []
+        for i, ((source, deck_id), members) in enumerate(groups.items()):
+            # The file's path is each card's source, so keep it unless two groups share it.
+            name = source if source and all(str(s.path) != source for s in sources) else ""
+            path = Path(name or f"{source}#{i}")
+            deck = Deck(id=deck_id, title=deck_id, version=1, cards=tuple(members), path=path)
+            sources.append(Source(path, False))
+            results.append((sources[-1], (0, 0), deck, []))
+        index._write(results, [])
+        index._show(sources)
+        return index
+
+    # -- refreshing ----------------------------------------------------------------------
+
+    def refresh(
+        self,
+        sources: Sequence[Source],
+        parse: Callable[[Path, bool], tuple[Deck | None, list[Problem]]],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """Bring the index up to date with ``sources`` and make them the visible files.
+
+        Changed files are parsed (with the garbage collector paused: parsing creates
+        millions of objects that all live until the file is indexed, and collecting them
+        over and over was half of a cold load) and written in one transaction.
+        """
+        known = {
+            path: (fid, mtime, size, builtin)
+            for fid, path, mtime, size, builtin in self.db.execute(
+                "SELECT id, path, mtime_ns, size, builtin FROM files"
+            )
+        }
+        stale: list[tuple[Source, tuple[int, int] | None]] = []
+        for source in sources:
+            stamp = _stamp(source.path)
+            entry = known.get(str(source.path))
+            if entry is None or (entry[1], entry[2]) != stamp or bool(entry[3]) != source.builtin:
+                stale.append((source, stamp))
+        wanted = {str(s.path) for s in sources}
+        vanished = [
+            fid for path, (fid, *_rest) in known.items()
+            if path not in wanted and _stamp(Path(path)) is None
+        ]  # fmt: skip
+        if stale or vanished:
+            self._update(stale, vanished, parse, progress)
+        self._show(sources)
+
+    def _update(
+        self,
+        stale: list[tuple[Source, tuple[int, int] | None]],
+        vanished: list[int],
+        parse: Callable[[Path, bool], tuple[Deck | None, list[Problem]]],
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            results = []
+            for i, (source, stamp) in enumerate(stale):
+                deck, problems = parse(source.path, source.builtin)
+                results.append((source, stamp, deck, problems))
+                if deck is not None:
+                    self.parsed[str(source.path)] = deck
+                if progress is not None:
+                    progress(i + 1, len(stale))
+            try:
+                self._write(results, vanished)
+            except sqlite3.Error:
+                if self.path is None:
+                    raise
+                self._fall_back_to_memory(results)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _fall_back_to_memory(self, results: list) -> None:
+        """A cache that cannot be written (read-only folder, full disk, locked): go on in memory.
+
+        The files already indexed are copied over, so only what changed was parsed.
+        """
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            self.db.backup(memory)
+        except sqlite3.Error:
+            memory.close()
+            memory = CardIndex._create(sqlite3.connect(":memory:", isolation_level=None), None).db
+        self.db.close()
+        self.db = memory
+        self.path = None
+        _tune(memory)
+        self._write(results, [])
+
+    def _write(self, results: list, vanished: list[int]) -> None:
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for fid in vanished:
+                _forget(db, fid)
+                db.execute("DELETE FROM files WHERE id = ?", (fid,))
+            next_card = db.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM cards").fetchone()[0]
+            for source, stamp, deck, problems in results:
+                next_card = _store(db, source, stamp, deck, problems, next_card)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _show(self, sources: Sequence[Source]) -> None:
+        """Make ``sources`` (in this order) the files every query sees."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS vis (file INTEGER PRIMARY KEY, pos INTEGER)")
+        db.execute("DELETE FROM temp.vis")
+        rows = {
+            row[1]: row
+            for row in db.execute(
+                "SELECT id, path, builtin, deck, title, version, description, line, cards,"
+                " problems FROM files"
+            )
+        }
+        self.files = []
+        for pos, source in enumerate(sources):
+            row = rows.get(str(source.path))
+            if row is None:
+                continue  # vanished between the scan and now
+            problems = [Problem(*p) for p in marshal.loads(row[9])]
+            self.files.append(FileEntry(*row[:2], bool(row[2]), *row[3:9], problems))
+            db.execute("INSERT OR IGNORE INTO temp.vis VALUES (?, ?)", (row[0], pos))
+
+    # -- reading -------------------------------------------------------------------------
+
+    def problems(self, order: Sequence[int] | None = None) -> list[Problem]:
+        """Every problem of the visible files, with those that need more than one file.
+
+        ``order`` (file ids) decides which of two decks with the same id is the duplicate.
+        """
+        files = {f.id: f for f in self.files}
+        out = [p for f in self.files for p in f.problems]
+        first: dict[str, FileEntry] = {}
+        dropped: set[int] = set()
+        for fid in order if order is not None else [f.id for f in self.files]:
+            entry = files[fid]
+            if entry.deck is None:
+                continue
+            if entry.deck in first:
+                out.append(
+                    Problem(
+                        entry.path,
+                        entry.line or 1,
+                        f"deck id {entry.deck!r} is already used by {first[entry.deck].path}; "
+                        "each deck needs its own 'deck:' id",
+                    )
+                )
+                dropped.add(fid)
+                continue
+            first[entry.deck] = entry
+        # Cross-deck references whose target no visible (first) deck holds.
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS kept (file INTEGER PRIMARY KEY)")
+        self.db.execute("DELETE FROM temp.kept")
+        self.db.executemany(
+            "INSERT INTO temp.kept VALUES (?)", [(f,) for f in files if f not in dropped]
+        )
+        rows = self.db.execute(
+            "SELECT f.path, c.line, c.id, l.what, l.deck, l.id FROM links l"
+            " JOIN temp.kept k ON k.file = l.file JOIN cards c ON c.n = l.card"
+            " JOIN files f ON f.id = l.file"
+            " WHERE NOT EXISTS (SELECT 1 FROM cards t JOIN temp.kept k2 ON k2.file = t.file"
+            "  WHERE t.deck = l.deck AND t.id = l.id)"
+        )
+        for path, line, cid, what, deck, target in rows:
+            out.append(
+                Problem(path, line, f"card {cid!r}: {what} '{deck}/{target}' does not exist")
+            )
+        return out
+
+    def decks(self) -> list[Deck]:
+        """Every visible deck with all its cards (what export and ``deck list`` need)."""
+        by_file: dict[int, list[Card]] = {f.id: [] for f in self.files}
+        gc_was = gc.isenabled()
+        gc.disable()  # thousands of new tuples at once: nothing to collect until they are made
+        try:
+            for row in self.db.execute(
+                f"SELECT c.file, {_CARD_COLUMNS} FROM cards c JOIN temp.vis v ON v.file = c.file"
+                " JOIN files f ON f.id = c.file ORDER BY v.pos, c.ord"
+            ):
+                by_file[row[0]].append(card_from_row(row[1:]))
+        finally:
+            if gc_was:
+                gc.enable()
+        return [
+            Deck(
+                id=f.deck, title=f.title or "", version=f.version or 1,
+                cards=tuple(by_file[f.id]), path=Path(f.path), builtin=f.builtin,
+                description=f.description, line=f.line or 1,
+            )
+            for f in self.files
+            if f.deck is not None and f.cards
+        ]  # fmt: skip
+
+    def card(self, deck: str, card_id: str) -> Card | None:
+        row = self.db.execute(
+            f"SELECT {_CARD_COLUMNS} FROM cards c JOIN temp.vis v ON v.file = c.file"
+            " JOIN files f ON f.id = c.file WHERE c.deck = ? AND c.id = ? ORDER BY v.pos LIMIT 1",
+            (deck, card_id),
+        ).fetchone()
+        return card_from_row(row) if row else None
+
+    def cards_by_number(self, numbers: Sequence[int]) -> dict[int, Card]:
+        """Cards by their row number."""
+        found: dict[int, Card] = {}
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT c.n, {_CARD_COLUMNS} FROM cards c JOIN files f ON f.id = c.file"
+                f" WHERE c.n IN ({marks})",
+                chunk,
+            ):
+                found[row[0]] = card_from_row(row[1:])
+        return found
+
+    def _filter(
+        self, topic: str | None, difficulty: str | None, tag: str | None
+    ) -> tuple[str, list[object]]:
+        where, args = [], []
+        if topic:
+            where.append("instr(c.topic_key, ?) > 0")
+            args.append(topic.lower())
+        if difficulty:
+            where.append("c.difficulty = ?")
+            args.append(difficulty.lower())
+        if tag:
+            where.append("instr(c.tag_key, ?) > 0")
+            args.append(f"\n{tag.lower()}\n")
+        return (" WHERE " + " AND ".join(where)) if where else "", args
+
+    def numbers(
+        self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
+    ) -> list[tuple[int, str, str]]:
+        """(row number, deck, id) of every matching card, in deck order."""
+        where, args = self._filter(topic, difficulty, tag)
+        return self.db.execute(
+            f"SELECT c.n, c.deck, c.id FROM cards c JOIN temp.vis v ON v.file = c.file{where}"
+            " ORDER BY v.pos, c.ord",
+            args,
+        ).fetchall()
+
+    def rows(
+        self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
+    ) -> Iterator[CardRow]:
+        """Matching cards' light fields, in deck order, read as they are consumed."""
+        where, args = self._filter(topic, difficulty, tag)
+        cursor = self.db.execute(
+            "SELECT c.deck, c.id, c.topic, c.difficulty, c.question FROM cards c"
+            f" JOIN temp.vis v ON v.file = c.file{where} ORDER BY v.pos, c.ord",
+            args,
+        )
+        while batch := cursor.fetchmany(512):
+            for row in batch:
+                yield CardRow(*row)
+
+    def full_rows(
+        self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
+    ) -> Iterator[Card]:
+        """Matching cards, built one at a time (``list --json`` streams them)."""
+        where, args = self._filter(topic, difficulty, tag)
+        cursor = self.db.execute(
+            f"SELECT {_CARD_COLUMNS} FROM cards c JOIN temp.vis v ON v.file = c.file"
+            f" JOIN files f ON f.id = c.file{where} ORDER BY v.pos, c.ord",
+            args,
+        )
+        while batch := cursor.fetchmany(256):
+            for row in batch:
+                yield card_from_row(row)
+
+    def widest(
+        self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
+    ) -> tuple[int, int, int]:
+        """(cards, longest ref, longest topic) of the matching cards: a layout without a pass."""
+        where, args = self._filter(topic, difficulty, tag)
+        count, ref, top = self.db.execute(
+            "SELECT COUNT(*), MAX(length(c.deck) + length(c.id) + 1), MAX(length(c.topic))"
+            f" FROM cards c JOIN temp.vis v ON v.file = c.file{where}",
+            args,
+        ).fetchone()
+        return int(count), int(ref or 0), int(top or 0)
+
+    def counts(
+        self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
+    ) -> dict[str, int]:
+        where, args = self._filter(topic, difficulty, tag)
+        return dict(
+            self.db.execute(
+                f"SELECT c.difficulty, COUNT(*) FROM cards c JOIN temp.vis v ON v.file = c.file"
+                f"{where} GROUP BY c.difficulty",
+                args,
+            ).fetchall()
+        )
+
+    def math_names(self, files: Iterable[int]) -> list[tuple[str, int, str, str]]:
+        """(path, line, card id, math) of the cards in ``files`` that name a math function."""
+        out = []
+        for fid in files:
+            out += self.db.execute(
+                "SELECT f.path, c.line, c.id, c.math FROM cards c JOIN files f ON f.id = c.file"
+                " WHERE c.file = ? AND c.math IS NOT NULL ORDER BY c.ord",
+                (fid,),
+            ).fetchall()
+        return out
+
+    # -- searching (used by quizprep.decks.search) ----------------------------------------
+
+    def named(self, raw: str, words_phrase: str) -> list[tuple[int, float]]:
+        """(row number, score) of cards whose id, ref, alias or tag is the query."""
+        return self.db.execute(
+            "SELECT n.card, MAX(n.score) AS s FROM names n JOIN temp.vis v ON v.file = n.file"
+            " WHERE (n.name = ? AND n.exact = 1) OR (n.name = ? AND n.exact = 0)"
+            " GROUP BY n.card",
+            (raw, words_phrase),
+        ).fetchall()
+
+    def ranked(self, match: str, limit: int) -> list[tuple[int, float]]:
+        """(row number, bm25 rank: lower is better) of the visible cards matching ``match``."""
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        try:
+            return self.db.execute(
+                f"SELECT fts.rowid, bm25(fts, {weights}) AS r FROM fts"
+                " JOIN cards c ON c.n = fts.rowid JOIN temp.vis v ON v.file = c.file"
+                " WHERE fts MATCH ? ORDER BY r LIMIT ?",
+                (match, limit),
+            ).fetchall()
+        except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing
+            return []
+
+    def matching(self, match: str, among: Sequence[int]) -> set[int]:
+        """Which of ``among`` (row numbers) match the FTS query ``match``."""
+        if not among:
+            return set()
+        marks = ",".join("?" * len(among))
+        try:
+            rows = self.db.execute(
+                f"SELECT rowid FROM fts WHERE fts MATCH ? AND rowid IN ({marks})",
+                (match, *among),
+            )
+            return {r[0] for r in rows}
+        except sqlite3.OperationalError:
+            return set()
+
+    def known(self, match: str) -> bool:
+        try:
+            return (
+                self.db.execute("SELECT 1 FROM fts WHERE fts MATCH ? LIMIT 1", (match,)).fetchone()
+                is not None
+            )
+        except sqlite3.OperationalError:
+            return False
+
+    def near_terms(self, trigrams: Sequence[str], limit: int = 40) -> list[str]:
+        """Lookup words sharing the most of ``trigrams`` (the trigram spelling index)."""
+        if not trigrams:
+            return []
+        match = " OR ".join(f'"{g}"' for g in trigrams)
+        try:
+            rows = self.db.execute(
+                "SELECT DISTINCT t.term FROM (SELECT rowid, rank FROM spell WHERE spell MATCH ?"
+                " ORDER BY rank LIMIT ?) s JOIN terms t ON t.n = s.rowid"
+                " JOIN temp.vis v ON v.file = t.file",
+                (match, limit * 4),
+            ).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [r[0] for r in rows][:limit]
+
+    def lookup_words(self) -> list[str]:
+        """Every id, alias and tag of the visible cards, lowercased (for "did you mean")."""
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT DISTINCT n.name FROM names n JOIN temp.vis v ON v.file = n.file"
+                " WHERE n.exact = 2"
+            )
+        ]
+
+
+def _tune(db: sqlite3.Connection) -> None:
+    # A cache: losing it to a power cut costs a rebuild, so skip the fsyncs.
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA cache_size = -32000")
+    db.execute("PRAGMA temp_store = MEMORY")
+
+
+def _forget(db: sqlite3.Connection, fid: int) -> None:
+    """Remove a file's cards and search entries (FTS5 needs the old text to unindex it)."""
+    db.execute(
+        "INSERT INTO fts(fts, rowid, name, tags, question, topic, answer)"
+        " SELECT 'delete', n, name, tags, question, topic, answer FROM cards WHERE file = ?",
+        (fid,),
+    )
+    db.execute(
+        "INSERT INTO spell(spell, rowid, term) SELECT 'delete', n, term FROM terms WHERE file = ?",
+        (fid,),
+    )
+    for table in ("cards", "names", "links", "terms"):
+        db.execute(f"DELETE FROM {table} WHERE file = ?", (fid,))
+
+
+def _store(
+    db: sqlite3.Connection,
+    source: Source,
+    stamp: tuple[int, int] | None,
+    deck: Deck | None,
+    problems: list[Problem],
+    first: int,
+) -> int:
+    """Write one parsed file; returns the next free card number."""
+    path = str(source.path)
+    row = db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+    if row is not None:
+        fid = row[0]
+        _forget(db, fid)
+    mtime, size = stamp if stamp is not None else (-1, -1)  # unreadable: parse again next time
+    meta = (
+        (deck.id, deck.title, deck.version, deck.description, deck.line, len(deck.cards))
+        if deck is not None
+        else (None, None, None, None, None, 0)
+    )
+    blob = marshal.dumps([tuple(p) for p in problems])
+    if row is None:
+        fid = db.execute(
+            "INSERT INTO files (path, mtime_ns, size, builtin, deck, title, version, description,"
+            " line, cards, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (path, mtime, size, int(source.builtin), *meta, blob),
+        ).lastrowid
+    else:
+        db.execute(
+            "UPDATE files SET mtime_ns = ?, size = ?, builtin = ?, deck = ?, title = ?,"
+            " version = ?, description = ?, line = ?, cards = ?, problems = ? WHERE id = ?",
+            (mtime, size, int(source.builtin), *meta, blob, fid),
+        )
+    if deck is None or not deck.cards:
+        return first
+    cards, names, links, terms = [], [], [], {}
+    for ord_, c in enumerate(deck.cards):
+        n = first + ord_
+        name_text = "\n".join((c.id, *c.aliases))
+        cards.append(
+            (
+                n, fid, ord_, c.deck, c.id, c.topic, c.difficulty, c.question, c.answer,
+                name_text, "\n".join(c.tags), c.topic.lower(),
+                "\n" + "\n".join(t.lower() for t in c.tags) + "\n", c.math, c.line,
+                marshal.dumps((
+                    tuple(tuple(k) for k in c.key_points), c.tags, c.aliases, c.formula,
+                    c.math, c.why_asked, c.common_mistakes,
+                    tuple(tuple(f) for f in c.follow_ups), c.related, c.short,
+                )),
+            )
+        )  # fmt: skip
+        names += [(c.ref.lower(), 1, EXACT, n, fid), (c.id.lower(), 1, EXACT, n, fid)]
+        names.append((phrase(c.id), 0, ID_WORDS, n, fid))
+        names += [(phrase(a), 0, ALIAS, n, fid) for a in c.aliases]
+        names += [(phrase(t), 0, TAG, n, fid) for t in c.tags]
+        # Plain lowercase forms for "did you mean" (exact = 2 never matches a query).
+        names += [(w.lower(), 2, 0.0, n, fid) for w in (c.id, *c.aliases, *c.tags)]
+        refs = [("related card", r) for r in c.related]
+        refs += [("follow-up card", f.card) for f in c.follow_ups if f.card]
+        for what, ref in refs:
+            if "/" in ref:
+                target_deck, _, target = ref.rpartition("/")
+                links.append((n, fid, what, target_deck, target))
+        for text in (name_text, *c.tags, c.topic, c.question):
+            for word in words(text, keep_stopwords=True):
+                if len(word) >= 3:
+                    terms[word] = None
+    db.executemany(f"INSERT INTO cards VALUES ({','.join('?' * 16)})", cards)
+    db.execute(
+        "INSERT INTO fts(rowid, name, tags, question, topic, answer)"
+        " SELECT n, name, tags, question, topic, answer FROM cards WHERE file = ?",
+        (fid,),
+    )
+    db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", names)
+    db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?)", links)
+    start = db.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM terms").fetchone()[0]
+    db.executemany(
+        "INSERT INTO terms VALUES (?, ?, ?)",
+        [(start + i, fid, term) for i, term in enumerate(terms)],
+    )
+    db.execute("INSERT INTO spell(rowid, term) SELECT n, term FROM terms WHERE file = ?", (fid,))
+    return first + len(deck.cards)
