@@ -204,14 +204,8 @@ def open_index(sources: Iterable[tuple[Path, bool]]) -> CardIndex:
         unique.setdefault(path, Source(path, builtin))  # a file named twice loads once
     index = CardIndex.open(data_home() / "cache" / INDEX_NAME)
     with ProgressBar("Indexing decks", "files") as bar:
-        index.refresh(list(unique.values()), _parse, bar.update)
+        index.refresh(list(unique.values()), bar.update)
     return index
-
-
-def _parse(path: Path, builtin: bool) -> tuple[Deck | None, list[Problem]]:
-    from quizprep.decks.loader import load_deck  # PyYAML is imported only when parsing
-
-    return load_deck(path, builtin=builtin)
 
 
 def check_references(decks: Sequence[Deck]) -> list[Problem]:

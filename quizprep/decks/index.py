@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import marshal
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -48,11 +49,11 @@ _SCHEMA = (
         rest BLOB NOT NULL)""",
     "CREATE INDEX cards_key ON cards(deck, id)",
     "CREATE INDEX cards_file ON cards(file, ord)",
+    # One B-tree, no second index: inserting is most of what this table costs.
     """CREATE TABLE names (
-        name TEXT NOT NULL, exact INTEGER NOT NULL, score REAL NOT NULL,
-        card INTEGER NOT NULL, file INTEGER NOT NULL)""",
-    "CREATE INDEX names_name ON names(name)",
-    "CREATE INDEX names_file ON names(file)",
+        name TEXT NOT NULL, exact INTEGER NOT NULL, card INTEGER NOT NULL,
+        score REAL NOT NULL, file INTEGER NOT NULL, PRIMARY KEY (name, exact, card)
+    ) WITHOUT ROWID""",
     # References to cards of other decks, checked against whatever decks a command loads.
     "CREATE TABLE links (card INTEGER NOT NULL, file INTEGER NOT NULL, what TEXT NOT NULL,"
     " deck TEXT NOT NULL, id TEXT NOT NULL)",
@@ -135,7 +136,6 @@ class CardIndex:
         self.db = db
         self.path = path  # None: in memory
         self.files: list[FileEntry] = []
-        self.parsed: dict[str, Deck] = {}  # decks this run parsed, by path
 
     # -- opening -------------------------------------------------------------------------
 
@@ -190,14 +190,14 @@ class CardIndex:
             groups.setdefault((card.source, card.deck), []).append(card)
         index = cls.open(None)
         sources: list[Source] = []
-        results = []
+        results: list[tuple[Source, tuple[int, int], Prepared]] = []
         for i, ((source, deck_id), members) in enumerate(groups.items()):
             # The file's path is each card's source, so keep it unless two groups share it.
             name = source if source and all(str(s.path) != source for s in sources) else ""
             path = Path(name or f"{source}#{i}")
             deck = Deck(id=deck_id, title=deck_id, version=1, cards=tuple(members), path=path)
             sources.append(Source(path, False))
-            results.append((sources[-1], (0, 0), deck, []))
+            results.append((sources[-1], (0, 0), _rows_of(deck, [])))
         index._write(results, [])
         index._show(sources)
         return index
@@ -207,15 +207,9 @@ class CardIndex:
     def refresh(
         self,
         sources: Sequence[Source],
-        parse: Callable[[Path, bool], tuple[Deck | None, list[Problem]]],
         progress: Callable[[int, int], None] | None = None,
     ) -> None:
-        """Bring the index up to date with ``sources`` and make them the visible files.
-
-        Changed files are parsed (with the garbage collector paused: parsing creates
-        millions of objects that all live until the file is indexed, and collecting them
-        over and over was half of a cold load) and written in one transaction.
-        """
+        """Bring the index up to date with ``sources`` and make them the visible files."""
         known = {
             path: (fid, mtime, size, builtin)
             for fid, path, mtime, size, builtin in self.db.execute(
@@ -234,36 +228,27 @@ class CardIndex:
             if path not in wanted and _stamp(Path(path)) is None
         ]  # fmt: skip
         if stale or vanished:
-            self._update(stale, vanished, parse, progress)
+            self._update(stale, vanished, progress)
         self._show(sources)
 
     def _update(
         self,
         stale: list[tuple[Source, tuple[int, int] | None]],
         vanished: list[int],
-        parse: Callable[[Path, bool], tuple[Deck | None, list[Problem]]],
         progress: Callable[[int, int], None] | None,
     ) -> None:
-        enabled = gc.isenabled()
-        gc.disable()
+        results = []
+        for i, prepared in enumerate(_prepare_all([s for s, _ in stale])):
+            source, stamp = stale[i]
+            results.append((source, stamp, prepared))
+            if progress is not None:
+                progress(i + 1, len(stale))
         try:
-            results = []
-            for i, (source, stamp) in enumerate(stale):
-                deck, problems = parse(source.path, source.builtin)
-                results.append((source, stamp, deck, problems))
-                if deck is not None:
-                    self.parsed[str(source.path)] = deck
-                if progress is not None:
-                    progress(i + 1, len(stale))
-            try:
-                self._write(results, vanished)
-            except sqlite3.Error:
-                if self.path is None:
-                    raise
-                self._fall_back_to_memory(results)
-        finally:
-            if enabled:
-                gc.enable()
+            self._write(results, vanished)
+        except sqlite3.Error:
+            if self.path is None:
+                raise
+            self._fall_back_to_memory(results)
 
     def _fall_back_to_memory(self, results: list) -> None:
         """A cache that cannot be written (read-only folder, full disk, locked): go on in memory.
@@ -286,12 +271,23 @@ class CardIndex:
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
+            paths = [str(source.path) for source, *_ in results]
+            known = [
+                row[0]
+                for start in range(0, len(paths), 500)
+                for row in db.execute(
+                    "SELECT id FROM files WHERE path IN"
+                    f" ({','.join('?' * len(paths[start : start + 500]))})",
+                    paths[start : start + 500],
+                )
+            ]
+            _forget(db, [*vanished, *known])
             for fid in vanished:
-                _forget(db, fid)
                 db.execute("DELETE FROM files WHERE id = ?", (fid,))
             next_card = db.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM cards").fetchone()[0]
-            for source, stamp, deck, problems in results:
-                next_card = _store(db, source, stamp, deck, problems, next_card)
+            next_term = db.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM terms").fetchone()[0]
+            for source, stamp, prepared in results:
+                next_card, next_term = _store(db, source, stamp, prepared, next_card, next_term)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -503,12 +499,25 @@ class CardIndex:
 
     def named(self, raw: str, words_phrase: str) -> list[tuple[int, float]]:
         """(row number, score) of cards whose id, ref, alias or tag is the query."""
-        return self.db.execute(
+        deck, slash, card_id = raw.rpartition("/")
+        found = self.db.execute(
             "SELECT n.card, MAX(n.score) AS s FROM names n JOIN temp.vis v ON v.file = n.file"
             " WHERE (n.name = ? AND n.exact = 1) OR (n.name = ? AND n.exact = 0)"
             " GROUP BY n.card",
             (raw, words_phrase),
         ).fetchall()
+        if slash:  # deck/card: the card's ref
+            found += self.db.execute(
+                "SELECT n.card, n.score FROM names n JOIN temp.vis v ON v.file = n.file"
+                " JOIN cards c ON c.n = n.card WHERE n.name = ? AND n.exact = 1"
+                " AND lower(c.deck) = ?",
+                (card_id, deck),
+            ).fetchall()
+            best: dict[int, float] = {}
+            for n, score in found:
+                best[n] = max(best.get(n, 0.0), score)
+            found = list(best.items())
+        return found
 
     def ranked(self, match: str, limit: int) -> list[tuple[int, float]]:
         """(row number, bm25 rank: lower is better) of the visible cards matching ``match``."""
@@ -563,12 +572,11 @@ class CardIndex:
         return [r[0] for r in rows][:limit]
 
     def lookup_words(self) -> list[str]:
-        """Every id, alias and tag of the visible cards, lowercased (for "did you mean")."""
+        """Every id (lowercased), alias and tag (as words) of the visible cards."""
         return [
             r[0]
             for r in self.db.execute(
                 "SELECT DISTINCT n.name FROM names n JOIN temp.vis v ON v.file = n.file"
-                " WHERE n.exact = 2"
             )
         ]
 
@@ -581,63 +589,92 @@ def _tune(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA temp_store = MEMORY")
 
 
-def _forget(db: sqlite3.Connection, fid: int) -> None:
-    """Remove a file's cards and search entries (FTS5 needs the old text to unindex it)."""
+def _forget(db: sqlite3.Connection, fids: Sequence[int]) -> None:
+    """Remove files' cards and search entries (FTS5 needs the old text to unindex it)."""
+    if not fids:
+        return
+    marks = ",".join("?" * len(fids))
     db.execute(
-        "INSERT INTO fts(fts, rowid, name, tags, question, topic, answer)"
-        " SELECT 'delete', n, name, tags, question, topic, answer FROM cards WHERE file = ?",
-        (fid,),
+        "INSERT INTO fts(fts, rowid, name, tags, question, topic, answer) SELECT 'delete', n,"
+        f" name, tags, question, topic, answer FROM cards WHERE file IN ({marks})",
+        fids,
     )
     db.execute(
-        "INSERT INTO spell(spell, rowid, term) SELECT 'delete', n, term FROM terms WHERE file = ?",
-        (fid,),
+        "INSERT INTO spell(spell, rowid, term)"
+        f" SELECT 'delete', n, term FROM terms WHERE file IN ({marks})",
+        fids,
     )
-    for table in ("cards", "names", "links", "terms"):
-        db.execute(f"DELETE FROM {table} WHERE file = ?", (fid,))
+    for table in ("cards", "names", "links", "terms"):  # names: one scan for all of them
+        db.execute(f"DELETE FROM {table} WHERE file IN ({marks})", fids)
 
 
-def _store(
-    db: sqlite3.Connection,
-    source: Source,
-    stamp: tuple[int, int] | None,
-    deck: Deck | None,
-    problems: list[Problem],
-    first: int,
-) -> int:
-    """Write one parsed file; returns the next free card number."""
-    path = str(source.path)
-    row = db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
-    if row is not None:
-        fid = row[0]
-        _forget(db, fid)
-    mtime, size = stamp if stamp is not None else (-1, -1)  # unreadable: parse again next time
+class Prepared(NamedTuple):
+    """One parsed file as rows ready to insert (card numbers relative to the file)."""
+
+    meta: tuple
+    problems: bytes
+    cards: list[tuple]
+    names: list[tuple]
+    links: list[tuple]
+    terms: list[str]
+
+
+def prepare(source: Source) -> Prepared:
+    """Parse one deck file into rows (in a worker process when there are many)."""
+    from quizprep.decks.loader import load_deck  # PyYAML is imported only when parsing
+
+    enabled = gc.isenabled()
+    # Parsing makes hundreds of thousands of objects that all live until the file is done:
+    # collecting over and over was half of a cold load.
+    gc.disable()
+    try:
+        deck, problems = load_deck(source.path, builtin=source.builtin)
+        return _rows_of(deck, problems)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _prepare_all(sources: list[Source]) -> Iterator[Prepared]:
+    """``prepare`` each file, in order; on several cores, big jobs run in parallel."""
+    total = 0
+    for source in sources:
+        stamp = _stamp(source.path)
+        total += stamp[1] if stamp else 0
+    workers = min(os.cpu_count() or 1, 4, len(sources))
+    if workers < 2 or total < PARALLEL_BYTES or not hasattr(os, "fork"):
+        yield from map(prepare, sources)
+        return
+    import multiprocessing
+
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    except (OSError, ValueError):
+        yield from map(prepare, sources)
+        return
+    with pool:
+        yield from pool.imap(prepare, sources)
+
+
+PARALLEL_BYTES = 1_000_000  # below this, starting workers costs more than it saves
+
+
+def _rows_of(deck: Deck | None, problems: list[Problem]) -> Prepared:
     meta = (
         (deck.id, deck.title, deck.version, deck.description, deck.line, len(deck.cards))
         if deck is not None
         else (None, None, None, None, None, 0)
     )
     blob = marshal.dumps([tuple(p) for p in problems])
-    if row is None:
-        fid = db.execute(
-            "INSERT INTO files (path, mtime_ns, size, builtin, deck, title, version, description,"
-            " line, cards, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (path, mtime, size, int(source.builtin), *meta, blob),
-        ).lastrowid
-    else:
-        db.execute(
-            "UPDATE files SET mtime_ns = ?, size = ?, builtin = ?, deck = ?, title = ?,"
-            " version = ?, description = ?, line = ?, cards = ?, problems = ? WHERE id = ?",
-            (mtime, size, int(source.builtin), *meta, blob, fid),
-        )
-    if deck is None or not deck.cards:
-        return first
-    cards, names, links, terms = [], [], [], {}
-    for ord_, c in enumerate(deck.cards):
-        n = first + ord_
+    cards: list[tuple] = []
+    names: list[tuple] = []
+    links: list[tuple] = []
+    terms: dict[str, None] = {}
+    for ord_, c in enumerate(deck.cards if deck is not None else ()):
         name_text = "\n".join((c.id, *c.aliases))
         cards.append(
             (
-                n, fid, ord_, c.deck, c.id, c.topic, c.difficulty, c.question, c.answer,
+                ord_, c.deck, c.id, c.topic, c.difficulty, c.question, c.answer,
                 name_text, "\n".join(c.tags), c.topic.lower(),
                 "\n" + "\n".join(t.lower() for t in c.tags) + "\n", c.math, c.line,
                 marshal.dumps((
@@ -647,34 +684,72 @@ def _store(
                 )),
             )
         )  # fmt: skip
-        names += [(c.ref.lower(), 1, EXACT, n, fid), (c.id.lower(), 1, EXACT, n, fid)]
-        names.append((phrase(c.id), 0, ID_WORDS, n, fid))
-        names += [(phrase(a), 0, ALIAS, n, fid) for a in c.aliases]
-        names += [(phrase(t), 0, TAG, n, fid) for t in c.tags]
-        # Plain lowercase forms for "did you mean" (exact = 2 never matches a query).
-        names += [(w.lower(), 2, 0.0, n, fid) for w in (c.id, *c.aliases, *c.tags)]
+        own = {(c.id.lower(), 1): EXACT}
+        for text, score in [(c.id, ID_WORDS), *((a, ALIAS) for a in c.aliases),
+                            *((t, TAG) for t in c.tags)]:  # fmt: skip
+            key = (phrase(text), 0)
+            own[key] = max(own.get(key, 0.0), score)
+        names += [(name, exact, ord_, score) for (name, exact), score in own.items()]
         refs = [("related card", r) for r in c.related]
         refs += [("follow-up card", f.card) for f in c.follow_ups if f.card]
         for what, ref in refs:
             if "/" in ref:
                 target_deck, _, target = ref.rpartition("/")
-                links.append((n, fid, what, target_deck, target))
+                links.append((ord_, what, target_deck, target))
         for text in (name_text, *c.tags, c.topic, c.question):
             for word in words(text, keep_stopwords=True):
                 if len(word) >= 3:
                     terms[word] = None
-    db.executemany(f"INSERT INTO cards VALUES ({','.join('?' * 16)})", cards)
+    return Prepared(meta, blob, cards, names, links, list(terms))
+
+
+def _store(
+    db: sqlite3.Connection,
+    source: Source,
+    stamp: tuple[int, int] | None,
+    prepared: Prepared,
+    first: int,
+    first_term: int,
+) -> tuple[int, int]:
+    """Write one parsed file; returns the next free card and term numbers."""
+    path = str(source.path)
+    row = db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+    mtime, size = stamp if stamp is not None else (-1, -1)  # unreadable: parse again next time
+    if row is None:
+        fid = db.execute(
+            "INSERT INTO files (path, mtime_ns, size, builtin, deck, title, version, description,"
+            " line, cards, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (path, mtime, size, int(source.builtin), *prepared.meta, prepared.problems),
+        ).lastrowid
+    else:
+        fid = row[0]  # its old cards were forgotten with the others'
+        db.execute(
+            "UPDATE files SET mtime_ns = ?, size = ?, builtin = ?, deck = ?, title = ?,"
+            " version = ?, description = ?, line = ?, cards = ?, problems = ? WHERE id = ?",
+            (mtime, size, int(source.builtin), *prepared.meta, prepared.problems, fid),
+        )
+    if not prepared.cards:
+        return first, first_term
+    db.executemany(
+        f"INSERT INTO cards VALUES (?, ?, {','.join('?' * 14)})",
+        [(first + r[0], fid, *r) for r in prepared.cards],
+    )
     db.execute(
         "INSERT INTO fts(rowid, name, tags, question, topic, answer)"
         " SELECT n, name, tags, question, topic, answer FROM cards WHERE file = ?",
         (fid,),
     )
-    db.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?)", names)
-    db.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?)", links)
-    start = db.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM terms").fetchone()[0]
+    db.executemany(
+        "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
+        [(name, exact, first + o, score, fid) for name, exact, o, score in prepared.names],
+    )
+    db.executemany(
+        "INSERT INTO links VALUES (?, ?, ?, ?, ?)",
+        [(first + o, fid, what, d, c) for o, what, d, c in prepared.links],
+    )
     db.executemany(
         "INSERT INTO terms VALUES (?, ?, ?)",
-        [(start + i, fid, term) for i, term in enumerate(terms)],
+        [(first_term + i, fid, term) for i, term in enumerate(prepared.terms)],
     )
     db.execute("INSERT INTO spell(rowid, term) SELECT n, term FROM terms WHERE file = ?", (fid,))
-    return first + len(deck.cards)
+    return first + len(prepared.cards), first_term + len(prepared.terms)
