@@ -171,6 +171,18 @@ def load_catalog(
     :class:`QuizprepError` listing them all; ``deck validate`` passes ``strict=False`` and
     reports ``catalog.problems`` itself.
     """
+    sources = catalog_sources(deck_paths, include_builtin, include_user)
+    index = open_index(sources)
+    catalog = Catalog(index=index, problems=index.problems())
+    if strict and catalog.problems:
+        raise deck_error(catalog.problems)
+    return catalog
+
+
+def catalog_sources(
+    deck_paths: Iterable[Path] = (), include_builtin: bool = True, include_user: bool = True
+) -> list[tuple[Path, bool]]:
+    """The deck files a command sees, in order, each with whether it is built in."""
     sources: list[tuple[Path, bool]] = []
     if include_builtin:
         sources += [(p, True) for p in deck_files(builtin_content_dir())]
@@ -185,12 +197,7 @@ def load_catalog(
         if not files:
             raise QuizprepError(f"{path}: no .yaml or .yml deck files in this folder")
         sources += [(p, False) for p in files]
-
-    index = open_index(sources)
-    catalog = Catalog(index=index, problems=index.problems())
-    if strict and catalog.problems:
-        raise deck_error(catalog.problems)
-    return catalog
+    return sources
 
 
 def open_index(sources: Iterable[tuple[Path, bool]]) -> CardIndex:

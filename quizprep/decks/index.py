@@ -10,11 +10,12 @@ folder that cannot be written falls back to an index in memory.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import marshal
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -237,41 +238,46 @@ class CardIndex:
         vanished: list[int],
         progress: Callable[[int, int], None] | None,
     ) -> None:
-        results = []
-        for i, prepared in enumerate(_prepare_all([s for s, _ in stale])):
-            source, stamp = stale[i]
-            results.append((source, stamp, prepared))
+        """Parse the stale files and write them, each as soon as it is parsed.
+
+        One transaction: a reader sees the old index or the new one. It holds only
+        SQLite's RESERVED lock until the commit, so other commands keep reading meanwhile.
+        """
+        results: list[tuple[Source, tuple[int, int] | None, Prepared]] = []
+        parsed = _prepare_all([s for s, _ in stale])
+        writer: Iterator[None] | None = None
+        try:
+            writer = self._writer(vanished, [s for s, _ in stale])
+            next(writer)
+        except sqlite3.Error:
+            writer = None
+        for i, prepared in enumerate(parsed):
+            results.append((*stale[i], prepared))
+            if writer is not None:
+                try:
+                    writer.send(results[-1])
+                except sqlite3.Error:
+                    writer = None
             if progress is not None:
                 progress(i + 1, len(stale))
-        try:
-            self._write(results, vanished)
-        except sqlite3.Error:
-            if self.path is None:
-                raise
-            self._fall_back_to_memory(results)
+        if writer is not None:
+            try:
+                writer.send(None)  # commit
+                return
+            except StopIteration:
+                return
+            except sqlite3.Error:
+                pass
+        if self.path is None:
+            raise sqlite3.OperationalError("cannot write the in-memory card index")
+        self._fall_back_to_memory(results, vanished)
 
-    def _fall_back_to_memory(self, results: list) -> None:
-        """A cache that cannot be written (read-only folder, full disk, locked): go on in memory.
-
-        The files already indexed are copied over, so only what changed was parsed.
-        """
-        memory = sqlite3.connect(":memory:", isolation_level=None)
-        try:
-            self.db.backup(memory)
-        except sqlite3.Error:
-            memory.close()
-            memory = CardIndex._create(sqlite3.connect(":memory:", isolation_level=None), None).db
-        self.db.close()
-        self.db = memory
-        self.path = None
-        _tune(memory)
-        self._write(results, [])
-
-    def _write(self, results: list, vanished: list[int]) -> None:
+    def _writer(self, vanished: list[int], sources: list[Source]) -> Iterator[None]:
+        """A coroutine: send it (source, stamp, prepared) per file, then None to commit."""
         db = self.db
         db.execute("BEGIN IMMEDIATE")
         try:
-            paths = [str(source.path) for source, *_ in results]
+            paths = [str(source.path) for source in sources]
             known = [
                 row[0]
                 for start in range(0, len(paths), 500)
@@ -286,12 +292,39 @@ class CardIndex:
                 db.execute("DELETE FROM files WHERE id = ?", (fid,))
             next_card = db.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM cards").fetchone()[0]
             next_term = db.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM terms").fetchone()[0]
-            for source, stamp, prepared in results:
+            while (item := (yield)) is not None:
+                source, stamp, prepared = item
                 next_card, next_term = _store(db, source, stamp, prepared, next_card, next_term)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
+
+    def _write(self, results: list, vanished: list[int]) -> None:
+        writer = self._writer(vanished, [source for source, *_ in results])
+        next(writer)
+        for item in results:
+            writer.send(item)
+        with contextlib.suppress(StopIteration):
+            writer.send(None)
+
+    def _fall_back_to_memory(self, results: list, vanished: list[int]) -> None:
+        """A cache that cannot be written (read-only folder, full disk, locked): go on in memory.
+
+        The files already indexed are copied over, so only what changed was parsed.
+        """
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            self.db.backup(memory)
+        except sqlite3.Error:
+            memory.close()
+            memory = CardIndex._create(sqlite3.connect(":memory:", isolation_level=None), None).db
+        self.db.close()
+        self.db = memory
+        self.path = None
+        _tune(memory)
+        self._write(results, vanished)
 
     def _show(self, sources: Sequence[Source]) -> None:
         """Make ``sources`` (in this order) the files every query sees."""
@@ -360,15 +393,17 @@ class CardIndex:
             )
         return out
 
-    def decks(self) -> list[Deck]:
-        """Every visible deck with all its cards (what export and ``deck list`` need)."""
-        by_file: dict[int, list[Card]] = {f.id: [] for f in self.files}
+    def decks(self, only: Container[int] | None = None) -> list[Deck]:
+        """Every visible deck (or those of the files ``only``) with all its cards."""
+        files = [f for f in self.files if only is None or f.id in only]
+        by_file: dict[int, list[Card]] = {f.id: [] for f in files}
+        where = "" if only is None else f" WHERE c.file IN ({','.join(str(i) for i in by_file)})"
         gc_was = gc.isenabled()
         gc.disable()  # thousands of new tuples at once: nothing to collect until they are made
         try:
             for row in self.db.execute(
                 f"SELECT c.file, {_CARD_COLUMNS} FROM cards c JOIN temp.vis v ON v.file = c.file"
-                " JOIN files f ON f.id = c.file ORDER BY v.pos, c.ord"
+                f" JOIN files f ON f.id = c.file{where} ORDER BY v.pos, c.ord"
             ):
                 by_file[row[0]].append(card_from_row(row[1:]))
         finally:
@@ -380,7 +415,7 @@ class CardIndex:
                 cards=tuple(by_file[f.id]), path=Path(f.path), builtin=f.builtin,
                 description=f.description, line=f.line or 1,
             )
-            for f in self.files
+            for f in files
             if f.deck is not None and f.cards
         ]  # fmt: skip
 
@@ -407,9 +442,17 @@ class CardIndex:
         return found
 
     def _filter(
-        self, topic: str | None, difficulty: str | None, tag: str | None
+        self,
+        topic: str | None,
+        difficulty: str | None,
+        tag: str | None,
+        files: Sequence[int] | None = None,
     ) -> tuple[str, list[object]]:
-        where, args = [], []
+        where: list[str] = []
+        args: list[object] = []
+        if files is not None:
+            where.append(f"c.file IN ({','.join('?' * len(files))})")
+            args += files
         if topic:
             where.append("instr(c.topic_key, ?) > 0")
             args.append(topic.lower())
@@ -433,10 +476,14 @@ class CardIndex:
         ).fetchall()
 
     def rows(
-        self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
+        self,
+        topic: str | None = None,
+        difficulty: str | None = None,
+        tag: str | None = None,
+        files: Sequence[int] | None = None,
     ) -> Iterator[CardRow]:
         """Matching cards' light fields, in deck order, read as they are consumed."""
-        where, args = self._filter(topic, difficulty, tag)
+        where, args = self._filter(topic, difficulty, tag, files)
         cursor = self.db.execute(
             "SELECT c.deck, c.id, c.topic, c.difficulty, c.question FROM cards c"
             f" JOIN temp.vis v ON v.file = c.file{where} ORDER BY v.pos, c.ord",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -10,7 +11,10 @@ from rich.panel import Panel
 from rich.segment import Segment
 from rich.text import Text
 
-from quizprep.decks.model import Card, Deck
+from quizprep.decks.model import Card
+
+if TYPE_CHECKING:
+    from quizprep.decks.validate import DeckSummary
 from quizprep.render.style import chip, colour
 
 # A panel box that draws only the left edge: "▌" down the side in the difficulty colour.
@@ -217,7 +221,7 @@ def render_card_table(console: Console, cards: Sequence[Card]) -> None:
 
 
 def render_validation(
-    console: Console, decks: Sequence[Deck], problems: Sequence[str], files: int
+    console: Console, decks: Sequence[DeckSummary], problems: Sequence[str], files: int
 ) -> None:
     """``deck validate``: a summary per deck when all is well, else every problem."""
     if problems:

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from quizprep.decks.index import CardRow
 from quizprep.decks.model import DIFFICULTIES, Card
 from quizprep.study.scheduler import Scheduler, local
 from quizprep.study.session import is_due
@@ -128,7 +129,7 @@ class Stats:
 
 def collect(
     storage: Storage,
-    cards: Sequence[Card],
+    cards: Sequence[Card | CardRow],
     now: datetime,
     scheduler: Scheduler | None = None,
 ) -> Stats:
@@ -231,13 +232,14 @@ def gather(deck_paths: Sequence[Path] = (), now: datetime | None = None) -> Stat
     from quizprep.study.scheduler import utc_now
     from quizprep.study.settings import desired_retention
 
-    cards = load_catalog(list(deck_paths)).cards
+    # The light fields only (deck, id, topic, difficulty): stats never builds a card.
+    cards = list(load_catalog(list(deck_paths)).rows())
     with Storage.open() as storage:
         scheduler = Scheduler(desired_retention(storage), fuzz=False)
         return collect(storage, cards, now or utc_now(), scheduler)
 
 
-def due_by_deck(storage: Storage, cards: Sequence[Card], now: datetime) -> dict[str, int]:
+def due_by_deck(storage: Storage, cards: Sequence[Card | CardRow], now: datetime) -> dict[str, int]:
     """Cards due now per deck id (seen cards only; new cards are not 'due')."""
     stored = storage.states()
     counts: dict[str, int] = {}
@@ -254,7 +256,7 @@ def due_counts_by_deck(catalog: Any, now: datetime | None = None) -> dict[str, i
     from quizprep.study.scheduler import utc_now
 
     with Storage.open() as storage:
-        return due_by_deck(storage, catalog.cards, now or utc_now())
+        return due_by_deck(storage, list(catalog.rows()), now or utc_now())
 
 
 def _day_start_ms(day: date, offset_ms: int) -> int:
@@ -297,8 +299,8 @@ def _streak(storage: Storage, recent: dict[date, int], today: date, offset_ms: i
     return int(rows[0][0])
 
 
-def _mastery(cards: Sequence[Card], recall: dict, group: Any) -> list[Mastery]:
-    groups: dict[str, list[Card]] = {}
+def _mastery(cards: Sequence[Card | CardRow], recall: dict, group: Any) -> list[Mastery]:
+    groups: dict[str, list[Card | CardRow]] = {}
     for card in cards:
         groups.setdefault(group(card), []).append(card)
     out = []

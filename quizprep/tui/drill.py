@@ -56,14 +56,23 @@ def run(
         raise QuizprepError("--new must be 0 or more")
     clock = now or utc_now
     catalog = load_catalog(list(options.deck_paths))
-    cards = catalog.select(topic=options.topic, difficulty=options.difficulty, tag=options.tag)
-    if not cards:
+    filters = {"topic": options.topic, "difficulty": options.difficulty, "tag": options.tag}
+    if not catalog.shape(**filters).cards:
         raise QuizprepError(
             "no cards match these filters", hint="See the cards there are with `quizprep list`."
         )
+    new_per_day = DEFAULT_NEW_PER_DAY if options.new is None else options.new
     with Storage.open() as storage:
-        if not options.cram:  # cram writes nothing, so a read-only database will do
+        if options.cram:  # cram writes nothing, so a read-only database will do
+            cards = catalog.select(**filters)
+        else:
             storage.check_writable()
+            # Only what today's session can show: cards with progress (or buried), and the
+            # first unseen cards of each deck up to the new-card limit. A 50,000-card deck
+            # is never built card by card just to show one.
+            seen = {(d, c) for d, c in storage.query("SELECT deck_id, card_id FROM card_state")}
+            seen |= storage.buried(clock())
+            cards = catalog.study_cards(seen, new_per_day, **filters)
         retention = desired_retention(storage, options.retention)
         session = Session(
             cards,
@@ -71,7 +80,7 @@ def run(
             Scheduler(retention, seed=options.seed),
             clock,
             limit=options.limit,
-            new_per_day=DEFAULT_NEW_PER_DAY if options.new is None else options.new,
+            new_per_day=new_per_day,
             cram=options.cram,
         )
         return Drill(session, console, keys, typed=options.typed, resolve=catalog.resolve).run()
