@@ -155,10 +155,14 @@ class CardIndex:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         try:
-            row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+            has_meta = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+            row = has_meta and db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        except sqlite3.OperationalError:
+            db.close()  # locked or unreadable: leave the file alone, work in memory
+            raise
         except sqlite3.DatabaseError:
-            row = None
-        if row is not None and row[0] == FORMAT:
+            row = None  # not a database at all
+        if row and row[0] == FORMAT:
             _tune(db)
             return cls(db, path)
         # Missing, from another release, or not an index at all: start afresh.
@@ -229,7 +233,7 @@ class CardIndex:
             if path not in wanted and _stamp(Path(path)) is None
         ]  # fmt: skip
         if stale or vanished:
-            self._update(stale, vanished, progress)
+            self._update(stale, vanished, progress, sources)
         self._show(sources)
 
     def _update(
@@ -237,6 +241,7 @@ class CardIndex:
         stale: list[tuple[Source, tuple[int, int] | None]],
         vanished: list[int],
         progress: Callable[[int, int], None] | None,
+        sources: Sequence[Source],
     ) -> None:
         """Parse the stale files and write them, each as soon as it is parsed.
 
@@ -270,7 +275,7 @@ class CardIndex:
                 pass
         if self.path is None:
             raise sqlite3.OperationalError("cannot write the in-memory card index")
-        self._fall_back_to_memory(results, vanished)
+        self._fall_back_to_memory(results, vanished, sources)
 
     def _writer(self, vanished: list[int], sources: list[Source]) -> Iterator[None]:
         """A coroutine: send it (source, stamp, prepared) per file, then None to commit."""
@@ -309,10 +314,13 @@ class CardIndex:
         with contextlib.suppress(StopIteration):
             writer.send(None)
 
-    def _fall_back_to_memory(self, results: list, vanished: list[int]) -> None:
+    def _fall_back_to_memory(
+        self, results: list, vanished: list[int], sources: Sequence[Source]
+    ) -> None:
         """A cache that cannot be written (read-only folder, full disk, locked): go on in memory.
 
-        The files already indexed are copied over, so only what changed was parsed.
+        The files already indexed are copied over, so only what changed was parsed; when
+        even reading fails, every file is parsed.
         """
         memory = sqlite3.connect(":memory:", isolation_level=None)
         try:
@@ -320,6 +328,13 @@ class CardIndex:
         except sqlite3.Error:
             memory.close()
             memory = CardIndex._create(sqlite3.connect(":memory:", isolation_level=None), None).db
+            done = {str(source.path) for source, *_ in results}
+            rest = [s for s in sources if str(s.path) not in done]
+            results = results + [
+                (s, _stamp(s.path), prepared)
+                for s, prepared in zip(rest, _prepare_all(rest), strict=True)
+            ]
+            vanished = []
         self.db.close()
         self.db = memory
         self.path = None
