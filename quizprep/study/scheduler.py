@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, NamedTuple
@@ -131,12 +131,21 @@ class Scheduler:
 
         if not callable(getattr(_fsrs_scheduler, "random", None)):  # pragma: no cover
             raise RuntimeError("fsrs.scheduler no longer draws fuzz from random(); update quizprep")
-        import random  # only a review needs it; keeps the first card fast
+        seed = f"{self.seed}|{key[0]}/{key[1]}|{card.last_review}|{card.step}"
+        drawn: list[Callable[[], float]] = []
 
-        rng = random.Random(f"{self.seed}|{key[0]}/{key[1]}|{card.last_review}|{card.step}")
+        def draw() -> float:
+            # Seeded on first use: fsrs draws only for review-state intervals, and seeding
+            # from a string (a SHA-512) was a tenth of replaying a big progress import.
+            if not drawn:
+                import random  # only a review needs it; keeps the first card fast
+
+                drawn.append(random.Random(seed).random)
+            return drawn[0]()
+
         with _fuzz_lock:
             original = _fsrs_scheduler.random
-            _fsrs_scheduler.random = rng.random  # type: ignore[assignment]
+            _fsrs_scheduler.random = draw  # type: ignore[assignment]
             try:
                 yield
             finally:
@@ -162,6 +171,30 @@ class Scheduler:
                 card, fsrs.Rating(rating), review_datetime=when, review_duration=duration_ms
             )
         return Outcome(after.to_json(), int(after.state), after.due, after.due - when)
+
+    def replay(
+        self, key: CardKey, reviews: Iterable[tuple[datetime, int, int | None]]
+    ) -> list[Outcome]:
+        """Rate a new card through ``reviews`` (time, rating, duration) in order.
+
+        The same outcomes as calling :meth:`review` with each result's JSON, without
+        reading the JSON back each time (fsrs copies the card it is given, and its JSON
+        round trip is exact).
+        """
+        import fsrs
+
+        card = self.load(key, None)
+        out = []
+        for when, rating, duration_ms in reviews:
+            if rating not in RATINGS:
+                raise QuizprepError(f"rating must be 1–4, not {rating!r}")
+            when = as_utc(when)
+            with self._seeded(key, card):
+                card, _log = self._fsrs.review_card(
+                    card, fsrs.Rating(rating), review_datetime=when, review_duration=duration_ms
+                )
+            out.append(Outcome(card.to_json(), int(card.state), card.due, card.due - when))
+        return out
 
     def preview(self, key: CardKey, stored: str | None, when: datetime) -> dict[int, timedelta]:
         """The interval each rating 1–4 would give if pressed at ``when``."""
