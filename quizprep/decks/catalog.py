@@ -90,11 +90,19 @@ class Catalog:
         return [found[n] for n in numbers]
 
     def rows(
-        self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
+        self,
+        topic: str | None = None,
+        difficulty: str | None = None,
+        tag: str | None = None,
+        *,
+        question: bool = True,
     ) -> Iterator[CardRow]:
-        """The matching cards' deck, id, topic, difficulty and question, streamed."""
+        """The matching cards' deck, id, topic, difficulty and question, streamed.
+
+        ``question=False`` leaves the question empty and reads a small index only.
+        """
         _check_difficulty(difficulty)
-        return self.index.rows(topic, difficulty, tag)
+        return self.index.rows(topic, difficulty, tag, question=question)
 
     def stream(
         self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None

@@ -25,7 +25,7 @@ from quizprep.decks.problem import Problem
 from quizprep.decks.text import phrase, words
 
 # A new release may parse or check decks differently, so its index starts afresh.
-FORMAT = f"1/{__version__}"
+FORMAT = f"2/{__version__}"
 BUSY_TIMEOUT_S = 10.0
 
 # Ranking weight of each FTS column (bm25): how much a word found there is worth.
@@ -49,7 +49,8 @@ _SCHEMA = (
         topic_key TEXT NOT NULL, tag_key TEXT NOT NULL, math TEXT, line INTEGER NOT NULL,
         rest BLOB NOT NULL)""",
     "CREATE INDEX cards_key ON cards(deck, id)",
-    "CREATE INDEX cards_file ON cards(file, ord)",
+    # Covers listing, filtering by difficulty or topic, and stats, without the wide rows.
+    "CREATE INDEX cards_file ON cards(file, ord, difficulty, deck, id, topic, topic_key)",
     # One B-tree, no second index: inserting is most of what this table costs.
     """CREATE TABLE names (
         name TEXT NOT NULL, exact INTEGER NOT NULL, card INTEGER NOT NULL,
@@ -107,11 +108,12 @@ class CardRow(NamedTuple):
         return f"{self.deck}/{self.id}"
 
 
-_CARD_COLUMNS = "c.deck, c.id, c.topic, c.difficulty, c.question, c.answer, c.rest, f.path, c.line"
+_CARD_FIELDS = "c.deck, c.id, c.topic, c.difficulty, c.question, c.answer, c.rest, c.line"
+_CARD_COLUMNS = _CARD_FIELDS + ", f.path"
 
 
 def card_from_row(row: Sequence[Any]) -> Card:
-    deck, cid, topic, difficulty, question, answer, rest, path, line = row
+    deck, cid, topic, difficulty, question, answer, rest, line, path = row
     kps, tags, aliases, formula, math, why, mistakes, follows, related, short = marshal.loads(rest)
     return Card(
         deck=deck, id=cid, topic=topic, difficulty=difficulty, question=question,
@@ -137,6 +139,7 @@ class CardIndex:
         self.db = db
         self.path = path  # None: in memory
         self.files: list[FileEntry] = []
+        self.all_visible = False  # every indexed file is one this command sees
 
     # -- opening -------------------------------------------------------------------------
 
@@ -361,6 +364,7 @@ class CardIndex:
             problems = [Problem(*p) for p in marshal.loads(row[9])]
             self.files.append(FileEntry(*row[:2], bool(row[2]), *row[3:9], problems))
             db.execute("INSERT OR IGNORE INTO temp.vis VALUES (?, ?)", (row[0], pos))
+        self.all_visible = {f.id for f in self.files} == {row[0] for row in rows.values()}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -408,19 +412,34 @@ class CardIndex:
             )
         return out
 
+    def _per_file(
+        self, columns: str, where: str, args: Sequence[object], files: Sequence[int] | None
+    ) -> Iterator[tuple]:
+        """``columns`` of the matching cards, file by file in visible order, then by position.
+
+        One query per file rather than one ``ORDER BY`` over all: each walks the
+        ``cards_file`` index in order, so the first rows arrive before the last are read.
+        """
+        for fid in files if files is not None else [f.id for f in self.files]:
+            cursor = self.db.execute(
+                f"SELECT {columns} FROM cards c WHERE c.file = ?{where} ORDER BY c.ord",
+                (fid, *args),
+            )
+            while batch := cursor.fetchmany(512):
+                yield from batch
+
     def decks(self, only: Container[int] | None = None) -> list[Deck]:
         """Every visible deck (or those of the files ``only``) with all its cards."""
         files = [f for f in self.files if only is None or f.id in only]
         by_file: dict[int, list[Card]] = {f.id: [] for f in files}
-        where = "" if only is None else f" WHERE c.file IN ({','.join(str(i) for i in by_file)})"
         gc_was = gc.isenabled()
         gc.disable()  # thousands of new tuples at once: nothing to collect until they are made
         try:
-            for row in self.db.execute(
-                f"SELECT c.file, {_CARD_COLUMNS} FROM cards c JOIN temp.vis v ON v.file = c.file"
-                f" JOIN files f ON f.id = c.file{where} ORDER BY v.pos, c.ord"
-            ):
-                by_file[row[0]].append(card_from_row(row[1:]))
+            for f in files:
+                by_file[f.id] = [
+                    card_from_row((*row, f.path))
+                    for row in self._per_file(_CARD_FIELDS, "", (), [f.id])
+                ]
         finally:
             if gc_was:
                 gc.enable()
@@ -456,18 +475,13 @@ class CardIndex:
                 found[row[0]] = card_from_row(row[1:])
         return found
 
+    @staticmethod
     def _filter(
-        self,
-        topic: str | None,
-        difficulty: str | None,
-        tag: str | None,
-        files: Sequence[int] | None = None,
+        topic: str | None, difficulty: str | None, tag: str | None
     ) -> tuple[str, list[object]]:
+        """Extra ``AND`` conditions (after a file condition) for the list filters."""
         where: list[str] = []
         args: list[object] = []
-        if files is not None:
-            where.append(f"c.file IN ({','.join('?' * len(files))})")
-            args += files
         if topic:
             where.append("instr(c.topic_key, ?) > 0")
             args.append(topic.lower())
@@ -477,18 +491,14 @@ class CardIndex:
         if tag:
             where.append("instr(c.tag_key, ?) > 0")
             args.append(f"\n{tag.lower()}\n")
-        return (" WHERE " + " AND ".join(where)) if where else "", args
+        return "".join(f" AND {w}" for w in where), args
 
     def numbers(
         self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
     ) -> list[tuple[int, str, str]]:
         """(row number, deck, id) of every matching card, in deck order."""
         where, args = self._filter(topic, difficulty, tag)
-        return self.db.execute(
-            f"SELECT c.n, c.deck, c.id FROM cards c JOIN temp.vis v ON v.file = c.file{where}"
-            " ORDER BY v.pos, c.ord",
-            args,
-        ).fetchall()
+        return list(self._per_file("c.n, c.deck, c.id", where, args, None))
 
     def rows(
         self,
@@ -496,31 +506,26 @@ class CardIndex:
         difficulty: str | None = None,
         tag: str | None = None,
         files: Sequence[int] | None = None,
+        *,
+        question: bool = True,
     ) -> Iterator[CardRow]:
-        """Matching cards' light fields, in deck order, read as they are consumed."""
-        where, args = self._filter(topic, difficulty, tag, files)
-        cursor = self.db.execute(
-            "SELECT c.deck, c.id, c.topic, c.difficulty, c.question FROM cards c"
-            f" JOIN temp.vis v ON v.file = c.file{where} ORDER BY v.pos, c.ord",
-            args,
-        )
-        while batch := cursor.fetchmany(512):
-            for row in batch:
-                yield CardRow(*row)
+        """Matching cards' light fields, in deck order, read as they are consumed.
+
+        Without ``question`` it reads the ``cards_file`` index alone (what stats needs).
+        """
+        where, args = self._filter(topic, difficulty, tag)
+        columns = "c.deck, c.id, c.topic, c.difficulty, " + ("c.question" if question else "''")
+        for row in self._per_file(columns, where, args, files):
+            yield CardRow(*row)
 
     def full_rows(
         self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
     ) -> Iterator[Card]:
         """Matching cards, built one at a time (``list --json`` streams them)."""
         where, args = self._filter(topic, difficulty, tag)
-        cursor = self.db.execute(
-            f"SELECT {_CARD_COLUMNS} FROM cards c JOIN temp.vis v ON v.file = c.file"
-            f" JOIN files f ON f.id = c.file{where} ORDER BY v.pos, c.ord",
-            args,
-        )
-        while batch := cursor.fetchmany(256):
-            for row in batch:
-                yield card_from_row(row)
+        for f in self.files:
+            for row in self._per_file(_CARD_FIELDS, where, args, [f.id]):
+                yield card_from_row((*row, f.path))
 
     def widest(
         self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
@@ -529,7 +534,7 @@ class CardIndex:
         where, args = self._filter(topic, difficulty, tag)
         count, ref, top = self.db.execute(
             "SELECT COUNT(*), MAX(length(c.deck) + length(c.id) + 1), MAX(length(c.topic))"
-            f" FROM cards c JOIN temp.vis v ON v.file = c.file{where}",
+            f" FROM cards c WHERE c.file IN (SELECT file FROM temp.vis){where}",
             args,
         ).fetchone()
         return int(count), int(ref or 0), int(top or 0)
@@ -540,8 +545,8 @@ class CardIndex:
         where, args = self._filter(topic, difficulty, tag)
         return dict(
             self.db.execute(
-                f"SELECT c.difficulty, COUNT(*) FROM cards c JOIN temp.vis v ON v.file = c.file"
-                f"{where} GROUP BY c.difficulty",
+                "SELECT c.difficulty, COUNT(*) FROM cards c"
+                f" WHERE c.file IN (SELECT file FROM temp.vis){where} GROUP BY c.difficulty",
                 args,
             ).fetchall()
         )
@@ -584,11 +589,16 @@ class CardIndex:
     def ranked(self, match: str, limit: int) -> list[tuple[int, float]]:
         """(row number, bm25 rank: lower is better) of the visible cards matching ``match``."""
         weights = ", ".join(str(w) for w in WEIGHTS)
+        # Usually every indexed file is visible: then no join is needed to filter matches.
+        visible = (
+            ""
+            if self.all_visible
+            else (" AND fts.rowid IN (SELECT c.n FROM cards c JOIN temp.vis v ON v.file = c.file)")
+        )
         try:
             return self.db.execute(
                 f"SELECT fts.rowid, bm25(fts, {weights}) AS r FROM fts"
-                " JOIN cards c ON c.n = fts.rowid JOIN temp.vis v ON v.file = c.file"
-                " WHERE fts MATCH ? ORDER BY r LIMIT ?",
+                f" WHERE fts MATCH ?{visible} ORDER BY r LIMIT ?",
                 (match, limit),
             ).fetchall()
         except sqlite3.OperationalError:  # a query FTS5 cannot parse finds nothing

@@ -68,15 +68,19 @@ def _covering(index: CardIndex, query: str) -> tuple[list[Match], list[tuple[int
         found.sort(key=lambda m: (-m.score, m.card.deck, m.card.id))
         return found, []
     terms = list(dict.fromkeys(words(query) or words(query, keep_stopwords=True)))
-    ranked = index.ranked(" OR ".join(_term(t) for t in terms), CANDIDATES)
+    # A word the index holds is matched as it is (porter stemming already joins "losses"
+    # and "loss"); only a word it lacks is matched as a prefix ("sigm"): prefix queries
+    # merge many doclists and were most of a search's time at 10,000 cards.
+    terms = [f'"{t}"' if index.known(f'"{t}"') else _term(t) for t in terms]
+    ranked = index.ranked(" OR ".join(terms), CANDIDATES)
     if not ranked:
         return [], []
     numbers = [n for n, _ in ranked]
     high = dict.fromkeys(numbers, 0)
     found_in = dict.fromkeys(numbers, 0)
     for term in terms:
-        in_high = index.matching(f"{_HIGH} : {_term(term)}", numbers)
-        in_answer = index.matching(f"answer : {_term(term)}", numbers)
+        in_high = index.matching(f"{_HIGH} : {term}", numbers)
+        in_answer = index.matching(f"answer : {term}", numbers)
         for n in in_high:
             high[n] += 1
         for n in in_high | in_answer:

@@ -233,7 +233,7 @@ def gather(deck_paths: Sequence[Path] = (), now: datetime | None = None) -> Stat
     from quizprep.study.settings import desired_retention
 
     # The light fields only (deck, id, topic, difficulty): stats never builds a card.
-    cards = list(load_catalog(list(deck_paths)).rows())
+    cards = list(load_catalog(list(deck_paths)).rows(question=False))
     with Storage.open() as storage:
         scheduler = Scheduler(desired_retention(storage), fuzz=False)
         return collect(storage, cards, now or utc_now(), scheduler)
@@ -256,7 +256,7 @@ def due_counts_by_deck(catalog: Any, now: datetime | None = None) -> dict[str, i
     from quizprep.study.scheduler import utc_now
 
     with Storage.open() as storage:
-        return due_by_deck(storage, list(catalog.rows()), now or utc_now())
+        return due_by_deck(storage, list(catalog.rows(question=False)), now or utc_now())
 
 
 def _day_start_ms(day: date, offset_ms: int) -> int:
