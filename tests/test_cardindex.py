@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -279,3 +280,32 @@ def test_list_json_streams_the_same_document_as_a_single_dump() -> None:
     assert result.stdout == json.dumps(cards, indent=2, ensure_ascii=False) + "\n"
     empty = runner.invoke(app, ["list", "--topic", "no-such-topic", "--json"])
     assert empty.stdout == "[]\n"
+
+
+# -- progress bar -------------------------------------------------------------------------
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_shows_only_on_a_terminal_after_its_delay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from quizprep.decks import progressbar
+
+    quick = FakeTerminal()
+    with progressbar.ProgressBar("Indexing decks", "files", quick) as bar:
+        bar.update(1, 4)  # within the first second: nothing
+    assert quick.getvalue() == ""
+    monkeypatch.setattr(progressbar, "DELAY_S", 0.0)
+    slow = FakeTerminal()
+    with progressbar.ProgressBar("Indexing decks", "files", slow) as bar:
+        bar.update(4, 4)
+    assert "Indexing decks" in slow.getvalue() and "4/4 files" in slow.getvalue()
+    assert slow.getvalue().endswith("\r\x1b[2K")  # the line is cleared at the end
+    piped = io.StringIO()
+    with progressbar.ProgressBar("Indexing decks", "files", piped) as bar:
+        bar.update(4, 4)
+    assert piped.getvalue() == ""
