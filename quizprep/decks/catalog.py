@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Collection, Container, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -118,6 +118,16 @@ class Catalog:
         _check_difficulty(difficulty)
         count, ref, topic_width = self.index.widest(topic, difficulty, tag)
         return ListShape(count, ref, topic_width, self.index.counts(topic, difficulty, tag))
+
+    def groups(self) -> list[tuple[str, str, int]]:
+        """(topic, difficulty, how many cards) over the visible cards, counted in SQL."""
+        return self.index.groups()
+
+    def light_rows(self, keys: Collection[tuple[str, str]]) -> list[CardRow]:
+        """Light rows (no question) of the visible cards whose key is in ``keys``."""
+        if len(keys) < 2000:  # a lookup each beats reading every row of a big deck
+            return self.index.rows_for_keys(keys)
+        return [row for row in self.index.rows(question=False) if row.key in keys]
 
     def study_cards(
         self,

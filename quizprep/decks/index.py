@@ -539,6 +539,25 @@ class CardIndex:
         ).fetchone()
         return int(count), int(ref or 0), int(top or 0)
 
+    def rows_for_keys(self, keys: Iterable[tuple[str, str]]) -> list[CardRow]:
+        out = []
+        for deck, card_id in keys:
+            row = self.db.execute(
+                "SELECT c.deck, c.id, c.topic, c.difficulty, '' FROM cards c"
+                " JOIN temp.vis v ON v.file = c.file WHERE c.deck = ? AND c.id = ?"
+                " ORDER BY v.pos LIMIT 1",
+                (deck, card_id),
+            ).fetchone()
+            if row is not None:
+                out.append(CardRow(*row))
+        return out
+
+    def groups(self) -> list[tuple[str, str, int]]:
+        return self.db.execute(
+            "SELECT c.topic, c.difficulty, COUNT(*) FROM cards c"
+            " WHERE c.file IN (SELECT file FROM temp.vis) GROUP BY c.topic, c.difficulty"
+        ).fetchall()
+
     def counts(
         self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
     ) -> dict[str, int]:
