@@ -23,8 +23,14 @@ BASELINE = ("import rich.console", [sys.executable, "-c", "import rich.console"]
 def commands() -> list[tuple[str, list[str]]]:
     exe = shutil.which("quizprep")
     base = [exe] if exe else [sys.executable, "-m", "quizprep"]
+    from pathlib import Path
+
+    losses = Path(__file__).resolve().parent.parent / "content" / "losses.yaml"
     cmds = [
         ("quizprep explain focal", [*base, "explain", "focal"]),
+        ("quizprep list", [*base, "list"]),
+        ("quizprep stats", [*base, "stats"]),
+        ("quizprep deck validate (built-in)", [*base, "deck", "validate", str(losses)]),
         ("quizprep --help", [*base, "--help"]),
     ]
     if "--drill" in sys.argv:  # the first drill card, answered by a quit from stdin

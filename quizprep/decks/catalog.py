@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Container, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from quizprep.decks.model import DIFFICULTIES, Card, Deck
 from quizprep.decks.problem import Problem
@@ -155,11 +155,16 @@ class Catalog:
         return [found[n] for n in numbers]
 
 
-class ListShape(NamedTuple):
-    cards: int
-    ref_width: int
-    topic_width: int
-    by_difficulty: dict[str, int]
+class ListShape:
+    """How many cards a listing holds, per difficulty, and its widest ref and topic."""
+
+    __slots__ = ("by_difficulty", "cards", "ref_width", "topic_width")
+
+    def __init__(
+        self, cards: int, ref_width: int, topic_width: int, by_difficulty: dict[str, int]
+    ) -> None:
+        self.cards, self.ref_width, self.topic_width = cards, ref_width, topic_width
+        self.by_difficulty = by_difficulty
 
 
 def _check_difficulty(difficulty: str | None) -> None:

@@ -17,7 +17,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from quizprep import __version__
 from quizprep.decks.model import Card, Deck, FollowUp, KeyPoint
@@ -70,42 +70,70 @@ _SCHEMA = (
 )
 
 
-class Source(NamedTuple):
-    path: Path  # resolved
-    builtin: bool
+# Plain classes with __slots__, not NamedTuples: this module is on the start-up path of
+# every lookup, and typing.NamedTuple compiles each field's annotation (about 2 ms here).
 
 
-class FileEntry(NamedTuple):
+class Source:
+    __slots__ = ("builtin", "path")
+
+    def __init__(self, path: Path, builtin: bool) -> None:
+        self.path = path  # resolved
+        self.builtin = builtin
+
+    def __reduce__(self) -> tuple:  # sent to parsing workers
+        return (Source, (self.path, self.builtin))
+
+
+class FileEntry:
     """One visible deck file as the index knows it."""
 
-    id: int
-    path: str
-    builtin: bool
-    deck: str | None
-    title: str | None
-    version: int | None
-    description: str | None
-    line: int | None
-    cards: int
-    problems: list[Problem]
+    __slots__ = ("builtin", "cards", "deck", "description", "id", "line", "path", "problems",
+                 "title", "version")  # fmt: skip
+
+    def __init__(
+        self, id: int, path: str, builtin: bool, deck: str | None, title: str | None,
+        version: int | None, description: str | None, line: int | None, cards: int,
+        problems: list[Problem],
+    ) -> None:  # fmt: skip
+        self.id, self.path, self.builtin, self.deck, self.title = id, path, builtin, deck, title
+        self.version, self.description, self.line = version, description, line
+        self.cards, self.problems = cards, problems
 
 
-class CardRow(NamedTuple):
-    """The few fields ``list``, ``stats`` and filters need, without building the card."""
+class CardRow(tuple):
+    """The few fields ``list``, ``stats`` and filters need, without building the card:
+    ``(deck, id, topic, difficulty, question)``."""
 
-    deck: str
-    id: str
-    topic: str
-    difficulty: str
-    question: str
+    __slots__ = ()
+
+    @property
+    def deck(self) -> str:
+        return self[0]
+
+    @property
+    def id(self) -> str:
+        return self[1]
+
+    @property
+    def topic(self) -> str:
+        return self[2]
+
+    @property
+    def difficulty(self) -> str:
+        return self[3]
+
+    @property
+    def question(self) -> str:
+        return self[4]
 
     @property
     def key(self) -> tuple[str, str]:
-        return (self.deck, self.id)
+        return (self[0], self[1])
 
     @property
     def ref(self) -> str:
-        return f"{self.deck}/{self.id}"
+        return f"{self[0]}/{self[1]}"
 
 
 _CARD_FIELDS = "c.deck, c.id, c.topic, c.difficulty, c.question, c.answer, c.rest, c.line"
@@ -516,7 +544,7 @@ class CardIndex:
         where, args = self._filter(topic, difficulty, tag)
         columns = "c.deck, c.id, c.topic, c.difficulty, " + ("c.question" if question else "''")
         for row in self._per_file(columns, where, args, files):
-            yield CardRow(*row)
+            yield CardRow(row)
 
     def full_rows(
         self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
@@ -549,7 +577,7 @@ class CardIndex:
                 (deck, card_id),
             ).fetchone()
             if row is not None:
-                out.append(CardRow(*row))
+                out.append(CardRow(row))
         return out
 
     def groups(self) -> list[tuple[str, str, int]]:
@@ -699,15 +727,9 @@ def _forget(db: sqlite3.Connection, fids: Sequence[int]) -> None:
         db.execute(f"DELETE FROM {table} WHERE file IN ({marks})", fids)
 
 
-class Prepared(NamedTuple):
-    """One parsed file as rows ready to insert (card numbers relative to the file)."""
-
-    meta: tuple
-    problems: bytes
-    cards: list[tuple]
-    names: list[tuple]
-    links: list[tuple]
-    terms: list[str]
+# One parsed file as rows ready to insert (card numbers relative to the file):
+# (deck meta, problems as marshal bytes, card rows, name rows, link rows, terms).
+Prepared = tuple
 
 
 def prepare(source: Source) -> Prepared:
@@ -791,7 +813,7 @@ def _rows_of(deck: Deck | None, problems: list[Problem]) -> Prepared:
             for word in words(text, keep_stopwords=True):
                 if len(word) >= 3:
                     terms[word] = None
-    return Prepared(meta, blob, cards, names, links, list(terms))
+    return (meta, blob, cards, names, links, list(terms))
 
 
 def _store(
@@ -803,6 +825,7 @@ def _store(
     first_term: int,
 ) -> tuple[int, int]:
     """Write one parsed file; returns the next free card and term numbers."""
+    meta, problems, cards, names, links, terms = prepared
     path = str(source.path)
     row = db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
     mtime, size = stamp if stamp is not None else (-1, -1)  # unreadable: parse again next time
@@ -810,20 +833,20 @@ def _store(
         fid = db.execute(
             "INSERT INTO files (path, mtime_ns, size, builtin, deck, title, version, description,"
             " line, cards, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (path, mtime, size, int(source.builtin), *prepared.meta, prepared.problems),
+            (path, mtime, size, int(source.builtin), *meta, problems),
         ).lastrowid
     else:
         fid = row[0]  # its old cards were forgotten with the others'
         db.execute(
             "UPDATE files SET mtime_ns = ?, size = ?, builtin = ?, deck = ?, title = ?,"
             " version = ?, description = ?, line = ?, cards = ?, problems = ? WHERE id = ?",
-            (mtime, size, int(source.builtin), *prepared.meta, prepared.problems, fid),
+            (mtime, size, int(source.builtin), *meta, problems, fid),
         )
-    if not prepared.cards:
+    if not cards:
         return first, first_term
     db.executemany(
         f"INSERT INTO cards VALUES (?, ?, {','.join('?' * 14)})",
-        [(first + r[0], fid, *r) for r in prepared.cards],
+        [(first + r[0], fid, *r) for r in cards],
     )
     db.execute(
         "INSERT INTO fts(rowid, name, tags, question, topic, answer)"
@@ -832,15 +855,15 @@ def _store(
     )
     db.executemany(
         "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
-        [(name, exact, first + o, score, fid) for name, exact, o, score in prepared.names],
+        [(name, exact, first + o, score, fid) for name, exact, o, score in names],
     )
     db.executemany(
         "INSERT INTO links VALUES (?, ?, ?, ?, ?)",
-        [(first + o, fid, what, d, c) for o, what, d, c in prepared.links],
+        [(first + o, fid, what, d, c) for o, what, d, c in links],
     )
     db.executemany(
         "INSERT INTO terms VALUES (?, ?, ?)",
-        [(first_term + i, fid, term) for i, term in enumerate(prepared.terms)],
+        [(first_term + i, fid, term) for i, term in enumerate(terms)],
     )
     db.execute("INSERT INTO spell(rowid, term) SELECT n, term FROM terms WHERE file = ?", (fid,))
-    return first + len(prepared.cards), first_term + len(prepared.terms)
+    return first + len(cards), first_term + len(terms)

@@ -30,13 +30,22 @@ class Match(NamedTuple):
     score: float
 
 
-class Result(NamedTuple):
+class Result:
     """What a lookup found: the covering cards, or the closest ones when none covers it."""
 
-    matches: list[Match]  # cards that cover the query, best first
-    corrected: str | None = None  # the query searched instead of a mistyped one
-    closest: tuple[Card, ...] = ()  # when nothing covers the query: the nearest cards
-    suggestions: tuple[str, ...] = ()  # lookup words close to the query ("did you mean")
+    __slots__ = ("closest", "corrected", "matches", "suggestions")
+
+    def __init__(
+        self,
+        matches: list[Match],
+        corrected: str | None = None,
+        closest: tuple[Card, ...] = (),
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
+        self.matches = matches  # cards that cover the query, best first
+        self.corrected = corrected  # the query searched instead of a mistyped one
+        self.closest = closest  # when nothing covers the query: the nearest cards
+        self.suggestions = suggestions  # lookup words close to the query ("did you mean")
 
 
 def search(index: CardIndex, query: str) -> Result:
