@@ -309,3 +309,24 @@ def test_progress_bar_shows_only_on_a_terminal_after_its_delay(
     with progressbar.ProgressBar("Indexing decks", "files", piped) as bar:
         bar.update(4, 4)
     assert piped.getvalue() == ""
+
+
+@pytest.mark.parametrize("many_seen", [False, True])
+def test_study_cards_are_the_seen_ones_and_the_first_unseen_of_each_deck(
+    many_seen: bool,
+) -> None:
+    catalog = load_catalog()
+    cards = catalog.cards
+    seen = {c.key for c in cards[3::4]}
+    if many_seen:  # past the lookup-by-key threshold: read every row instead
+        seen |= {(f"other-{i}", "x") for i in range(2500)}
+    expected, taken = [], {}
+    for card in cards:
+        if card.key in seen:
+            expected.append(card)
+        elif taken.get(card.deck, 0) < 2:
+            taken[card.deck] = taken.get(card.deck, 0) + 1
+            expected.append(card)
+    assert catalog.study_cards(seen, 2) == expected
+    hard = [c for c in catalog.study_cards(seen, None, difficulty="hard")]
+    assert hard == [c for c in cards if c.difficulty == "hard"]

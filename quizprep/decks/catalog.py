@@ -143,14 +143,7 @@ class Catalog:
         first ``unseen_per_deck`` of each deck, in deck order (``None``: all of them).
         """
         _check_difficulty(difficulty)
-        taken: dict[str, int] = {}
-        numbers = []
-        for n, deck, card_id in self.index.numbers(topic, difficulty, tag):
-            if (deck, card_id) in seen:
-                numbers.append(n)
-            elif unseen_per_deck is None or taken.get(deck, 0) < unseen_per_deck:
-                taken[deck] = taken.get(deck, 0) + 1
-                numbers.append(n)
+        numbers = self.index.study_numbers(seen, unseen_per_deck, topic, difficulty, tag)
         found = self.index.cards_by_number(numbers)
         return [found[n] for n in numbers]
 

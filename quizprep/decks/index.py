@@ -15,7 +15,7 @@ import gc
 import marshal
 import os
 import sqlite3
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -527,6 +527,53 @@ class CardIndex:
         """(row number, deck, id) of every matching card, in deck order."""
         where, args = self._filter(topic, difficulty, tag)
         return list(self._per_file("c.n, c.deck, c.id", where, args, None))
+
+    def study_numbers(
+        self,
+        seen: Container[tuple[str, str]],
+        unseen_per_deck: int | None,
+        topic: str | None = None,
+        difficulty: str | None = None,
+        tag: str | None = None,
+    ) -> list[int]:
+        """Row numbers, in deck order, of the matching cards in ``seen`` and of the first
+        ``unseen_per_deck`` others of each deck (all of them when ``None``).
+
+        With little progress, each seen card is looked up by key and each file is read
+        only until its unseen quota is full: a first drill on a 50,000-card deck reads
+        a few rows, not all of them.
+        """
+        where, args = self._filter(topic, difficulty, tag)
+        pos = {f.id: i for i, f in enumerate(self.files)}
+        picked: list[tuple[int, int, int]] = []  # (file position, ord, n)
+        few = isinstance(seen, Collection) and len(seen) < 2000
+        if few:
+            for deck, card_id in seen:  # type: ignore[union-attr]
+                for n, fid, ord_ in self.db.execute(
+                    f"SELECT c.n, c.file, c.ord FROM cards c WHERE c.deck = ? AND c.id = ?{where}",
+                    (deck, card_id, *args),
+                ):
+                    if fid in pos:
+                        picked.append((pos[fid], ord_, n))
+        taken: dict[str, int] = {}
+        for f in self.files:
+            cursor = self.db.execute(
+                f"SELECT c.n, c.deck, c.id, c.ord FROM cards c WHERE c.file = ?{where}"
+                " ORDER BY c.ord",
+                (f.id, *args),
+            )
+            while batch := cursor.fetchmany(64):
+                for n, deck, card_id, ord_ in batch:
+                    if (deck, card_id) in seen:
+                        if not few:
+                            picked.append((pos[f.id], ord_, n))
+                    elif unseen_per_deck is None or taken.get(deck, 0) < unseen_per_deck:
+                        taken[deck] = taken.get(deck, 0) + 1
+                        picked.append((pos[f.id], ord_, n))
+                if few and unseen_per_deck is not None and taken.get(f.deck, 0) >= unseen_per_deck:
+                    break  # this file's quota is full and its seen cards were looked up
+        picked.sort()
+        return list(dict.fromkeys(n for _, _, n in picked))
 
     def rows(
         self,
