@@ -6,7 +6,8 @@
   reviews each, a year of history) into an empty database, as a user runs it. Its floors,
   measured in the same loop: a plain replay of the same reviews through fsrs's own
   ``Scheduler.review_card`` (cards kept in memory, nothing else), and a bulk insert of the
-  same rows into an empty progress database in one ``executemany``. Target: ≤ 3× their sum.
+  same rows (every column an import writes, the scheduler's JSON before and after included)
+  into an empty progress database in one ``executemany``. Target: ≤ 3× their sum.
 * stats: ``quizprep stats`` on a database holding ``--stats-rows`` review-log rows against
   the same command on an empty database, alternately. Target: ≤ 3×.
 """
@@ -87,9 +88,17 @@ def insert_floor(items: list[dict], folder: Path) -> float:
     path = folder / "floor.sqlite3"
     path.unlink(missing_ok=True)
     Storage.open(path).close()
+
+    # The rows an import writes: each carries the scheduler's card as JSON before and after.
+    def card(i: int) -> str:
+        when = f"2026-0{1 + i % 9}-1{i % 10}T09:00:00.{i % 999999:06d}+00:00"
+        return (f'{{"card_id": {1_000_000 + i}, "state": 2, "step": null, "stability": '
+                f'{3.2 + i * 1e-7!r}, "difficulty": {5.1 - i * 1e-7!r}, '
+                f'"due": "{when}", "last_review": "{when}"}}')  # fmt: skip
+
     rows = [
-        (r["deck"], r["card"], i, r["rating"], r["duration_ms"], r["source"], 0, 2, None, 86400,
-         None, i + 86_400_000, None, '{"card_id": 1}')
+        (r["deck"], r["card"], i, r["rating"], r["duration_ms"], r["source"], 2, 2, 86400,
+         86400, i + 1000, i + 86_400_000, card(i), card(i + 1))
         for i, r in enumerate(items)
     ]  # fmt: skip
     db = sqlite3.connect(path, isolation_level=None)

@@ -69,3 +69,23 @@ def test_a_rating_given_between_chunks_is_kept_and_replayed(
         assert abs(max(times) - (T0 + timedelta(days=90))) < timedelta(milliseconds=1)
         with here.transaction() as db:  # the state is the replay of all eight
             assert replay_card(db, late, Scheduler(seed=FUZZ_SEED))[0] is False
+
+
+def test_replay_gives_what_one_review_at_a_time_gives() -> None:
+    import random
+
+    rng = random.Random(7)
+    scheduler = Scheduler(seed=11)
+    for card in range(30):
+        key = ("deck", f"c{card}")
+        at = T0 + timedelta(minutes=card)
+        reviews = []
+        for _ in range(12):
+            at += timedelta(hours=rng.randrange(1, 24 * 40), microseconds=rng.randrange(10**6))
+            reviews.append((at, rng.choice((1, 2, 3, 3, 4)), rng.choice((None, 1500))))
+        fast = scheduler.replay(key, reviews)
+        stored = None
+        for (when, rating, duration), outcome in zip(reviews, fast, strict=True):
+            slow = scheduler.review(key, stored, rating, when, duration)
+            assert outcome == slow  # same JSON (byte for byte), state, due and interval
+            stored = slow.fsrs
