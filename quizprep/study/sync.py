@@ -536,16 +536,29 @@ def _write_chunk(
     changed = 0
     with storage.transaction() as db:
         inserts, updates, states, marks = [], [], [], []
+        # What the log and states hold now for these cards: two queries for the chunk.
+        pairs = ",".join("(?, ?)" for _ in plans)
+        keys = [part for plan in plans for part in plan.key]
+        logged = {
+            (d, c): (n, top)
+            for d, c, n, top in db.execute(
+                "SELECT deck_id, card_id, COUNT(*), MAX(id) FROM review_log"
+                f" WHERE (deck_id, card_id) IN (VALUES {pairs}) GROUP BY deck_id, card_id",
+                keys,
+            )
+        }
+        stored = {
+            (d, c): (f, st, due)
+            for d, c, f, st, due in db.execute(
+                "SELECT deck_id, card_id, fsrs, state, due FROM card_state"
+                f" WHERE (deck_id, card_id) IN (VALUES {pairs})",
+                keys,
+            )
+        }
         for plan in plans:
             key = plan.key
-            now_seen = db.execute(
-                "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM review_log"
-                " WHERE deck_id = ? AND card_id = ?",
-                key,
-            ).fetchone()
-            now_state = db.execute(
-                "SELECT fsrs, state, due FROM card_state WHERE deck_id = ? AND card_id = ?", key
-            ).fetchone()
+            now_seen = logged.get(key, (0, 0))
+            now_state = stored.get(key)
             if tuple(now_seen) != plan.seen or (now_state[0] if now_state else None) != plan.state:
                 # Rated (or imported) elsewhere since the snapshot: replay from the log as
                 # it is now, inside this transaction.
