@@ -231,43 +231,6 @@ def open_index(sources: Iterable[tuple[Path, bool]]) -> CardIndex:
     return index
 
 
-def check_references(decks: Sequence[Deck]) -> list[Problem]:
-    """Problems that need more than one file: duplicate deck ids and cross-deck refs."""
-    problems: list[Problem] = []
-    by_id: dict[str, Deck] = {}
-    for deck in decks:
-        if deck.id in by_id:
-            first = by_id[deck.id]
-            problems.append(
-                Problem(
-                    str(deck.path),
-                    deck.line,
-                    f"deck id {deck.id!r} is already used by {first.path}; "
-                    "each deck needs its own 'deck:' id",
-                )
-            )
-            continue
-        by_id[deck.id] = deck
-    cards = {(c.deck, c.id) for d in by_id.values() for c in d.cards}
-    for deck in by_id.values():
-        for card in deck.cards:
-            refs = [("related card", r) for r in card.related]
-            refs += [("follow-up card", f.card) for f in card.follow_ups if f.card]
-            for what, ref in refs:
-                if "/" not in ref:
-                    continue  # same-deck refs were checked by the loader
-                target_deck, _, target = ref.rpartition("/")
-                if (target_deck, target) not in cards:
-                    problems.append(
-                        Problem(
-                            card.source,
-                            card.line,
-                            f"card {card.id!r}: {what} {ref!r} does not exist",
-                        )
-                    )
-    return problems
-
-
 def deck_error(problems: Sequence[Problem]) -> QuizprepError:
     lines = [str(p) for p in sorted(problems)]
     shown = lines[:20]

@@ -456,9 +456,9 @@ class CardIndex:
             while batch := cursor.fetchmany(512):
                 yield from batch
 
-    def decks(self, only: Container[int] | None = None) -> list[Deck]:
-        """Every visible deck (or those of the files ``only``) with all its cards."""
-        files = [f for f in self.files if only is None or f.id in only]
+    def decks(self) -> list[Deck]:
+        """Every visible deck with all its cards (export, ``deck list``)."""
+        files = self.files
         by_file: dict[int, list[Card]] = {f.id: [] for f in files}
         gc_was = gc.isenabled()
         gc.disable()  # thousands of new tuples at once: nothing to collect until they are made
