@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from quizprep.cli import app
 from quizprep.decks import index as cardindex
+from quizprep.decks import indexer
 from quizprep.decks.catalog import load_catalog
 from quizprep.decks.loader import load_deck
 
@@ -44,13 +45,13 @@ def deck_text(deck_id: str, cards: list[dict[str, str]]) -> str:
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files parsed during a test (the index calls ``prepare`` once per stale file)."""
     seen: list[str] = []
-    real = cardindex.prepare
+    real = indexer.prepare
 
-    def counting(source: cardindex.Source) -> cardindex.Prepared:
+    def counting(source: indexer.Source) -> indexer.Prepared:
         seen.append(source.path.name)
         return real(source)
 
-    monkeypatch.setattr(cardindex, "prepare", counting)
+    monkeypatch.setattr(indexer, "prepare", counting)
     return seen
 
 

@@ -13,16 +13,26 @@ from __future__ import annotations
 import contextlib
 import gc
 import marshal
-import os
 import sqlite3
 from collections.abc import Callable, Collection, Container, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from quizprep import __version__
+from quizprep.decks.indexer import (
+    SCHEMA,
+    Prepared,
+    Source,
+    forget,
+    prepare_all,
+    rows_of,
+    stamp_of,
+    store,
+)
 from quizprep.decks.model import Card, Deck, FollowUp, KeyPoint
 from quizprep.decks.problem import Problem
-from quizprep.decks.text import phrase, words
+
+__all__ = ["FORMAT", "CardIndex", "CardRow", "Source"]
 
 # A new release may parse or check decks differently, so its index starts afresh.
 FORMAT = f"2/{__version__}"
@@ -32,57 +42,8 @@ BUSY_TIMEOUT_S = 10.0
 FIELDS = ("name", "tags", "question", "topic", "answer")
 WEIGHTS = (6.0, 3.0, 2.0, 1.0, 0.5)
 
-# Named matches: an exact id or ref, the id's words, an alias, a tag.
-EXACT, ID_WORDS, ALIAS, TAG = 1000.0, 500.0, 400.0, 150.0
-
-_SCHEMA = (
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    """CREATE TABLE files (
-        id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, mtime_ns INTEGER NOT NULL,
-        size INTEGER NOT NULL, builtin INTEGER NOT NULL, deck TEXT, title TEXT,
-        version INTEGER, description TEXT, line INTEGER, cards INTEGER NOT NULL,
-        problems BLOB NOT NULL)""",
-    """CREATE TABLE cards (
-        n INTEGER PRIMARY KEY, file INTEGER NOT NULL, ord INTEGER NOT NULL,
-        deck TEXT NOT NULL, id TEXT NOT NULL, topic TEXT NOT NULL, difficulty TEXT NOT NULL,
-        question TEXT NOT NULL, answer TEXT NOT NULL, name TEXT NOT NULL, tags TEXT NOT NULL,
-        topic_key TEXT NOT NULL, tag_key TEXT NOT NULL, math TEXT, line INTEGER NOT NULL,
-        rest BLOB NOT NULL)""",
-    "CREATE INDEX cards_key ON cards(deck, id)",
-    # Covers listing, filtering by difficulty or topic, and stats, without the wide rows.
-    "CREATE INDEX cards_file ON cards(file, ord, difficulty, deck, id, topic, topic_key)",
-    # One B-tree, no second index: inserting is most of what this table costs.
-    """CREATE TABLE names (
-        name TEXT NOT NULL, exact INTEGER NOT NULL, card INTEGER NOT NULL,
-        score REAL NOT NULL, file INTEGER NOT NULL, PRIMARY KEY (name, exact, card)
-    ) WITHOUT ROWID""",
-    # References to cards of other decks, checked against whatever decks a command loads.
-    "CREATE TABLE links (card INTEGER NOT NULL, file INTEGER NOT NULL, what TEXT NOT NULL,"
-    " deck TEXT NOT NULL, id TEXT NOT NULL)",
-    "CREATE INDEX links_file ON links(file)",
-    "CREATE VIRTUAL TABLE fts USING fts5(name, tags, question, topic, answer,"
-    " content='cards', content_rowid='n', tokenize='porter unicode61 remove_diacritics 2')",
-    # The words a card is looked up by, once per file, for typo correction.
-    "CREATE TABLE terms (n INTEGER PRIMARY KEY, file INTEGER NOT NULL, term TEXT NOT NULL)",
-    "CREATE INDEX terms_file ON terms(file)",
-    "CREATE VIRTUAL TABLE spell USING fts5(term, content='terms', content_rowid='n',"
-    " tokenize='trigram')",
-)
-
-
 # Plain classes with __slots__, not NamedTuples: this module is on the start-up path of
-# every lookup, and typing.NamedTuple compiles each field's annotation (about 2 ms here).
-
-
-class Source:
-    __slots__ = ("builtin", "path")
-
-    def __init__(self, path: Path, builtin: bool) -> None:
-        self.path = path  # resolved
-        self.builtin = builtin
-
-    def __reduce__(self) -> tuple:  # sent to parsing workers
-        return (Source, (self.path, self.builtin))
+# every lookup, and typing.NamedTuple compiles each field's annotation.
 
 
 class FileEntry:
@@ -152,14 +113,6 @@ def card_from_row(row: Sequence[Any]) -> Card:
     )  # fmt: skip
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
-
-
 class CardIndex:
     """An open index and the files one command sees (a temporary table, ``vis``)."""
 
@@ -209,7 +162,7 @@ class CardIndex:
         db.execute("BEGIN IMMEDIATE")
         try:
             if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
-                for statement in _SCHEMA:
+                for statement in SCHEMA:
                     db.execute(statement)
                 db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
             db.execute("COMMIT")
@@ -233,7 +186,7 @@ class CardIndex:
             path = Path(name or f"{source}#{i}")
             deck = Deck(id=deck_id, title=deck_id, version=1, cards=tuple(members), path=path)
             sources.append(Source(path, False))
-            results.append((sources[-1], (0, 0), _rows_of(deck, [])))
+            results.append((sources[-1], (0, 0), rows_of(deck, [])))
         index._write(results, [])
         index._show(sources)
         return index
@@ -254,14 +207,14 @@ class CardIndex:
         }
         stale: list[tuple[Source, tuple[int, int] | None]] = []
         for source in sources:
-            stamp = _stamp(source.path)
+            stamp = stamp_of(source.path)
             entry = known.get(str(source.path))
             if entry is None or (entry[1], entry[2]) != stamp or bool(entry[3]) != source.builtin:
                 stale.append((source, stamp))
         wanted = {str(s.path) for s in sources}
         vanished = [
             fid for path, (fid, *_rest) in known.items()
-            if path not in wanted and _stamp(Path(path)) is None
+            if path not in wanted and stamp_of(Path(path)) is None
         ]  # fmt: skip
         if stale or vanished:
             self._update(stale, vanished, progress, sources)
@@ -280,7 +233,7 @@ class CardIndex:
         SQLite's RESERVED lock until the commit, so other commands keep reading meanwhile.
         """
         results: list[tuple[Source, tuple[int, int] | None, Prepared]] = []
-        parsed = _prepare_all([s for s, _ in stale])
+        parsed = prepare_all([s for s, _ in stale])
         writer: Iterator[None] | None = None
         try:
             writer = self._writer(vanished, [s for s, _ in stale])
@@ -323,14 +276,14 @@ class CardIndex:
                     paths[start : start + 500],
                 )
             ]
-            _forget(db, [*vanished, *known])
+            forget(db, [*vanished, *known])
             for fid in vanished:
                 db.execute("DELETE FROM files WHERE id = ?", (fid,))
             next_card = db.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM cards").fetchone()[0]
             next_term = db.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM terms").fetchone()[0]
             while (item := (yield)) is not None:
                 source, stamp, prepared = item
-                next_card, next_term = _store(db, source, stamp, prepared, next_card, next_term)
+                next_card, next_term = store(db, source, stamp, prepared, next_card, next_term)
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
@@ -362,8 +315,8 @@ class CardIndex:
             done = {str(source.path) for source, *_ in results}
             rest = [s for s in sources if str(s.path) not in done]
             results = results + [
-                (s, _stamp(s.path), prepared)
-                for s, prepared in zip(rest, _prepare_all(rest), strict=True)
+                (s, stamp_of(s.path), prepared)
+                for s, prepared in zip(rest, prepare_all(rest), strict=True)
             ]
             vanished = []
         self.db.close()
@@ -753,164 +706,3 @@ def _tune(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA synchronous = OFF")
     db.execute("PRAGMA cache_size = -32000")
     db.execute("PRAGMA temp_store = MEMORY")
-
-
-def _forget(db: sqlite3.Connection, fids: Sequence[int]) -> None:
-    """Remove files' cards and search entries (FTS5 needs the old text to unindex it)."""
-    if not fids:
-        return
-    marks = ",".join("?" * len(fids))
-    db.execute(
-        "INSERT INTO fts(fts, rowid, name, tags, question, topic, answer) SELECT 'delete', n,"
-        f" name, tags, question, topic, answer FROM cards WHERE file IN ({marks})",
-        fids,
-    )
-    db.execute(
-        "INSERT INTO spell(spell, rowid, term)"
-        f" SELECT 'delete', n, term FROM terms WHERE file IN ({marks})",
-        fids,
-    )
-    for table in ("cards", "names", "links", "terms"):  # names: one scan for all of them
-        db.execute(f"DELETE FROM {table} WHERE file IN ({marks})", fids)
-
-
-# One parsed file as rows ready to insert (card numbers relative to the file):
-# (deck meta, problems as marshal bytes, card rows, name rows, link rows, terms).
-Prepared = tuple
-
-
-def prepare(source: Source) -> Prepared:
-    """Parse one deck file into rows (in a worker process when there are many)."""
-    from quizprep.decks.loader import load_deck  # PyYAML is imported only when parsing
-
-    enabled = gc.isenabled()
-    # Parsing makes hundreds of thousands of objects that all live until the file is done:
-    # collecting over and over was half of a cold load.
-    gc.disable()
-    try:
-        deck, problems = load_deck(source.path, builtin=source.builtin)
-        return _rows_of(deck, problems)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _prepare_all(sources: list[Source]) -> Iterator[Prepared]:
-    """``prepare`` each file, in order; on several cores, big jobs run in parallel."""
-    total = 0
-    for source in sources:
-        stamp = _stamp(source.path)
-        total += stamp[1] if stamp else 0
-    workers = min(os.cpu_count() or 1, 4, len(sources))
-    if workers < 2 or total < PARALLEL_BYTES or not hasattr(os, "fork"):
-        yield from map(prepare, sources)
-        return
-    import multiprocessing
-
-    try:
-        pool = multiprocessing.get_context("fork").Pool(workers)
-    except (OSError, ValueError):
-        yield from map(prepare, sources)
-        return
-    with pool:
-        yield from pool.imap(prepare, sources)
-
-
-PARALLEL_BYTES = 1_000_000  # below this, starting workers costs more than it saves
-
-
-def _rows_of(deck: Deck | None, problems: list[Problem]) -> Prepared:
-    meta = (
-        (deck.id, deck.title, deck.version, deck.description, deck.line, len(deck.cards))
-        if deck is not None
-        else (None, None, None, None, None, 0)
-    )
-    blob = marshal.dumps([tuple(p) for p in problems])
-    cards: list[tuple] = []
-    names: list[tuple] = []
-    links: list[tuple] = []
-    terms: dict[str, None] = {}
-    for ord_, c in enumerate(deck.cards if deck is not None else ()):
-        name_text = "\n".join((c.id, *c.aliases))
-        cards.append(
-            (
-                ord_, c.deck, c.id, c.topic, c.difficulty, c.question, c.answer,
-                name_text, "\n".join(c.tags), c.topic.lower(),
-                "\n" + "\n".join(t.lower() for t in c.tags) + "\n", c.math, c.line,
-                marshal.dumps((
-                    tuple(tuple(k) for k in c.key_points), c.tags, c.aliases, c.formula,
-                    c.math, c.why_asked, c.common_mistakes,
-                    tuple(tuple(f) for f in c.follow_ups), c.related, c.short,
-                )),
-            )
-        )  # fmt: skip
-        own = {(c.id.lower(), 1): EXACT}
-        for text, score in [(c.id, ID_WORDS), *((a, ALIAS) for a in c.aliases),
-                            *((t, TAG) for t in c.tags)]:  # fmt: skip
-            key = (phrase(text), 0)
-            own[key] = max(own.get(key, 0.0), score)
-        names += [(name, exact, ord_, score) for (name, exact), score in own.items()]
-        refs = [("related card", r) for r in c.related]
-        refs += [("follow-up card", f.card) for f in c.follow_ups if f.card]
-        for what, ref in refs:
-            if "/" in ref:
-                target_deck, _, target = ref.rpartition("/")
-                links.append((ord_, what, target_deck, target))
-        for text in (name_text, *c.tags, c.topic, c.question):
-            for word in words(text, keep_stopwords=True):
-                if len(word) >= 3:
-                    terms[word] = None
-    return (meta, blob, cards, names, links, list(terms))
-
-
-def _store(
-    db: sqlite3.Connection,
-    source: Source,
-    stamp: tuple[int, int] | None,
-    prepared: Prepared,
-    first: int,
-    first_term: int,
-) -> tuple[int, int]:
-    """Write one parsed file; returns the next free card and term numbers."""
-    meta, problems, cards, names, links, terms = prepared
-    path = str(source.path)
-    row = db.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
-    mtime, size = stamp if stamp is not None else (-1, -1)  # unreadable: parse again next time
-    if row is None:
-        fid = db.execute(
-            "INSERT INTO files (path, mtime_ns, size, builtin, deck, title, version, description,"
-            " line, cards, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (path, mtime, size, int(source.builtin), *meta, problems),
-        ).lastrowid
-    else:
-        fid = row[0]  # its old cards were forgotten with the others'
-        db.execute(
-            "UPDATE files SET mtime_ns = ?, size = ?, builtin = ?, deck = ?, title = ?,"
-            " version = ?, description = ?, line = ?, cards = ?, problems = ? WHERE id = ?",
-            (mtime, size, int(source.builtin), *meta, problems, fid),
-        )
-    if not cards:
-        return first, first_term
-    db.executemany(
-        f"INSERT INTO cards VALUES (?, ?, {','.join('?' * 14)})",
-        [(first + r[0], fid, *r) for r in cards],
-    )
-    db.execute(
-        "INSERT INTO fts(rowid, name, tags, question, topic, answer)"
-        " SELECT n, name, tags, question, topic, answer FROM cards WHERE file = ?",
-        (fid,),
-    )
-    db.executemany(
-        "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
-        [(name, exact, first + o, score, fid) for name, exact, o, score in names],
-    )
-    db.executemany(
-        "INSERT INTO links VALUES (?, ?, ?, ?, ?)",
-        [(first + o, fid, what, d, c) for o, what, d, c in links],
-    )
-    db.executemany(
-        "INSERT INTO terms VALUES (?, ?, ?)",
-        [(first_term + i, fid, term) for i, term in enumerate(terms)],
-    )
-    db.execute("INSERT INTO spell(rowid, term) SELECT n, term FROM terms WHERE file = ?", (fid,))
-    return first + len(cards), first_term + len(terms)
