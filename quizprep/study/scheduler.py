@@ -208,7 +208,8 @@ class Scheduler:
                 for when, rating, duration_ms in reviews:
                     if rating not in RATINGS:
                         raise QuizprepError(f"rating must be 1–4, not {rating!r}")
-                    when = as_utc(when)
+                    if when.tzinfo is not timezone.utc:
+                        when = as_utc(when)
                     current[0], current[1] = self._fuzz_seed(key, card), None
                     card, _log = review_card(
                         card, fsrs.Rating(rating), review_datetime=when,

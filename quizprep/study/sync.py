@@ -515,7 +515,7 @@ def _plan(
     fsrs: str | None = None
     before_state, due, last_at = NEW, None, None
     for (at, rating, _dur, _order, item), outcome in zip(merged, outcomes, strict=True):
-        due_after = _ms(outcome.due)
+        due_after = round(outcome.due.timestamp() * 1000)  # to_ms, inlined: 100,000 calls
         interval_before = (due - last_at) // 1000 if due is not None and last_at else None
         derived = (before_state, outcome.state, interval_before, (due_after - at) // 1000,
                    due, due_after, fsrs, outcome.fsrs)  # fmt: skip
