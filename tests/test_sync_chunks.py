@@ -27,10 +27,14 @@ def exported(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "workers"])
 def test_what_an_import_writes_is_what_a_replay_from_the_log_gives(
-    tmp_path: Path, exported: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, exported: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
 ) -> None:
     monkeypatch.setattr(sync, "CHUNK_REVIEWS", 10)  # many chunks
+    if parallel:  # replayed by forked workers even for this small file
+        monkeypatch.setattr(sync, "PARALLEL_REVIEWS", 0)
+        monkeypatch.setattr(sync.os, "cpu_count", lambda: 2)
     with Storage.open(tmp_path / "here" / "progress.sqlite3") as here:
         drill_days(here, 9, KEYS[:4], T0 + timedelta(days=2))  # some history of our own
         result = import_progress(here, exported)

@@ -484,9 +484,51 @@ def _plans(
         key = (row[0], row[1])
         if key in wanted:
             rows_of.setdefault(key, []).append(row[2:])
-    for key in todo:
-        yield _plan(key, rows_of.pop(key, []), new_by_card.get(key, []), current.get(key),
-                    scheduler)  # fmt: skip
+    jobs = [(key, rows_of.pop(key, []), new_by_card.get(key, []), current.get(key))
+            for key in todo]  # fmt: skip
+    reviews = sum(len(rows) + len(new) for _, rows, new, _ in jobs)
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2 or reviews < PARALLEL_REVIEWS or not hasattr(os, "fork"):
+        for key, rows, new, state in jobs:
+            yield _plan(key, rows, new, state, scheduler)
+        return
+    # Cards replay independently: on several cores, workers (forked, so they read the jobs
+    # from memory they share with us) replay slices of them while we write what is done.
+    import multiprocessing
+
+    global _JOBS
+    _JOBS = (jobs, scheduler.desired_retention, scheduler.seed)
+    step = max(1, len(jobs) // (workers * 8))
+    slices = [(i, min(i + step, len(jobs))) for i in range(0, len(jobs), step)]
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    except (OSError, ValueError):
+        _JOBS = None
+        for key, rows, new, state in jobs:
+            yield _plan(key, rows, new, state, scheduler)
+        return
+    try:
+        with pool:
+            for plans in pool.imap(_plan_slice, slices):
+                yield from plans
+    finally:
+        _JOBS = None
+
+
+PARALLEL_REVIEWS = 20_000  # below this, starting workers costs more than it saves
+_JOBS: tuple | None = None  # what forked workers replay (set only while they run)
+
+
+def _plan_slice(bounds: tuple[int, int]) -> list[_Plan]:
+    """In a worker: replay the jobs ``bounds`` of ``_JOBS``."""
+    from quizprep.study.scheduler import Scheduler
+
+    assert _JOBS is not None
+    jobs, retention, seed = _JOBS
+    scheduler = Scheduler(retention, seed=seed)
+    return [
+        _plan(key, rows, new, state, scheduler) for key, rows, new, state in jobs[slice(*bounds)]
+    ]
 
 
 def _plan(
