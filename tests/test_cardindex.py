@@ -331,3 +331,18 @@ def test_study_cards_are_the_seen_ones_and_the_first_unseen_of_each_deck(
     assert catalog.study_cards(seen, 2) == expected
     hard = [c for c in catalog.study_cards(seen, None, difficulty="hard")]
     assert hard == [c for c in cards if c.difficulty == "hard"]
+
+
+def test_list_on_an_ascii_stream_replaces_what_it_cannot_write(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from quizprep.render.listing import render_card_list
+
+    path = tmp_path / "u.yaml"
+    path.write_text(deck_text("u", [{"id": "g", "question": "Is γ·x ≥ 0 — always?"}]))
+    catalog = load_catalog([path], include_builtin=False)
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="ascii", write_through=True)
+    render_card_list(Console(file=stream, width=80), catalog.rows(), catalog.shape())
+    text = raw.getvalue().decode("ascii")
+    assert "u/g" in text and "Is ?" in text and "----" in text

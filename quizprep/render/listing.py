@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.text import Text
@@ -49,13 +49,14 @@ def render_card_list(console: Console, rows: Iterable[CardRow], shape: ListShape
         question_at, topic_w = 4, 0
     chips = {d: _styled(console, chip(d)) for d in ("easy", "medium", "hard")}
     ref_style = _styled(console, Text("{}", style="cyan")) if console.color_system else "{}"
-    out = console.file
+    out = _Output(console.file)
 
     header = "Level".ljust(LEVEL) + GAP + "Card".ljust(ref_w)
     if topic_w:
         header += GAP + "Topic".ljust(topic_w)
     header = (header + GAP + "Question") if not below else header
-    out.write(_bold(console, header.rstrip()) + "\n" + "─" * min(width, len(header)) + "\n")
+    rule = "─" if out.fits("─") else "-"
+    out.write(_bold(console, header.rstrip()) + "\n" + rule * min(width, len(header)) + "\n")
     wrap_width = width - question_at
     indent = " " * question_at
     batch: list[str] = []
@@ -85,6 +86,30 @@ def render_card_list(console: Console, rows: Iterable[CardRow], shape: ListShape
         summary.append(f"{shape.by_difficulty.get(difficulty, 0)} {difficulty}", colour(difficulty))
         summary.append(", " if i < 2 else "")
     console.print(summary)
+
+
+class _Output:
+    """The console's stream; text it cannot encode (an ASCII terminal) is replaced, not fatal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.encoding = getattr(stream, "encoding", None) or "utf-8"
+
+    def fits(self, text: str) -> bool:
+        try:
+            text.encode(self.encoding)
+        except (UnicodeEncodeError, LookupError):
+            return False
+        return True
+
+    def write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+        except UnicodeEncodeError:
+            self.stream.write(text.encode(self.encoding, "replace").decode(self.encoding))
+
+    def flush(self) -> None:
+        self.stream.flush()
 
 
 def _wrap(text: str, width: int) -> list[str]:
