@@ -346,3 +346,12 @@ def test_list_on_an_ascii_stream_replaces_what_it_cannot_write(tmp_path: Path) -
     render_card_list(Console(file=stream, width=80), catalog.rows(), catalog.shape())
     text = raw.getvalue().decode("ascii")
     assert "u/g" in text and "Is ?" in text and "----" in text
+
+
+def test_the_old_marshal_cache_is_removed_when_the_index_is_made(quizprep_home: Path) -> None:
+    old = quizprep_home / "cache" / "decks.marshal"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"old cache")
+    load_catalog()
+    assert not old.exists()
+    assert (quizprep_home / "cache" / "cards.sqlite3").is_file()

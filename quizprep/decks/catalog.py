@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection, Container, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -225,7 +226,12 @@ def open_index(sources: Iterable[tuple[Path, bool]]) -> CardIndex:
     for path, builtin in sources:
         path = path.resolve()
         unique.setdefault(path, Source(path, builtin))  # a file named twice loads once
-    index = CardIndex.open(data_home() / "cache" / INDEX_NAME)
+    cache = data_home() / "cache"
+    index = CardIndex.open(cache / INDEX_NAME)
+    if index.path is not None and index.created:
+        # The card index replaces the marshal cache of earlier releases.
+        with contextlib.suppress(OSError):
+            (cache / "decks.marshal").unlink(missing_ok=True)
     with ProgressBar("Indexing decks", "files") as bar:
         index.refresh(list(unique.values()), bar.update)
     return index

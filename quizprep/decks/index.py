@@ -121,6 +121,7 @@ class CardIndex:
         self.path = path  # None: in memory
         self.files: list[FileEntry] = []
         self.all_visible = False  # every indexed file is one this command sees
+        self.created = False  # this run made the index file (first run, or rebuilt)
 
     # -- opening -------------------------------------------------------------------------
 
@@ -169,7 +170,9 @@ class CardIndex:
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        return cls(db, path)
+        index = cls(db, path)
+        index.created = True
+        return index
 
     @classmethod
     def of_cards(cls, cards: Sequence[Card]) -> CardIndex:
