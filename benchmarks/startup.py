@@ -30,8 +30,14 @@ NUMPY_BASELINE = (
 def commands() -> list[tuple[str, list[str]]]:
     exe = shutil.which("quizprep")
     base = [exe] if exe else [sys.executable, "-m", "quizprep"]
+    from pathlib import Path
+
+    losses = Path(__file__).resolve().parent.parent / "content" / "losses.yaml"
     cmds = [
         ("quizprep explain focal", [*base, "explain", "focal"]),
+        ("quizprep list", [*base, "list"]),
+        ("quizprep stats", [*base, "stats"]),
+        ("quizprep deck validate (built-in)", [*base, "deck", "validate", str(losses)]),
         ("quizprep --help", [*base, "--help"]),
         ("quizprep math focal", [*base, "math", "focal"]),
     ]

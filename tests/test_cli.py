@@ -111,11 +111,26 @@ def test_explain_json_has_every_field() -> None:
     assert card["math"] == "focal"
 
 
-def test_explain_no_match_suggests_and_exits_1() -> None:
-    result = run("explain", "focl")
+def test_explain_nonsense_says_no_card_covers_it_and_exits_1() -> None:
+    result = run("explain", "zzqx-nothing-like-this")
     assert result.exit_code == 1
-    assert "no card matches 'focl'" in result.stderr
-    assert "Did you mean" in result.stderr and "focal" in result.stderr
+    assert "no card covers 'zzqx-nothing-like-this'" in result.stderr
+    assert "Traceback" not in result.output
+    data = json.loads(run("explain", "zzqx-nothing-like-this", "--json").stdout)
+    assert data["error"] == "no card covers 'zzqx-nothing-like-this'"
+
+
+def test_explain_typo_with_one_obvious_fix_shows_that_card() -> None:
+    for typo, card_id, fixed in [
+        ("focl", "focal-loss", "focal"),
+        ("huberr", "huber-vs-mse", "huber"),
+        ("sigmiod", "sigmoid", "sigmoid"),
+    ]:
+        result = run("explain", typo)
+        assert result.exit_code == 0, (typo, result.output)
+        assert f"Showing results for {fixed}" in result.stdout
+        data = json.loads(run("explain", typo, "--json").stdout)
+        assert (data["id"], data["showing_results_for"]) == (card_id, fixed)
 
 
 def test_user_deck_folder_is_picked_up(quizprep_home: Path) -> None:

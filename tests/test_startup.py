@@ -1,4 +1,8 @@
-"""Start-up discipline: the lookup commands never import NumPy, fsrs or PyYAML needlessly."""
+"""Start-up discipline: the lookup commands never import NumPy, fsrs or PyYAML needlessly.
+
+sqlite3 is allowed on lookups (the card index is a SQLite file; its import costs about
+7 ms, measured in README's scale section) but not on ``--help``.
+"""
 
 from __future__ import annotations
 
@@ -44,9 +48,11 @@ def heavy_modules(args: list[str], home: Path) -> str:
     ids=" ".join,
 )
 def test_lookup_commands_do_not_import_numpy(args: list[str], quizprep_home: Path) -> None:
-    # Twice: the first run parses the YAML, the second is served from the deck cache.
-    assert heavy_modules(args, quizprep_home) == ""
-    assert heavy_modules(args, quizprep_home) == ""
+    # Twice: the first run parses the YAML, the second is served from the card index.
+    allowed = {"sqlite3"} if args != ["--help"] else set()
+    for _ in range(2):
+        heavy = set(filter(None, heavy_modules(args, quizprep_home).split(",")))
+        assert heavy <= allowed, heavy
 
 
 def test_second_lookup_skips_yaml(quizprep_home: Path) -> None:

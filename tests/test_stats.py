@@ -179,3 +179,27 @@ def test_due_counts_by_deck_for_deck_list(tmp_path: Path) -> None:
         review(storage, scheduler, catalog.cards[0].key, 1, NOW - timedelta(hours=1))
         review(storage, scheduler, catalog.cards[1].key, 4, NOW - timedelta(hours=1))
     assert due_counts_by_deck(catalog, NOW) == {"drilltest": 1}
+
+
+def test_stats_from_the_card_index_equal_stats_over_every_card(quizprep_home: Path) -> None:
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.paths import database_path
+    from quizprep.study.stats import gather
+
+    cards = load_catalog().cards
+    scheduler = Scheduler(seed=1)
+    with Storage.open(database_path()) as storage:
+        for i, card in enumerate(cards[:7]):
+            review(storage, scheduler, card.key, 1 + i % 4, NOW - timedelta(days=i))
+        storage.review(("gone", "card"), lambda before: ReviewRecord(  # an orphan's progress
+            NOW, 3, 1000, *_fresh(scheduler, NOW)))  # fmt: skip
+        full = collect(storage, cards, NOW, Scheduler(fuzz=False))
+    fast = gather(now=NOW)
+    assert fast == full
+    assert fast.cards == len(cards) and fast.cards_seen == 7
+    assert fast.states["new"] == len(cards) - 7
+
+
+def _fresh(scheduler: Scheduler, when: datetime) -> tuple:
+    out = scheduler.review(("gone", "card"), None, 3, when)
+    return out.fsrs, out.state, out.due

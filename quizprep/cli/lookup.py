@@ -4,6 +4,8 @@ No ``from __future__ import annotations`` in this package: typer would evaluate 
 annotation string on each run.
 """
 
+import sys
+from collections.abc import Iterable
 from typing import Annotated, Any
 
 import typer
@@ -45,14 +47,42 @@ def list_cards(
     """List every card, with its difficulty, topic and question."""
     from quizprep.decks.catalog import load_catalog
 
-    cards = load_catalog(deck or ()).select(topic=topic, difficulty=difficulty, tag=tag)
-    if as_json:
-        print_json([card.to_dict() for card in cards])
-        return
-    from quizprep.render.cards import render_card_table
+    catalog = load_catalog(deck or ())
+    try:
+        if as_json:
+            _stream_json(card.to_dict() for card in catalog.stream(topic, difficulty, tag))
+            return
+        shape = catalog.shape(topic, difficulty, tag)
+        from quizprep.render.listing import render_card_list
 
-    with paged(no_pager, prose=False) as out:
-        render_card_table(out, cards)
+        with paged(no_pager, prose=False) as out:
+            render_card_list(out, catalog.rows(topic, difficulty, tag), shape)
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+
+
+def _stream_json(items: Iterable[Any]) -> None:
+    """A JSON list written item by item (the same text ``print_json`` would write)."""
+    import json
+
+    out = sys.stdout
+    first = True
+    for item in items:
+        text = json.dumps(item, indent=2, ensure_ascii=False)
+        out.write(("[\n" if first else ",\n") + "  " + text.replace("\n", "\n  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+    out.flush()
+
+
+def _quiet_broken_pipe() -> None:
+    """``quizprep list | head``: the reader left; stop without a traceback."""
+    import contextlib
+    import os
+
+    # Python flushes stdout again at exit: point it somewhere that accepts it.
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @app.command()
@@ -82,32 +112,36 @@ def explain(
       quizprep explain losses/mse
     """
     from quizprep.decks.catalog import load_catalog
-    from quizprep.decks.search import find, good_alternatives, suggestions
+    from quizprep.decks.search import good_alternatives
 
     catalog = load_catalog(deck or ())
-    matches = find(catalog.cards, query)
-    if not matches:
+    result = catalog.search(query)
+    if not result.matches:
         if as_json:
             print_json(
                 {
-                    "error": f"no card matches {query!r}",
-                    "suggestions": suggestions(catalog.cards, query),
+                    "error": f"no card covers {query!r}",
+                    "closest": [{"ref": c.ref, "question": c.question} for c in result.closest],
+                    "suggestions": result.suggestions,
                 }
             )
             raise typer.Exit(1)
         from quizprep.render.cards import render_no_match
         from quizprep.render.style import stderr_console
 
-        render_no_match(stderr_console(), query, suggestions(catalog.cards, query))
+        render_no_match(stderr_console(), query, result.closest, result.suggestions)
         raise typer.Exit(1)
-    best, others = matches[0], [m.card for m in good_alternatives(matches)]
+    best, others = result.matches[0], [m.card for m in good_alternatives(result.matches)]
     if as_json:
-        print_json(best.card.to_dict() | {"other_matches": [c.ref for c in others]})
+        extra: dict[str, Any] = {"other_matches": [c.ref for c in others]}
+        if result.corrected:
+            extra["showing_results_for"] = result.corrected
+        print_json(best.card.to_dict() | extra)
         return
     from quizprep.render.cards import render_explain
 
     with paged(no_pager) as out:
-        render_explain(out, best.card, others, catalog.resolve)
+        render_explain(out, best.card, others, catalog.resolve, corrected=result.corrected)
         if show_math:
             _show_card_math(out, best.card.math)
 

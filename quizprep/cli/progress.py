@@ -48,6 +48,7 @@ def progress_import(
     ],
 ) -> None:
     """Merge reviews from FILE.json (the same review twice is kept once) and rebuild states."""
+    from quizprep.decks.progressbar import ProgressBar
     from quizprep.render.stats import render_import
     from quizprep.study.backups import take_backup
     from quizprep.study.storage import Storage
@@ -57,7 +58,8 @@ def progress_import(
     with Storage.open() as storage:
         # Merging never deletes a review, but it rebuilds card states: keep a copy first.
         backup = take_backup(storage, "import") if any(storage.progress_counts()) else None
-        result = merge(storage, incoming, file)
+        with ProgressBar("Importing progress", "reviews") as bar:
+            result = merge(storage, incoming, file, bar.update)
     render_import(console(), result)
     if backup is not None:
         note(f"Backup of the database before the import: {backup}")

@@ -2,22 +2,57 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+from collections.abc import Collection, Container, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from quizprep.decks.cache import DeckCache
 from quizprep.decks.model import DIFFICULTIES, Card, Deck
 from quizprep.decks.problem import Problem
 from quizprep.errors import QuizprepError
 from quizprep.paths import builtin_content_dir, data_home, user_decks_dir
 
+if TYPE_CHECKING:
+    from quizprep.decks.index import CardIndex, CardRow
+    from quizprep.decks.search import Result
+
 DECK_SUFFIXES = (".yaml", ".yml")
+INDEX_NAME = "cards.sqlite3"
 
 
 class Catalog:
-    def __init__(self, decks: list[Deck], problems: list[Problem] | None = None) -> None:
-        self.decks = decks
+    """The decks a command sees.
+
+    Built by :func:`load_catalog` it reads the card index, so a command pays only for what
+    it asks: one card (``card``, ``resolve``, ``search``), light rows (``rows``), or every
+    card (``decks``, ``cards``: built on first use). Built from a list of decks it works
+    the same, with an index in memory made when first needed.
+    """
+
+    def __init__(
+        self,
+        decks: list[Deck] | None = None,
+        problems: list[Problem] | None = None,
+        *,
+        index: CardIndex | None = None,
+    ) -> None:
+        self._decks = decks
         self.problems = problems if problems is not None else []
+        self._index = index
+
+    @property
+    def index(self) -> CardIndex:
+        if self._index is None:
+            from quizprep.decks.index import CardIndex
+
+            self._index = CardIndex.of_cards([c for d in self._decks or [] for c in d.cards])
+        return self._index
+
+    @property
+    def decks(self) -> list[Deck]:
+        if self._decks is None:
+            self._decks = self.index.decks()
+        return self._decks
 
     @property
     def cards(self) -> list[Card]:
@@ -27,15 +62,21 @@ class Catalog:
         return next((d for d in self.decks if d.id == deck_id), None)
 
     def card(self, deck_id: str, card_id: str) -> Card | None:
-        deck = self.deck(deck_id)
-        if deck is None:
-            return None
-        return next((c for c in deck.cards if c.id == card_id), None)
+        if self._index is None and self._decks is not None:
+            deck = self.deck(deck_id)
+            return next((c for c in deck.cards if c.id == card_id), None) if deck else None
+        return self.index.card(deck_id, card_id)
 
     def resolve(self, ref: str, from_deck: str) -> Card | None:
         """A ``related`` / follow-up reference: ``card-id`` in ``from_deck`` or ``deck/card``."""
         deck_id, _, card_id = ref.rpartition("/")
         return self.card(deck_id or from_deck, card_id)
+
+    def search(self, query: str) -> Result:
+        """``explain``'s lookup: see :mod:`quizprep.decks.search`."""
+        from quizprep.decks.search import search
+
+        return search(self.index, query)
 
     def select(
         self,
@@ -43,21 +84,88 @@ class Catalog:
         difficulty: str | None = None,
         tag: str | None = None,
     ) -> list[Card]:
-        """Cards matching every given filter (case-insensitive; topic and tag by substring)."""
-        if difficulty is not None and difficulty.lower() not in DIFFICULTIES:
-            raise QuizprepError(
-                f"unknown difficulty {difficulty!r}; use one of {', '.join(DIFFICULTIES)}"
-            )
-        out = []
-        for card in self.cards:
-            if topic and topic.lower() not in card.topic.lower():
-                continue
-            if difficulty and card.difficulty != difficulty.lower():
-                continue
-            if tag and not any(tag.lower() == t.lower() for t in card.tags):
-                continue
-            out.append(card)
-        return out
+        """Cards matching every given filter (case-insensitive; topic by substring)."""
+        _check_difficulty(difficulty)
+        numbers = [n for n, _, _ in self.index.numbers(topic, difficulty, tag)]
+        found = self.index.cards_by_number(numbers)
+        return [found[n] for n in numbers]
+
+    def rows(
+        self,
+        topic: str | None = None,
+        difficulty: str | None = None,
+        tag: str | None = None,
+        *,
+        question: bool = True,
+    ) -> Iterator[CardRow]:
+        """The matching cards' deck, id, topic, difficulty and question, streamed.
+
+        ``question=False`` leaves the question empty and reads a small index only.
+        """
+        _check_difficulty(difficulty)
+        return self.index.rows(topic, difficulty, tag, question=question)
+
+    def stream(
+        self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
+    ) -> Iterator[Card]:
+        """The matching cards one at a time, in deck order (``list --json``)."""
+        _check_difficulty(difficulty)
+        return self.index.full_rows(topic, difficulty, tag)
+
+    def shape(
+        self, topic: str | None = None, difficulty: str | None = None, tag: str | None = None
+    ) -> ListShape:
+        """How many cards match, per difficulty, and their longest ref and topic."""
+        _check_difficulty(difficulty)
+        count, ref, topic_width = self.index.widest(topic, difficulty, tag)
+        return ListShape(count, ref, topic_width, self.index.counts(topic, difficulty, tag))
+
+    def groups(self) -> list[tuple[str, str, int]]:
+        """(topic, difficulty, how many cards) over the visible cards, counted in SQL."""
+        return self.index.groups()
+
+    def light_rows(self, keys: Collection[tuple[str, str]]) -> list[CardRow]:
+        """Light rows (no question) of the visible cards whose key is in ``keys``."""
+        if len(keys) < 2000:  # a lookup each beats reading every row of a big deck
+            return self.index.rows_for_keys(keys)
+        return [row for row in self.index.rows(question=False) if row.key in keys]
+
+    def study_cards(
+        self,
+        seen: Container[tuple[str, str]],
+        unseen_per_deck: int | None,
+        topic: str | None = None,
+        difficulty: str | None = None,
+        tag: str | None = None,
+    ) -> list[Card]:
+        """What a drill can show today, without building every card of a big deck.
+
+        Every matching card in ``seen`` (cards with progress), and of the others only the
+        first ``unseen_per_deck`` of each deck, in deck order (``None``: all of them).
+        """
+        _check_difficulty(difficulty)
+        numbers = self.index.study_numbers(seen, unseen_per_deck, topic, difficulty, tag)
+        found = self.index.cards_by_number(numbers)
+        return [found[n] for n in numbers]
+
+
+class ListShape:
+    """How many cards a listing holds, per difficulty, and its widest ref and topic."""
+
+    __slots__ = ("by_difficulty", "cards", "ref_width", "topic_width")
+
+    def __init__(
+        self, cards: int, ref_width: int, topic_width: int, by_difficulty: dict[str, int]
+    ) -> None:
+        self.cards, self.ref_width, self.topic_width = cards, ref_width, topic_width
+        self.by_difficulty = by_difficulty
+
+
+def _check_difficulty(difficulty: str | None) -> None:
+    if difficulty is not None and difficulty.lower() not in DIFFICULTIES:
+        raise QuizprepError(
+            f"unknown difficulty {difficulty!r}; use one of {', '.join(DIFFICULTIES)}"
+        )
 
 
 def deck_files(path: Path) -> list[Path]:
@@ -85,6 +193,18 @@ def load_catalog(
     :class:`QuizprepError` listing them all; ``deck validate`` passes ``strict=False`` and
     reports ``catalog.problems`` itself.
     """
+    sources = catalog_sources(deck_paths, include_builtin, include_user)
+    index = open_index(sources)
+    catalog = Catalog(index=index, problems=index.problems())
+    if strict and catalog.problems:
+        raise deck_error(catalog.problems)
+    return catalog
+
+
+def catalog_sources(
+    deck_paths: Iterable[Path] = (), include_builtin: bool = True, include_user: bool = True
+) -> list[tuple[Path, bool]]:
+    """The deck files a command sees, in order, each with whether it is built in."""
     sources: list[tuple[Path, bool]] = []
     if include_builtin:
         sources += [(p, True) for p in deck_files(builtin_content_dir())]
@@ -99,30 +219,38 @@ def load_catalog(
         if not files:
             raise QuizprepError(f"{path}: no .yaml or .yml deck files in this folder")
         sources += [(p, False) for p in files]
+    return sources
 
-    catalog = Catalog(decks=[])
-    cache = DeckCache(data_home() / "cache" / "decks.marshal")
-    seen: set[Path] = set()
+
+def open_index(sources: Iterable[tuple[Path, bool]]) -> CardIndex:
+    """The card index, brought up to date with these files (each named once)."""
+    from quizprep.decks.index import CardIndex, Source
+    from quizprep.decks.progressbar import ProgressBar
+
+    unique: dict[Path, Source] = {}
     for path, builtin in sources:
         path = path.resolve()
-        if path in seen:  # the same file named twice (user folder and --deck) loads once
-            continue
-        seen.add(path)
-        deck = cache.get(path, builtin)
-        if deck is None:
-            from quizprep.decks.loader import load_deck  # PyYAML is imported only on a cache miss
+        unique.setdefault(path, Source(path, builtin))  # a file named twice loads once
+    cache = data_home() / "cache"
+    index = CardIndex.open(cache / INDEX_NAME)
+    if index.path is not None and index.created:
+        # The card index replaces the marshal cache of earlier releases.
+        with contextlib.suppress(OSError):
+            (cache / "decks.marshal").unlink(missing_ok=True)
+    with ProgressBar("Indexing decks", "files") as bar:
+        index.refresh(list(unique.values()), bar.update)
+    return index
 
-            deck, problems = load_deck(path, builtin=builtin)
-            catalog.problems += problems
-            if deck is not None and not problems:
-                cache.put(path, deck)
-        if deck is not None:
-            catalog.decks.append(deck)
-    cache.save()
-    catalog.problems += check_references(catalog.decks)
-    if strict and catalog.problems:
-        raise deck_error(catalog.problems)
-    return catalog
+
+def deck_error(problems: Sequence[Problem]) -> QuizprepError:
+    lines = [str(p) for p in sorted(problems)]
+    shown = lines[:20]
+    if len(lines) > len(shown):
+        shown.append(f"… and {len(lines) - len(shown)} more")
+    return QuizprepError(
+        "\n".join(shown),
+        hint="Run `quizprep deck validate PATH` for the full list.",
+    )
 
 
 def looks_like_path(value: str) -> bool:
@@ -178,61 +306,4 @@ def unknown_deck(word: str, ids: Sequence[str]) -> QuizprepError:
         message += f"; did you mean {', '.join(close)}?"
     return QuizprepError(
         message, hint=f"Deck ids: {', '.join(ids)}. See them with `quizprep deck list`."
-    )
-
-
-def check_references(decks: Sequence[Deck]) -> list[Problem]:
-    """Problems that need more than one file: duplicate deck ids and cross-deck refs."""
-    problems: list[Problem] = []
-    by_id: dict[str, Deck] = {}
-    for deck in decks:
-        if deck.id in by_id:
-            first = by_id[deck.id]
-            problems.append(
-                Problem(
-                    str(deck.path),
-                    deck.line,
-                    f"deck id {deck.id!r} is already used by {first.path}; "
-                    "each deck needs its own 'deck:' id",
-                )
-            )
-            # Both files share the blame: validating either one alone must say so.
-            problems.append(
-                Problem(
-                    str(first.path),
-                    first.line,
-                    f"deck id {deck.id!r} is also used by {deck.path}; "
-                    "each deck needs its own 'deck:' id",
-                )
-            )
-            continue
-        by_id[deck.id] = deck
-    cards = {(c.deck, c.id) for d in by_id.values() for c in d.cards}
-    for deck in by_id.values():
-        for card in deck.cards:
-            refs = [("related card", r) for r in card.related]
-            refs += [("follow-up card", f.card) for f in card.follow_ups if f.card]
-            for what, ref in refs:
-                if "/" not in ref:
-                    continue  # same-deck refs were checked by the loader
-                target_deck, _, target = ref.rpartition("/")
-                if (target_deck, target) not in cards:
-                    problems.append(
-                        Problem(
-                            card.source,
-                            card.line,
-                            f"card {card.id!r}: {what} {ref!r} does not exist",
-                        )
-                    )
-    return problems
-
-
-def deck_error(problems: Sequence[Problem]) -> QuizprepError:
-    lines = [str(p) for p in sorted(problems)]
-    shown = lines[:20]
-    if len(lines) > len(shown):
-        shown.append(f"… and {len(lines) - len(shown)} more")
-    return QuizprepError(
-        "\n".join(shown),
-        hint="Run `quizprep deck validate PATH` for the full list.",
     )

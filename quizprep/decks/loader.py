@@ -238,10 +238,25 @@ def _load_card(
         source=source,
         line=line,
         short=col.text(node, "short", what, required=False),
-        exercise=col.text(node, "exercise", what, required=False),
-        derive=col.text(node, "derive", what, required=False),
+        exercise=_practice_name(col, node, "exercise", what),
+        derive=_practice_name(col, node, "derive", what),
     )
     return (card if card_id else None), len(col.problems) == before
+
+
+def _practice_name(col: _Collector, node: Mapping, field: str, what: str) -> str | None:
+    """An ``exercise`` or ``derive`` name, checked against the built-in ones at its line."""
+    from quizprep.core.exercises import DERIVATION_NAMES, EXERCISE_NAMES, closest
+
+    value = col.text(node, field, what, required=False)
+    names = EXERCISE_NAMES if field == "exercise" else DERIVATION_NAMES
+    if value and value not in names:
+        kind = "code exercise" if field == "exercise" else "derivation"
+        col.add(
+            line_of(node, field),
+            f"{what}: {field} {value!r} is not a {kind}{closest(value, names)}",
+        )
+    return value
 
 
 def _key_points(col: _Collector, node: Mapping, what: str) -> tuple[KeyPoint, ...]:

@@ -5,23 +5,42 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from quizprep.decks.catalog import check_references, deck_files, load_catalog
-from quizprep.decks.loader import load_deck
-from quizprep.decks.model import Deck
+from quizprep.decks.catalog import catalog_sources, deck_files, open_index
+from quizprep.decks.index import CardRow
+from quizprep.decks.model import DIFFICULTIES
 from quizprep.decks.problem import Problem
 from quizprep.errors import QuizprepError
 
 
+class DeckSummary(NamedTuple):
+    """A checked deck as ``deck validate`` reports it (its cards' light fields only)."""
+
+    id: str
+    path: Path
+    cards: tuple[CardRow, ...]
+
+    def by_difficulty(self) -> dict[str, int]:
+        counts = dict.fromkeys(DIFFICULTIES, 0)
+        for card in self.cards:
+            counts[card.difficulty] += 1
+        return counts
+
+
 @dataclass(frozen=True)
 class Report:
-    decks: list[Deck]
+    decks: list[DeckSummary]
     problems: list[str]
     files: int
 
 
 def validate_paths(paths: Iterable[Path]) -> Report:
-    """Check each file on its own, then its references against the other visible decks."""
+    """Check each file on its own, then its references against the other visible decks.
+
+    Every file is parsed at most once, through the card index: a file that has not
+    changed since it was last indexed is not parsed at all (its problems were stored).
+    """
     files: list[Path] = []
     for path in paths:
         if not path.exists():
@@ -30,44 +49,38 @@ def validate_paths(paths: Iterable[Path]) -> Report:
         if not found:
             raise QuizprepError(f"{path}: no .yaml or .yml deck files in this folder")
         files += found
-    targets = {f.resolve() for f in files}
-    problems: list[Problem] = []
-    decks: list[Deck] = []
-    for path in files:
-        deck, found_problems = load_deck(path)
-        problems += found_problems
-        if deck is not None:
-            decks.append(deck)
-            problems += _math_problems(deck)
-            problems += _exercise_problems(deck)
+    targets = list(dict.fromkeys(f.resolve() for f in files))
     # References may point into decks that are not being validated (built-in or the
     # user's folder); those decks are context only, their own problems are not ours.
-    context = load_catalog(strict=False).decks
-    context = [d for d in context if d.path.resolve() not in targets]
-    problems += [
-        p for p in check_references([*decks, *context]) if Path(p.path).resolve() in targets
+    visible = {p.resolve(): builtin for p, builtin in catalog_sources()}
+    context = [(p, b) for p, b in visible.items() if p not in set(targets)]
+    index = open_index([*((t, visible.get(t, False)) for t in targets), *context])
+    names = {str(t) for t in targets}
+    ids = [f.id for f in index.files if f.path in names]
+    problems = [p for p in index.problems() if p.path in names]
+    problems += _math_problems(index.math_names(ids))
+    decks = [
+        DeckSummary(f.deck, Path(f.path), tuple(index.rows(files=[f.id])))
+        for f in index.files
+        if f.id in set(ids) and f.deck is not None and f.cards
     ]
     return Report(decks, [str(p) for p in sorted(set(problems))], len(files))
 
 
-def _math_problems(deck: Deck) -> list[Problem]:
+def _math_problems(rows: Iterable[tuple[str, int, str, str]]) -> list[Problem]:
     from quizprep.core.names import MATH_NAMES, closest_math_name
 
-    bad = [card for card in deck.cards if card.math and card.math not in MATH_NAMES]
-    if not bad:
-        return []
-    # The model keeps each card's first line only; the field's own line (what an editor
-    # jumps to) comes from reading the file again, which happens only when something is
-    # wrong.
-    lines = field_lines(deck.path, "math")
+    bad = [row for row in rows if row[3] not in MATH_NAMES]
+    # The index keeps each card's first line; the field's own line (what an editor jumps
+    # to) comes from reading the file again, which happens only when something is wrong.
+    lines = {path: field_lines(Path(path), "math") for path in {row[0] for row in bad}}
     return [
         Problem(
-            card.source,
-            lines.get(card.id, card.line),
-            f"card {card.id!r}: math {card.math!r} is not a function or demo"
-            f"{closest_math_name(card.math or '')}",
+            path,
+            lines[path].get(card_id, line),
+            f"card {card_id!r}: math {math!r} is not a function or demo{closest_math_name(math)}",
         )
-        for card in bad
+        for path, line, card_id, math in bad
     ]
 
 
@@ -75,32 +88,13 @@ def field_lines(path: Path, field: str) -> dict[str, int]:
     """Card id → the line of that card's ``field`` in the deck file."""
     from quizprep.decks.yamlsource import line_of, read_yaml
 
-    data, _ = read_yaml(path)
+    try:
+        data, _ = read_yaml(path)
+    except QuizprepError:
+        return {}
     cards = data.get("cards") if isinstance(data, dict) else None
     out: dict[str, int] = {}
     for node in cards if isinstance(cards, list) else []:
         if isinstance(node, dict) and field in node:
             out[str(node.get("id"))] = line_of(node, field)
-    return out
-
-
-def _exercise_problems(deck: Deck) -> list[Problem]:
-    from quizprep.core.exercises import DERIVATION_NAMES, EXERCISE_NAMES, closest
-
-    out = []
-    for card in deck.cards:
-        for field, value, names in (
-            ("exercise", card.exercise, EXERCISE_NAMES),
-            ("derive", card.derive, DERIVATION_NAMES),
-        ):
-            if value and value not in names:
-                kind = "code exercise" if field == "exercise" else "derivation"
-                out.append(
-                    Problem(
-                        card.source,
-                        card.line,
-                        f"card {card.id!r}: {field} {value!r} is not a {kind}"
-                        f"{closest(value, names)}",
-                    )
-                )
     return out

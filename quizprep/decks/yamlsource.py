@@ -36,6 +36,7 @@ _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
+_STR = _CORE + "str"
 
 
 class Mapping(dict):
@@ -152,6 +153,8 @@ class _Converter:
         return self._scalar(node, line)
 
     def _scalar(self, node: yaml.ScalarNode, line: int) -> Any:
+        if node.tag == _STR:  # most of a deck: skip the constructor's dispatch
+            return node.value
         if node.tag == _CORE + "timestamp":
             # An unquoted date in prose is text to a deck author, not a datetime.
             return node.value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -10,7 +11,10 @@ from rich.panel import Panel
 from rich.segment import Segment
 from rich.text import Text
 
-from quizprep.decks.model import Card, Deck
+from quizprep.decks.model import Card
+
+if TYPE_CHECKING:
+    from quizprep.decks.validate import DeckSummary
 from quizprep.render.style import chip, colour
 from quizprep.render.text import clean, literal
 
@@ -166,7 +170,10 @@ def render_explain(
     best: Card,
     others: Sequence[Card],
     resolve: Callable[[str, str], Card | None],
+    corrected: str | None = None,
 ) -> None:
+    if corrected:
+        console.print(Text("Showing results for ", style="dim") + Text(corrected, style="bold"))
     render_card(console, best, resolve=resolve)
     if others:
         console.print(Text("Other matches:", style="bold"))
@@ -176,10 +183,18 @@ def render_explain(
         console.print(literal(f"Show one with: quizprep explain {others[0].ref}", style="dim"))
 
 
-def render_no_match(console: Console, query: str, suggestions: Sequence[str]) -> None:
-    console.print(Text("Error: ", style="bold red") + literal(f"no card matches {query!r}."))
+def render_no_match(
+    console: Console, query: str, closest: Sequence[Card], suggestions: Sequence[str]
+) -> None:
+    """``explain`` when no card covers the query: say so, then the nearest cards."""
+    console.print(Text("Error: ", style="bold red") + literal(f"no card covers {query!r}."))
     if suggestions:
         console.print(Text("Did you mean: ") + literal(", ".join(suggestions), style="cyan"))
+    if closest:
+        console.print(Text("Closest cards:", style="bold"))
+        for card in closest:
+            body = literal(card.ref, style="cyan") + literal(f"  {card.question}")
+            console.print(Hanging(Text("  ") + chip(card.difficulty) + Text(" "), body))
     console.print(Text("See every card with: quizprep list", style="dim"))
 
 
@@ -219,7 +234,7 @@ def render_card_table(console: Console, cards: Sequence[Card]) -> None:
 
 
 def render_validation(
-    console: Console, decks: Sequence[Deck], problems: Sequence[str], files: int
+    console: Console, decks: Sequence[DeckSummary], problems: Sequence[str], files: int
 ) -> None:
     """``deck validate``: a summary per deck when all is well, else every problem."""
     if problems:

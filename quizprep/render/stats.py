@@ -18,7 +18,6 @@ from rich.text import Text
 
 from quizprep.render.style import chip
 from quizprep.render.text import literal
-from quizprep.study.interview import format_clock
 from quizprep.study.stats import InterviewRecord, Mastery, Stats
 from quizprep.study.storage import Orphan
 
@@ -163,6 +162,10 @@ def interview_table(
     table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Time", justify="right", no_wrap=True, style="dim")
     table.add_column("", style="dim", overflow="ellipsis", no_wrap=True)
+    # Here, not at the top: the interview module costs `stats` 3 ms to import, and most
+    # users have no interviews to show.
+    from quizprep.study.interview import format_clock
+
     for record in interviews[:shown]:
         score = record.score
         style = "dim" if score is None else "green" if score >= 0.8 else "dark_orange"

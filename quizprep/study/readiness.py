@@ -41,6 +41,7 @@ from quizprep.study.plan import (
 from quizprep.study.storage import LEARNING, RELEARNING, StoredCard
 
 if TYPE_CHECKING:
+    from quizprep.decks.catalog import Catalog
     from quizprep.decks.model import Card
     from quizprep.study.scheduler import Scheduler
     from quizprep.study.storage import Storage
@@ -340,15 +341,20 @@ def gather(deck_paths: Sequence[Path] = (), now: datetime | None = None) -> list
 
 
 def readiness_for_stats(
-    storage: Storage, cards: Sequence[Card], scheduler: Scheduler, now: datetime
+    storage: Storage, catalog: Catalog, scheduler: Scheduler, now: datetime
 ) -> list[Report]:
-    """The plans still ahead (or today), for ``stats``' readiness line: no projection."""
+    """The plans still ahead (or today), for ``stats``' readiness line: no projection.
+
+    The catalog's cards are built only when there is a plan to report on."""
     today = local_day(now)
+    plans = [plan for plan in load_plans(storage) if plan.date >= today]
+    if not plans:
+        return []
+    cards = catalog.cards
     states = storage.states()
     return [
         report(storage, plan, cards, scheduler, now, states=states, projection=False)
-        for plan in load_plans(storage)
-        if plan.date >= today
+        for plan in plans
     ]
 
 

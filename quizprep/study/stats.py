@@ -12,12 +12,14 @@ offset of ``now`` before being cut into days.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from quizprep.decks.index import CardRow
 from quizprep.decks.model import DIFFICULTIES, Card
 from quizprep.study.backups import backups_dir, list_backups
 from quizprep.study.grades import GradeOverrides, overrides
@@ -146,13 +148,43 @@ class Stats:
         return json.dumps(self.to_json(), indent=2, ensure_ascii=False)
 
 
+class CardGroup(NamedTuple):
+    """How many loaded cards share a topic and a difficulty."""
+
+    topic: str
+    difficulty: str
+    cards: int
+
+
 def collect(
     storage: Storage,
-    cards: Sequence[Card],
+    cards: Sequence[Card | CardRow],
     now: datetime,
     scheduler: Scheduler | None = None,
 ) -> Stats:
     """Every number ``stats`` shows. ``cards`` are the cards of the loaded decks."""
+    counts: dict[tuple[str, str], int] = {}
+    for card in cards:
+        counts[card.topic, card.difficulty] = counts.get((card.topic, card.difficulty), 0) + 1
+    groups = [CardGroup(t, d, n) for (t, d), n in counts.items()]
+    stored = storage.states()
+    seen = [card for card in cards if card.key in stored]
+    return collect_groups(storage, groups, seen, now, scheduler, stored)
+
+
+def collect_groups(
+    storage: Storage,
+    groups: Sequence[CardGroup],
+    seen: Sequence[Card | CardRow],
+    now: datetime,
+    scheduler: Scheduler | None = None,
+    stored: dict | None = None,
+) -> Stats:
+    """:func:`collect` from card counts per group and the cards that have progress.
+
+    A 50,000-card deck is counted in SQL; only cards with progress are looked at one by
+    one (their recall needs the scheduler), so ``stats`` costs what the progress does.
+    """
     here = local(now)
     offset_ms = int(here.utcoffset().total_seconds() * 1000)  # type: ignore[union-attr]
     today = here.date()
@@ -180,18 +212,20 @@ def collect(
 
     # Card states: one row per card.
     scheduler = scheduler or Scheduler()
-    stored = storage.states()
+    stored = storage.states() if stored is None else stored
     states = dict.fromkeys(STATE_NAMES.values(), 0)
     ends = [_day_start_ms(today + timedelta(days=i + 1), offset_ms) for i in range(7)]
     due_counts = [0] * 7
     due_now = 0
     recall: dict[tuple[str, str], float] = {}
+    total = sum(g.cards for g in groups)
+    states[STATE_NAMES[NEW]] = total
     with storage.reading():  # a damaged saved card is a corrupt-database error
-        for card in cards:
+        for card in seen:
             row = stored.get(card.key)
-            if row is None:
-                states[STATE_NAMES[NEW]] += 1
+            if row is None or card.key in recall:
                 continue
+            states[STATE_NAMES[NEW]] -= 1
             states[STATE_NAMES[row.state]] += 1
             due = to_ms(row.due)
             due_now += is_due(row, now, from_ms(tomorrow_ms))
@@ -209,13 +243,13 @@ def collect(
         retention_reviews=int(kept[0]),
         streak=streak,
         states=states,
-        cards=len(cards),
+        cards=total,
         cards_seen=len(recall),
         due_now=due_now,
         due_next_7_days=[(today + timedelta(days=i), n) for i, n in enumerate(due_counts)],
-        by_topic=_mastery(cards, recall, lambda c: c.topic),
+        by_topic=_mastery(groups, seen, recall, lambda c: c.topic),
         by_difficulty=sorted(
-            _mastery(cards, recall, lambda c: c.difficulty),
+            _mastery(groups, seen, recall, lambda c: c.difficulty),
             key=lambda m: DIFFICULTIES.index(m.name) if m.name in DIFFICULTIES else 99,
         ),
         heatmap=heatmap,
@@ -269,17 +303,22 @@ def gather(deck_paths: Sequence[Path] = (), now: datetime | None = None) -> Stat
     from quizprep.study.scheduler import utc_now
     from quizprep.study.settings import desired_retention
 
-    cards = load_catalog(list(deck_paths)).cards
+    catalog = load_catalog(list(deck_paths))
     now = now or utc_now()
     with Storage.open() as storage:
         scheduler = Scheduler(desired_retention(storage), fuzz=False)
-        stats = collect(storage, cards, now, scheduler)
-        # plan hook: the readiness line of each interview date still ahead
-        plans = readiness_for_stats(storage, cards, scheduler, now)
+        stored = storage.states()
+        # Counted in SQL; only cards with progress are read (stats never builds a card).
+        groups = [CardGroup(*g) for g in catalog.groups()]
+        seen = catalog.light_rows(stored)
+        stats = collect_groups(storage, groups, seen, now, scheduler, stored)
+        # plan hook: the readiness line of each interview date still ahead (cards are
+        # built only when a plan exists)
+        plans = readiness_for_stats(storage, catalog, scheduler, now)
     return replace(stats, plans=plans) if plans else stats
 
 
-def due_by_deck(storage: Storage, cards: Sequence[Card], now: datetime) -> dict[str, int]:
+def due_by_deck(storage: Storage, cards: Sequence[Card | CardRow], now: datetime) -> dict[str, int]:
     """Cards due now per deck id (seen cards only; new cards are not 'due')."""
     stored = storage.states()
     counts: dict[str, int] = {}
@@ -296,7 +335,7 @@ def due_counts_by_deck(catalog: Any, now: datetime | None = None) -> dict[str, i
     from quizprep.study.scheduler import utc_now
 
     with Storage.open() as storage:
-        return due_by_deck(storage, catalog.cards, now or utc_now())
+        return due_by_deck(storage, list(catalog.rows(question=False)), now or utc_now())
 
 
 def _day_start_ms(day: date, offset_ms: int) -> int:
@@ -339,20 +378,27 @@ def _streak(storage: Storage, recent: dict[date, int], today: date, offset_ms: i
     return int(rows[0][0])
 
 
-def _mastery(cards: Sequence[Card], recall: dict, group: Any) -> list[Mastery]:
-    groups: dict[str, list[Card]] = {}
-    for card in cards:
-        groups.setdefault(group(card), []).append(card)
+def _mastery(
+    groups: Sequence[CardGroup], seen: Sequence[Card | CardRow], recall: dict, group: Any
+) -> list[Mastery]:
+    sizes: dict[str, int] = {}
+    for g in groups:
+        sizes[group(g)] = sizes.get(group(g), 0) + g.cards
+    recalled: dict[str, list[float]] = {}
+    for card in seen:
+        if card.key in recall:
+            recalled.setdefault(group(card), []).append(recall[card.key])
     out = []
-    for name, members in groups.items():
-        seen = [recall[c.key] for c in members if c.key in recall]
+    for name, size in sizes.items():
+        values = recalled.get(name, [])
         out.append(
             Mastery(
                 name=name,
-                cards=len(members),
-                seen=len(seen),
-                mastery=sum(seen) / len(members),
-                recall=sum(seen) / len(seen) if seen else None,
+                cards=size,
+                seen=len(values),
+                # fsum: exact whatever order the cards came in (index or deck order)
+                mastery=math.fsum(values) / size,
+                recall=math.fsum(values) / len(values) if values else None,
             )
         )
     return sorted(out, key=lambda m: m.name.lower())

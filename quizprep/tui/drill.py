@@ -54,11 +54,11 @@ def run(
 ) -> int:
     """``quizprep drill``: select cards, open progress, drill; returns the exit code."""
     from quizprep.decks.catalog import load_selection
-    from quizprep.study.plan import for_drill
+    from quizprep.study.plan import for_drill, load_plans
     from quizprep.study.scheduler import Scheduler, utc_now
     from quizprep.study.session import Session
     from quizprep.study.settings import WELCOMED_SETTING, new_card_limits
-    from quizprep.study.storage import FLAGGED, Storage
+    from quizprep.study.storage import FLAGGED, SUSPENDED, Storage
 
     if options.limit is not None and options.limit < 1:
         raise QuizprepError("--limit must be at least 1")
@@ -69,16 +69,35 @@ def run(
         raise QuizprepError(f"unknown order {order!r}; use one of {', '.join(ORDERS)}")
     clock = now or utc_now
     catalog, chosen = load_selection(options.decks)
-    cards = catalog.select(topic=options.topic, difficulty=options.difficulty, tag=options.tag)
-    if chosen is not None:
-        cards = [card for card in cards if card.deck in chosen]
-    if not cards:
+    filters = {"topic": options.topic, "difficulty": options.difficulty, "tag": options.tag}
+    if not catalog.shape(**filters).cards:
         raise QuizprepError(
             "no cards match these filters", hint="See the cards there are with `quizprep list`."
         )
     with Storage.open() as storage:
         if not options.cram:  # cram writes nothing, so a read-only database will do
             storage.check_writable()
+        retention = desired_retention(storage, options.retention)
+        per_deck, own = new_card_limits(storage)
+        if options.new is not None:
+            per_deck, own = options.new, {}
+        plans = [] if options.cram else load_plans(storage)
+        if options.cram or options.flagged or plans:
+            cards = catalog.select(**filters)
+        else:
+            # Only what today's session can show: cards with progress (or buried, or
+            # suspended), and the first unseen cards of each deck up to its new-card limit.
+            # A 50,000-card deck is never built card by card just to show one.
+            seen = {(d, c) for d, c in storage.query("SELECT deck_id, card_id FROM card_state")}
+            seen |= storage.buried(clock()) | storage.marked(SUSPENDED).keys()
+            cards = catalog.study_cards(seen, max([per_deck, *own.values()]), **filters)
+        if chosen is not None:
+            cards = [card for card in cards if card.deck in chosen]
+        if not cards:
+            raise QuizprepError(
+                "no cards match these filters",
+                hint="See the cards there are with `quizprep list`.",
+            )
         if options.flagged:
             flags = storage.marked(FLAGGED)
             cards = [card for card in cards if card.key in flags]
@@ -86,14 +105,12 @@ def run(
                 raise QuizprepError(
                     "no flagged cards among these", hint="Flag a card with f during a drill."
                 )
-        retention = desired_retention(storage, options.retention)
-        per_deck, own = new_card_limits(storage)
-        if options.new is not None:
-            per_deck, own = options.new, {}
         scheduler = Scheduler(retention, seed=options.seed)
         # plan hook (quizprep.study.plan): an interview date paces new cards and due times
         planned = (
-            None if options.cram else for_drill(storage, catalog.cards, cards, scheduler, clock())
+            None
+            if options.cram
+            else for_drill(storage, catalog.cards if plans else cards, cards, scheduler, clock())
         )
         new_total = None
         if planned and planned.new_per_day is not None and options.new is None:
