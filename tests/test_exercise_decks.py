@@ -8,7 +8,6 @@ from pathlib import Path
 
 from quizprep.core import derivations
 from quizprep.core.exercises import DERIVATION_NAMES, EXERCISE_NAMES
-from quizprep.decks import cache as deckcache
 from quizprep.decks.catalog import load_catalog
 from quizprep.decks.loader import load_deck
 from quizprep.decks.validate import validate_paths
@@ -51,18 +50,18 @@ def test_loader_reads_the_fields_and_to_dict_shows_them(tmp_path: Path) -> None:
     assert validate_paths([path]).problems == []
 
 
-def test_the_cache_keeps_the_fields(tmp_path: Path) -> None:
+def test_the_card_index_keeps_the_fields(tmp_path: Path) -> None:
     path = tmp_path / "mine.yaml"
     path.write_text(DECK, encoding="utf-8")
     deck, _ = load_deck(path)
     assert deck is not None
-    cache = deckcache.DeckCache(tmp_path / "cache.marshal")
-    cache.put(path, deck)
-    cache.save()
-    again = deckcache.DeckCache(tmp_path / "cache.marshal").get(path, builtin=False)
-    assert again is not None
-    assert again.cards == deck.cards
-    assert deckcache.FORMAT.startswith("3/")
+    first = load_catalog([path]).deck(deck.id)  # parsed into the index
+    again = load_catalog([path]).deck(deck.id)  # read back from it
+    assert first is not None and again is not None
+    assert [c._replace(source="") for c in again.cards] == [
+        c._replace(source="") for c in deck.cards
+    ]
+    assert {c.exercise for c in again.cards} >= {"stable-softmax"}
 
 
 def test_schema_lists_exactly_the_exercise_and_derivation_names() -> None:

@@ -326,7 +326,8 @@ def test_read_only_data_folder_still_serves_read_only_commands(quizprep_home: Pa
         storage.query("PRAGMA wal_checkpoint(TRUNCATE)")
     for leftover in quizprep_home.glob("progress.sqlite3-*"):
         leftover.unlink()
-    (quizprep_home / "cache" / "decks.marshal").unlink()
+    for index in (quizprep_home / "cache").glob("cards.sqlite3*"):
+        index.unlink()  # the card index: read-only commands then index in memory
     if not _make_read_only(quizprep_home):
         pytest.skip("cannot make a folder read-only here (no chattr as root)")
     try:

@@ -12,7 +12,10 @@ from quizprep.study.scheduler import Scheduler
 from quizprep.study.storage import Storage
 from quizprep.study.sync import FUZZ_SEED, export_progress, import_progress, replay_card
 
-from .test_sync import T0, drill, drill_days, full_log, states
+from .test_sync import T0, clock_after_the_simulated_reviews, drill, drill_days, full_log, states
+
+# the simulated drills run into the future; imports refuse reviews more than a day ahead
+__all__ = ["clock_after_the_simulated_reviews"]
 
 KEYS = [("deck", f"card-{i:02d}") for i in range(12)]
 

@@ -161,13 +161,15 @@ def _math_name_from_cards(name: str) -> str | None:
     """The math link of the card ``explain NAME`` would name outright (id, alias or tag), so
     ``math`` answers to every name ``explain`` knows; None when no card is named so."""
     from quizprep.decks.catalog import load_catalog
-    from quizprep.decks.search import NAMED, find
+    from quizprep.decks.search import NAMED
 
     try:
-        matches = find(load_catalog(()).cards, name)
+        result = load_catalog(()).search(name)
     except QuizprepError:
         return None  # a broken user deck must not hide the built-in math
-    named = [m.card.math for m in matches if m.score >= NAMED and m.card.math]
+    if result.corrected:
+        return None  # a typo's guess: `math` says "did you mean" instead
+    named = [m.card.math for m in result.matches if m.score >= NAMED and m.card.math]
     return named[0] if named else None
 
 

@@ -434,21 +434,26 @@ def grade(
 def _resolve_card(catalog, query: str, as_json: bool):  # type: ignore[no-untyped-def]
     """A card by ref, id or alias (named matches only: grading against a guess would
     mislead); exit 1 with suggestions otherwise."""
-    from quizprep.decks.search import NAMED, find, suggestions
+    from quizprep.decks.search import NAMED
 
     deck_id, _, card_id = query.strip().rpartition("/")
     exact = catalog.card(deck_id, card_id) if deck_id else None
     if exact is not None:
         return exact
-    matches = [m for m in find(catalog.cards, query) if m.score >= NAMED]
-    if matches:
-        return matches[0].card
-    hints = suggestions(catalog.cards, query)
+    result = catalog.search(query)
+    # A typo's correction is a guess, and so is a word match: name the card instead.
+    if not result.corrected:
+        named = [m for m in result.matches if m.score >= NAMED]
+        if named:
+            return named[0].card
+    hints = list(result.suggestions)
+    if result.corrected and result.matches:
+        hints = [result.matches[0].card.ref, *hints]
     if as_json:
-        print_json({"error": f"no card matches {query!r}", "suggestions": hints})
+        print_json({"error": f"no card covers {query!r}", "suggestions": hints})
         raise typer.Exit(1)
     from quizprep.render.cards import render_no_match
     from quizprep.render.style import stderr_console
 
-    render_no_match(stderr_console(), query, hints)
+    render_no_match(stderr_console(), query, list(result.closest), hints)
     raise typer.Exit(1)

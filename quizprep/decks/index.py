@@ -376,6 +376,16 @@ class CardIndex:
                         "each deck needs its own 'deck:' id",
                     )
                 )
+                # Both files share the blame: validating either one alone must say so.
+                other = first[entry.deck]
+                out.append(
+                    Problem(
+                        other.path,
+                        other.line or 1,
+                        f"deck id {entry.deck!r} is also used by {entry.path}; "
+                        "each deck needs its own 'deck:' id",
+                    )
+                )
                 dropped.add(fid)
                 continue
             first[entry.deck] = entry

@@ -153,8 +153,8 @@ class _Converter:
         return self._scalar(node, line)
 
     def _scalar(self, node: yaml.ScalarNode, line: int) -> Any:
-        if node.tag == _STR:  # most of a deck: skip the constructor's dispatch
-            return node.value
+        if node.tag == _STR and not CONTROL.search(node.value):
+            return node.value  # most of a deck: skip the constructor's dispatch
         if node.tag == _CORE + "timestamp":
             # An unquoted date in prose is text to a deck author, not a datetime.
             return node.value

@@ -27,6 +27,7 @@ LEVEL = 8  # " MEDIUM "
 GAP = "  "
 TOPIC_MAX = 24
 MIN_QUESTION = 22
+WIDE = 120  # from here on, ref and topic get columns of their own
 
 
 def clean(text: str) -> str:
@@ -40,21 +41,21 @@ def render_card_list(console: Console, rows: Iterable[CardRow], shape: ListShape
         return
     width = max(console.width, 40)
     ref_w = shape.ref_width
-    topic_w = min(shape.topic_width, TOPIC_MAX) if width >= 100 else 0
-    question_at = LEVEL + len(GAP) + ref_w + len(GAP) + (topic_w + len(GAP) if topic_w else 0)
-    # Refs stay whole (people copy them into `explain`): when they leave too little room,
-    # the question goes on its own lines below.
-    below = width - question_at < MIN_QUESTION
-    if below:
-        question_at, topic_w = 4, 0
+    topic_w = min(shape.topic_width, TOPIC_MAX)
+    question_at = LEVEL + len(GAP) + ref_w + len(GAP) + topic_w + len(GAP)
+    # Below 120 columns (or when refs leave too little room) the question gets the line
+    # and the ref goes whole on the next one (people copy refs into `explain`).
+    narrow = width < WIDE or width - question_at < MIN_QUESTION
+    if narrow:
+        question_at, topic_w = LEVEL + len(GAP), 0
     chips = {d: _styled(console, chip(d)) for d in ("easy", "medium", "hard")}
     ref_style = _styled(console, Text("{}", style="cyan")) if console.color_system else "{}"
     out = _Output(console.file)
 
-    header = "Level".ljust(LEVEL) + GAP + "Card".ljust(ref_w)
-    if topic_w:
-        header += GAP + "Topic".ljust(topic_w)
-    header = (header + GAP + "Question") if not below else header
+    header = "Level".ljust(LEVEL) + GAP
+    if not narrow:
+        header += "Card".ljust(ref_w) + GAP + "Topic".ljust(topic_w) + GAP
+    header += "Question"
     rule = "─" if out.fits("─") else "-"
     out.write(_bold(console, header.rstrip()) + "\n" + rule * min(width, len(header)) + "\n")
     wrap_width = width - question_at
@@ -63,18 +64,17 @@ def render_card_list(console: Console, rows: Iterable[CardRow], shape: ListShape
     for row in rows:
         level = chips.get(row.difficulty) or f" {row.difficulty.upper()} "
         pad = " " * (LEVEL - len(row.difficulty) - 2)
-        line = level + pad + GAP + ref_style.format(row.ref) + " " * (ref_w - len(row.ref))
-        if topic_w:
+        line = level + pad + GAP
+        if not narrow:
             topic = clean(row.topic)
             topic = topic if len(topic) <= topic_w else topic[: topic_w - 1] + "…"
-            line += GAP + topic.ljust(topic_w)
+            line += ref_style.format(row.ref) + " " * (ref_w - len(row.ref))
+            line += GAP + topic.ljust(topic_w) + GAP
         lines = _wrap(clean(row.question), wrap_width)
-        if below:
-            batch.append(line.rstrip())
-            batch += [indent + part for part in lines]
-        else:
-            batch.append(line + GAP + lines[0])
-            batch += [indent + part for part in lines[1:]]
+        batch.append((line + lines[0]).rstrip())
+        batch += [indent + part for part in lines[1:]]
+        if narrow:
+            batch.append(indent + ref_style.format(row.ref))
         if len(batch) >= 200:
             out.write("\n".join(batch) + "\n")
             batch = []

@@ -167,17 +167,18 @@ class Scheduler:
         """Rate a card (``stored`` is its saved JSON, ``None`` for a new card).
 
         Ratings that graduate a card to whole days are kept apart, as Anki keeps them: Good
-        gives at least a day more than Hard, and Easy at least a day more than Good. fsrs
-        does this for cards already in review, but a learning card's Good and Easy both
-        graduate from short-term stability and can land on the same day ("3 Good 1d,
-        4 Easy 1d"). Each rating's result depends only on the card and the moment, so the
-        preview and the rating agree.
+        gives at least a day more than Hard, and Easy at least a day more than Good. A
+        learning card's Good and Easy both graduate from short-term stability and can land
+        on the same day ("3 Good 1d, 4 Easy 1d"); a card already in review has intervals
+        far enough apart that this is left to fsrs (and :meth:`replay` stays cheap). Each
+        rating's result depends only on the card and the moment, so the preview and the
+        rating agree.
         """
         if rating not in RATINGS:
             raise QuizprepError(f"rating must be 1–4, not {rating!r}")
         when = as_utc(when)
         after = self._raw(key, stored, rating, when, duration_ms)
-        if rating >= 2 and int(after.state) == REVIEW_STATE:
+        if rating >= 2 and int(after.state) == REVIEW_STATE and _graduating(stored):
             below = self.review(key, stored, rating - 1, when)
             floor = below.due + timedelta(days=1)
             if below.state == REVIEW_STATE and _days(after.due - when) <= _days(below.interval):
@@ -229,6 +230,20 @@ class Scheduler:
             return current[1]()
 
         review_card = self._fsrs.review_card
+
+        def rated(before: Any, r: int, duration: int | None, seed: str, when: datetime) -> Any:
+            current[0], current[1] = seed, None
+            after, _log = review_card(
+                before, fsrs.Rating(r), review_datetime=when, review_duration=duration
+            )
+            # the same whole-day spacing as review() when a card graduates
+            if r >= 2 and int(after.state) == REVIEW_STATE and int(before.state) != REVIEW_STATE:
+                below = rated(before, r - 1, None, seed, when)
+                gap = _days(below.due - when)
+                if int(below.state) == REVIEW_STATE and _days(after.due - when) <= gap:
+                    after.due = below.due + timedelta(days=1)
+            return after
+
         with _fuzz_lock:
             original = _fsrs_scheduler.random
             _fsrs_scheduler.random = draw  # type: ignore[assignment]
@@ -238,11 +253,7 @@ class Scheduler:
                         raise QuizprepError(f"rating must be 1–4, not {rating!r}")
                     if when.tzinfo is not timezone.utc:
                         when = as_utc(when)
-                    current[0], current[1] = self._fuzz_seed(key, card), None
-                    card, _log = review_card(
-                        card, fsrs.Rating(rating), review_datetime=when,
-                        review_duration=duration_ms,
-                    )  # fmt: skip
+                    card = rated(card, rating, duration_ms, self._fuzz_seed(key, card), when)
                     out.append(Outcome(card_json(card), int(card.state), card.due, card.due - when))
             finally:
                 _fsrs_scheduler.random = original  # type: ignore[assignment]
@@ -270,6 +281,18 @@ def _damaged(key: CardKey) -> Exception:
     from quizprep.study.storage import DamagedRow
 
     return DamagedRow(f"card_state row {key[0]}/{key[1]}: the scheduler's saved card is not valid")
+
+
+def _graduating(stored: str | None) -> bool:
+    """Whether a card with this saved JSON is new or still learning (not yet in review)."""
+    if stored is None:
+        return True
+    import json
+
+    try:
+        return int(json.loads(stored).get("state", 0)) != REVIEW_STATE
+    except (ValueError, TypeError, AttributeError):
+        return True  # load() reports a damaged card properly
 
 
 def _days(interval: timedelta) -> int:
