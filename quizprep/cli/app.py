@@ -21,7 +21,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 # The order `quizprep --help` lists commands in: daily use first.
 COMMAND_ORDER = (
     "drill", "explain", "list", "math", "stats", "interview",
-    "deck", "export", "import", "progress", "reset",
+    "deck", "export", "import", "progress", "config", "reset",
 )  # fmt: skip
 
 
