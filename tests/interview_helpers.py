@@ -1,6 +1,6 @@
 """A small real deck for interview tests: one card per difficulty, each with one follow-up.
 
-The easy card's follow-up names the `norm` card (graded); the others name no card
+The easy card's follow-up asks the `norm` card's question (graded); the others name no card
 (self-rated), so a seeded interview of the three cards asks both kinds. Topics start with
 `Ivtest` so `--topic ivtest` selects these cards only, next to the built-in decks.
 """
@@ -26,7 +26,7 @@ cards:
       - text: gradient is one for positive inputs
         accept: [derivative is 1 when active]
     follow_ups:
-      - question: How would you normalise activations between layers?
+      - question: And what does batch normalisation do?
         card: norm
   - id: norm
     topic: Ivtest normalisation

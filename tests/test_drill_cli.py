@@ -56,7 +56,8 @@ def test_rating_before_reveal_is_refused_with_a_hint(deck: Path) -> None:
 
 
 def test_typed_answer_proposes_a_rating_that_enter_accepts(deck: Path) -> None:
-    stdin = "vanishing gradient, and the loss is convex\n\nq\n"
+    # the answer, Enter to accept the verdicts, Enter to accept the proposed rating
+    stdin = "vanishing gradient, and the loss is convex\n\n\nq\n"
     result = run("drill", "--deck", str(deck), "--topic", "Alpha", "--typed", stdin=stdin)
     assert result.exit_code == 0, result.output
     assert "Covered 2 of 2 key points" in result.output
@@ -66,7 +67,7 @@ def test_typed_answer_proposes_a_rating_that_enter_accepts(deck: Path) -> None:
 
 def test_a_lone_action_letter_at_the_typed_prompt_acts_as_its_key(deck: Path) -> None:
     # rate the first card, then "u" at the next typed prompt undoes it, "q" quits
-    stdin = "some answer\n3\nu\nq\n"
+    stdin = "some answer\n\n3\nu\nq\n"
     result = run("drill", "--deck", str(deck), "--topic", "Alpha", "--typed", stdin=stdin)
     assert result.exit_code == 0, result.output
     assert "Undone: drilltest/" in result.output
@@ -74,7 +75,7 @@ def test_a_lone_action_letter_at_the_typed_prompt_acts_as_its_key(deck: Path) ->
 
 
 def test_typed_answer_rating_can_be_overridden(deck: Path) -> None:
-    stdin = "t\nsomething unrelated\n4\nq\n"
+    stdin = "t\nsomething unrelated\n\n4\nq\n"
     result = run("drill", "--deck", str(deck), "--topic", "Alpha", stdin=stdin)
     assert "Covered 0 of 2 key points" in result.output
     with Storage.open() as storage:

@@ -84,6 +84,15 @@ def test_typed_answer_in_a_terminal(quizprep_home: Path, deck: Path) -> None:
     child.expect("Your answer")
     child.sendline("vanishing gradient and a convex loss")
     child.expect("Covered 2 of 2 key points")
+    child.expect("accept verdicts")
+    child.send("1")  # the user overrules the grader: point 1 is not covered after all
+    child.expect("Covered 1 of 2 key points")
+    child.expect("Hard")
+    child.send("1")  # … and back: missed → contradicted
+    child.expect("1 contradicted")
+    child.send("1")  # contradicted → covered
+    child.expect("Covered 2 of 2 key points")
+    child.send("\r")
     child.expect("accept Good")
     child.send("\r")
     child.expect("card 2 of")
@@ -92,7 +101,35 @@ def test_typed_answer_in_a_terminal(quizprep_home: Path, deck: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    assert stats(quizprep_home, deck)["reviews"] == 1
+    data = stats(quizprep_home, deck)
+    assert data["reviews"] == 1
+    # the grader's verdicts and the user's final ones are kept with the review
+    assert data["grading"]["graded"] == 1
+    assert data["grading"]["overridden"] == 0
+
+
+def test_toggled_verdicts_are_stored_and_counted(quizprep_home: Path, deck: Path) -> None:
+    child = spawn(quizprep_home, "--deck", str(deck), "--topic", "Alpha", "--typed")
+    child.expect("Your answer")
+    child.sendline("vanishing gradient and a convex loss")
+    child.expect("accept verdicts")
+    child.send("2")
+    child.expect("Covered 1 of 2 key points")
+    child.send("\r")
+    child.expect("accept Hard")
+    child.send("\r")
+    child.expect("card 2 of")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    data = stats(quizprep_home, deck)
+    assert data["grading"] == {
+        "graded": 1, "overridden": 1, "override_rate": 1.0, "points": 2, "points_changed": 1,
+    }  # fmt: skip
+    with Storage.open() as storage:
+        assert [e.rating for e in storage.log()] == [2]
+        rows = storage.query("SELECT grader, final, proposed, rating FROM review_grades")
+    assert rows == [('["covered", "covered"]', '["covered", "missed"]', 3, 2)]
 
 
 def test_ctrl_c_keeps_ratings_and_restores_the_terminal(quizprep_home: Path, deck: Path) -> None:

@@ -128,9 +128,10 @@ def test_answers_are_graded_like_the_drill(catalog, db: Storage) -> None:
     shown = clock()
     clock.advance(seconds=75)
     answer = interview.answer_question(relu, GOOD_RELU, shown)
-    expected = grade(GOOD_RELU, relu.key_points)
-    assert answer.covered == tuple(p.text for p in expected.covered)
-    assert answer.missed == tuple(p.text for p in expected.missed)
+    expected = grade(relu, GOOD_RELU)
+    assert answer.points == expected.points
+    assert answer.covered == tuple(p.text for p in expected.points if p.verdict == "covered")
+    assert answer.missed == tuple(p.text for p in expected.points if p.verdict == "missed")
     assert answer.rating == expected.rating == 3
     assert answer.score == 1.0
     assert answer.duration == timedelta(seconds=75)
@@ -177,6 +178,51 @@ def test_graded_follow_up_is_graded_against_the_card_it_names(catalog, db: Stora
     assert answer.question == follow.question  # the follow-up's own wording is asked
     assert answer.covered == ("learned scale and shift",) and answer.rating == 2
     assert [e.key for e in db.log()] == [("ivtest", "norm")]
+
+
+def test_a_follow_up_asking_another_question_is_self_rated(catalog, db: Storage) -> None:
+    """Naming a card is not enough: the follow-up must ask that card's question."""
+    from quizprep.decks.model import FollowUp
+    from quizprep.study.interview import asks_question
+
+    clock = Clock()
+    interview = make(catalog, db, clock)
+    relu, norm = card(catalog, "relu"), card(catalog, "norm")
+    interview.answer_question(relu, GOOD_RELU, clock())
+    other = FollowUp("How would you normalise activations between layers?", "norm")
+    assert not asks_question(other.question, norm)
+    assert asks_question("And what does batch normalisation do?", norm)
+    assert interview.graded_against(other, norm) is None
+    with pytest.raises(ValueError, match="self-rated"):
+        interview.answer_follow_up(other, norm, "batch norm", clock())
+
+
+def test_builtin_follow_ups_are_graded_only_when_they_ask_the_question() -> None:
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.study.interview import asks_question
+
+    builtin = load_catalog(include_user=False)
+    smoothing = builtin.card("losses", "label-smoothing")
+    accuracy = builtin.card("losses", "why-not-accuracy")
+    assert smoothing is not None and accuracy is not None
+    question = "What else can you add to the objective to regularise a classifier?"
+    assert not asks_question(question, smoothing)
+    assert asks_question("Why can't you train directly on accuracy?", accuracy)
+
+
+def test_the_user_can_overrule_the_grader_before_saving(catalog, db: Storage) -> None:
+    from quizprep.study.grading import toggled
+
+    clock = Clock()
+    interview = make(catalog, db, clock)
+    relu = card(catalog, "relu")
+    proposed = interview.propose(relu, GOOD_RELU)
+    final = toggled(relu, proposed, 0)  # the user: point 1 was not really said
+    answer = interview.answer_question(relu, GOOD_RELU, clock(), final, proposed)
+    assert answer.rating == final.rating == 2
+    assert [e.rating for e in db.log()] == [2]
+    rows = db.query("SELECT grader, final, proposed, rating, overridden FROM review_grades")
+    assert rows == [('["covered", "covered"]', '["missed", "covered"]', 3, 2, 1)]
 
 
 def test_self_rated_follow_up_needs_no_card(catalog, db: Storage) -> None:

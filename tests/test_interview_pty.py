@@ -59,14 +59,26 @@ def answer(child: pexpect.spawn, *lines: str) -> None:
     child.sendline("")
 
 
+def confirm(child: pexpect.spawn, *toggles: str) -> None:
+    """At the grader's verdicts: press number keys to toggle, then Enter to accept."""
+    child.expect("accept")
+    for key in toggles:
+        child.send(key)
+        child.expect("accept")
+    child.send("\r")
+
+
 def test_a_whole_interview_in_a_terminal(quizprep_home: Path, deck: Path) -> None:
     child = spawn(quizprep_home, deck)
     child.expect("Question 1 of 3")
     child.expect(rf"00:00{ANSI} / {ANSI}20:00")  # the clock, between colour codes
     answer(child, "max of zero and x", "the gradient is one for positive inputs")
+    child.expect("Covered 2 of 2 key points")
+    confirm(child)
     child.expect(noted("2 of 2 key points"))
     child.expect("Follow-up to question 1")
     answer(child, "learned scale and shift")
+    confirm(child)
     child.expect(noted("1 of 2 key points"))
 
     child.expect("Question 2 of 3")
@@ -74,6 +86,7 @@ def test_a_whole_interview_in_a_terminal(quizprep_home: Path, deck: Path) -> Non
     child.sendline("standardise each feature over the batch")
     child.expect(r"\[\d\d:\d\d\] … ")
     child.sendcontrol("d")  # Ctrl-D ends a multi-line answer too
+    confirm(child)
     child.expect(noted("1 of 2 key points"))
     child.expect("Follow-up to question 2")
     child.expect("you rate yourself")
@@ -84,7 +97,10 @@ def test_a_whole_interview_in_a_terminal(quizprep_home: Path, deck: Path) -> Non
 
     child.expect("Question 3 of 3")
     answer(child, "it down-weights easy examples")
+    child.expect("Covered 1 of 3 key points")
+    confirm(child, "3")  # the user: "helps class imbalance" missed → contradicted
     child.expect(noted("1 of 3 key points"))
+    child.expect("1 contradicted")
     child.expect("Follow-up to question 3")
     answer(child, "it is plain cross-entropy")
     child.expect("How did you do?")
@@ -106,6 +122,7 @@ def test_a_whole_interview_in_a_terminal(quizprep_home: Path, deck: Path) -> Non
         (3, 3, "finished")
     ]
     # norm answered half as a follow-up and as a question (Hard twice), focal badly (Again)
+    assert data["grading"]["graded"] == 4 and data["grading"]["overridden"] == 1
     with Storage.open() as storage:
         assert [(e.key[1], e.rating) for e in storage.log()] == [
             ("norm", 2),
@@ -119,6 +136,7 @@ def test_ctrl_c_shows_and_saves_the_scorecard(quizprep_home: Path, deck: Path) -
     child = spawn(quizprep_home, deck)
     child.expect("Question 1 of 3")
     answer(child, "max of zero and x")
+    confirm(child)
     child.expect(noted("1 of 2 key points"))
     child.expect("Follow-up to question 1")
     child.expect(r"\[\d\d:\d\d\] › ")
@@ -142,6 +160,7 @@ def test_the_time_budget_ends_the_interview(quizprep_home: Path, deck: Path) -> 
     child.sendline("max of zero and x")
     child.expect(r"\[\d\d:\d\d\] … ")
     child.sendline("")
+    confirm(child)
     child.expect("Time is up")
     child.expect("That was the last question")
     child.expect("Time ran out")

@@ -20,7 +20,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # The order `quizprep --help` lists commands in: daily use first.
 COMMAND_ORDER = (
-    "drill", "explain", "list", "math", "stats", "interview",
+    "drill", "explain", "list", "math", "stats", "interview", "grade",
     "deck", "export", "import", "progress", "config", "reset",
 )  # fmt: skip
 

@@ -92,3 +92,86 @@ def interview(
     code = run(options, console(), for_stdin())
     if code:
         raise typer.Exit(code)
+
+
+# -- grade ----------------------------------------------------------------------------------
+
+
+@app.command()
+@handles_errors
+def grade(
+    card: Annotated[
+        str, typer.Argument(metavar="CARD", help="deck/id, id or alias of a card (losses/mse, kl).")
+    ],
+    answer: Annotated[
+        str | None,
+        typer.Option("--answer", "-a", help="The answer to grade (default: read from stdin)."),
+    ] = None,
+    deck: DeckOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Grade a typed answer against a card's key points, as the drill does.
+
+    Each key point is covered, missed or contradicted, with the clause that decided it, and
+    the rating that proposes. Examples: quizprep grade losses/mse --answer "mean of squared
+    errors, outlier-sensitive"; echo "p - y" | quizprep grade bce --json
+    """
+    import sys
+
+    from quizprep.decks.catalog import load_catalog
+    from quizprep.study.grading import MAX_ANSWER_CHARS, RATING_NAMES
+    from quizprep.study.grading import grade as grade_answer
+
+    catalog = load_catalog(deck or ())
+    found = _resolve_card(catalog, card, as_json)
+    if answer is None:
+        if sys.stdin.isatty():
+            print("Type the answer, then Ctrl-D:", file=sys.stderr)
+        # A bounded read: the grader reads at most MAX_ANSWER_CHARS of it anyway.
+        answer = sys.stdin.read(MAX_ANSWER_CHARS + 1)
+    result = grade_answer(found, answer)
+    if result.truncated:
+        print(
+            f"Note: the answer is longer than {MAX_ANSWER_CHARS:,} characters;"
+            " only the first ones were graded.",
+            file=sys.stderr,
+        )
+    if as_json:
+        print_json(
+            {
+                "card": found.ref,
+                "rating": result.rating,
+                "rating_name": RATING_NAMES[result.rating],
+                "points": [
+                    {"text": p.text, "verdict": p.verdict, "evidence": p.evidence}
+                    for p in result.points
+                ],
+            }
+        )
+        return
+    from quizprep.render.drill import render_grade
+
+    render_grade(console(), found, result)
+
+
+def _resolve_card(catalog, query: str, as_json: bool):  # type: ignore[no-untyped-def]
+    """A card by ref, id or alias (named matches only: grading against a guess would
+    mislead); exit 1 with suggestions otherwise."""
+    from quizprep.decks.search import NAMED, find, suggestions
+
+    deck_id, _, card_id = query.strip().rpartition("/")
+    exact = catalog.card(deck_id, card_id) if deck_id else None
+    if exact is not None:
+        return exact
+    matches = [m for m in find(catalog.cards, query) if m.score >= NAMED]
+    if matches:
+        return matches[0].card
+    hints = suggestions(catalog.cards, query)
+    if as_json:
+        print_json({"error": f"no card matches {query!r}", "suggestions": hints})
+        raise typer.Exit(1)
+    from quizprep.render.cards import render_no_match
+    from quizprep.render.style import stderr_console
+
+    render_no_match(stderr_console(), query, hints)
+    raise typer.Exit(1)

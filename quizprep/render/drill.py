@@ -42,6 +42,7 @@ class DrillView(NamedTuple):
     answer: str | None = None
     note: str | None = None
     can_undo: bool = False
+    judging: bool = False  # the typed answer's verdicts are up for the user's toggles
 
 
 def progress(position: int, total: int, kind: str, width: int = 28) -> RenderableType:
@@ -78,6 +79,13 @@ def rating_buttons(intervals: dict[int, timedelta] | None, proposed: int | None 
 
 def hint(view: DrillView) -> Text:
     keys: list[tuple[str, str]]
+    if view.judging and view.grade is not None:
+        count = len(view.grade.points)
+        keys = [
+            (f"1–{count}" if count > 1 else "1", "change a verdict (✓ → ✗ → contradicted)"),
+            ("Enter", "accept verdicts"),
+        ]
+        return _keys_line(keys)
     if not view.revealed:
         keys = [("Enter", "show answer"), ("t", "type answer")]
     elif view.grade is not None:
@@ -91,6 +99,11 @@ def hint(view: DrillView) -> Text:
     if view.revealed:  # a long answer scrolls the progress bar away: repeat where we are
         text.append(f"card {view.position} of {view.total}", style="bold")
         text.append(" │ ", style="dim")
+    return text + _keys_line(keys)
+
+
+def _keys_line(keys: list[tuple[str, str]]) -> Text:
+    text = Text()
     for i, (key, what) in enumerate(keys):
         if i:
             text.append(" · ", style="dim")
@@ -99,20 +112,67 @@ def hint(view: DrillView) -> Text:
     return text
 
 
-def grade_report(grade: Grade, answer: str) -> RenderableType:
-    lines: list[RenderableType] = [Text.assemble(("Your answer: ", "bold"), (answer, "italic"))]
-    for point in grade.covered:
-        lines.append(Text("  ✓ ", style="bold green") + Text(point.text))
-    for point in grade.missed:
-        lines.append(Text("  ✗ ", style="bold red") + Text(point.text, style="dim"))
-    covered = len(grade.covered)
-    lines.append(
-        Text.assemble(
-            (f"Covered {covered} of {grade.total} key points → proposed rating: ", "bold"),
-            (f"{grade.rating} {RATINGS[grade.rating]}", RATING_STYLES[grade.rating]),
+def verdict_lines(grade: Grade, numbered: bool = False, indent: str = "  ") -> list[Text]:
+    """One line per key point: ✓ covered, ✗ missed, ✗ contradicted (red, with the clause
+    that said otherwise and the correct statement). Text is always literal."""
+    from quizprep.study.grading import CONTRADICTED, COVERED
+
+    lines: list[Text] = []
+    for point in grade.points:
+        head = Text(indent)
+        if numbered:
+            head.append(f"{point.index + 1} ", style="bold cyan")
+        extra = Text(" (optional)", style="dim") if point.optional else Text()
+        if point.verdict == COVERED:
+            line = head + Text("✓ ", style="bold green") + Text(point.text) + extra
+            if point.evidence:
+                line.append(f"  ← “{point.evidence}”", style="dim")
+        elif point.verdict == CONTRADICTED:
+            line = head + Text("✗ contradicted: ", style="bold red")
+            if point.evidence:
+                line.append(f"you said “{point.evidence}”", style="red")
+                line.append(" · correct: ", style="bold")
+            line.append(point.text, style="red")
+            line += extra
+        else:
+            line = head + Text("✗ ", style="bold red") + Text(point.text, style="dim") + extra
+        lines.append(line)
+    return lines
+
+
+def grade_summary(grade: Grade) -> Text:
+    from quizprep.study.grading import CONTRADICTED, COVERED
+
+    covered = grade.count(COVERED)
+    text = Text(f"Covered {covered} of {len(grade.points)} key points", style="bold")
+    contradicted = grade.count(CONTRADICTED)
+    if contradicted:
+        text.append(f", {contradicted} contradicted", style="bold red")
+    text.append(" → proposed rating: ", style="bold")
+    text.append(f"{grade.rating} {RATINGS[grade.rating]}", style=RATING_STYLES[grade.rating])
+    return text
+
+
+def grade_report(grade: Grade, answer: str, numbered: bool = False) -> RenderableType:
+    from quizprep.study.grading import MAX_ANSWER_CHARS
+
+    shown = answer if len(answer) <= 2000 else answer[:2000] + " …"
+    lines: list[RenderableType] = [Text.assemble(("Your answer: ", "bold"), (shown, "italic"))]
+    if grade.truncated:
+        lines.append(
+            Text(f"Only the first {MAX_ANSWER_CHARS:,} characters were graded.", style="yellow")
         )
-    )
+    lines += verdict_lines(grade, numbered)
+    lines.append(grade_summary(grade))
     return Panel(Group(*lines), title=Text("Typed answer"), title_align="left", border_style="cyan")
+
+
+def render_grade(console: Console, card: Card, grade: Grade) -> None:
+    """``quizprep grade``: the card, a verdict per key point, the proposed rating."""
+    console.print(Text(card.ref, style="bold cyan") + Text(f"  {card.question}", style="bold"))
+    for line in verdict_lines(grade):
+        console.print(line)
+    console.print(grade_summary(grade))
 
 
 def render_view(
@@ -127,8 +187,8 @@ def render_view(
     console.print(progress(view.position, view.total, view.kind))
     console.print(card_panel(view.card, reveal=view.revealed, resolve=resolve, full=False))
     if view.grade is not None and view.answer is not None:
-        console.print(grade_report(view.grade, view.answer))
-    if view.revealed:
+        console.print(grade_report(view.grade, view.answer, numbered=view.judging))
+    if view.revealed and not view.judging:
         proposed = view.grade.rating if view.grade else None
         console.print(Padding(rating_buttons(view.intervals, proposed), (0, 0, 0, 1)))
     if view.note:

@@ -24,6 +24,7 @@ from quizprep.study.interview import (
 from quizprep.study.scheduler import RATINGS
 
 if TYPE_CHECKING:
+    from quizprep.study.grading import Grade
     from quizprep.study.interview import Interview
 
 MODEL_ANSWER_CHARS = 200
@@ -91,6 +92,7 @@ def render_follow_up(
     parent: Card,
     number: int,
     interview: Interview,
+    graded: bool = True,
 ) -> None:
     console.print()
     console.print(_header(f"Follow-up to question {number}", interview))
@@ -98,6 +100,8 @@ def render_follow_up(
     subtitle = None
     if target is None:
         subtitle = Text("no model answer: you rate yourself afterwards", style="dim")
+    elif not graded:
+        subtitle = Text("you rate yourself against the model answer afterwards", style="dim")
     console.print(
         Panel(
             Text(follow.question, style="bold"),
@@ -123,13 +127,39 @@ def render_self_rate_prompt(console: Console, again: bool = False) -> None:
     console.print(line)
 
 
+def render_model_answer(console: Console, card: Card) -> None:
+    """The whole model answer, for a follow-up the user rates themselves."""
+    console.print(
+        Hanging(Text("→ Model answer: ", style="bold"), Text(reflow(card.answer).strip()))
+    )
+
+
+def render_verdicts(console: Console, graded: Grade, note: str | None) -> None:
+    """The grader's verdicts, numbered for toggling, and the proposed rating."""
+    from quizprep.render.drill import grade_summary, verdict_lines
+
+    for line in verdict_lines(graded, numbered=True):
+        console.print(line)
+    console.print(grade_summary(graded))
+    count = len(graded.points)
+    keys = Text(f"  {'1–' if count > 1 else ''}{count}", style="bold cyan")
+    keys.append(" change a verdict (✓ → ✗ → contradicted) · ", style="dim")
+    keys.append("Enter", style="bold cyan")
+    keys.append(" accept", style="dim")
+    console.print(keys)
+    if note:
+        console.print(Text(note, style="yellow"))
+
+
 def render_feedback(console: Console, answer: Answer) -> None:
     line = Text("  Noted · ", style="dim")
     if answer.self_rated:
         line.append(f"self-rated {RATINGS[answer.rating]}", style=score_style(answer.score))
     else:
-        total = len(answer.covered) + len(answer.missed)
+        total = len(answer.points) or len(answer.covered) + len(answer.missed)
         line.append(f"{len(answer.covered)} of {total} key points", style=score_style(answer.score))
+        if answer.contradicted:
+            line.append(f", {len(answer.contradicted)} contradicted", style="bold red")
     line.append(f" · {format_clock(answer.duration)}", style="dim")
     console.print(line)
 
@@ -162,6 +192,11 @@ def tight(answer: str, limit: int = MODEL_ANSWER_CHARS) -> str:
 
 def _points(answer: Answer, indent: str) -> list[RenderableType]:
     rows: list[RenderableType] = []
+    if answer.points:
+        from quizprep.render.drill import verdict_lines
+        from quizprep.study.grading import Grade
+
+        return list(verdict_lines(Grade(answer.points, answer.rating), indent=indent))
     for point in answer.covered:
         rows.append(Hanging(Text(f"{indent}✓ ", style="bold green"), Text(point)))
     for point in answer.missed:
@@ -170,7 +205,7 @@ def _points(answer: Answer, indent: str) -> list[RenderableType]:
 
 
 def _model_answer(card: Card, indent: str, show_ref: bool = False) -> RenderableType:
-    body = Text("Model answer: ", style="bold") + Text(tight(card.answer))
+    body = Text("Model answer: ", style="bold") + Text(reflow(card.answer).strip())
     if show_ref:
         body.append(f"  ({card.ref})", style="dim")
     return Hanging(Text(f"{indent}→ ", style="bold"), body)
@@ -180,8 +215,10 @@ def _result_line(answer: Answer) -> Text:
     if answer.self_rated:
         text = Text(f"self-rated {RATINGS[answer.rating]}", style=score_style(answer.score))
     else:
-        total = len(answer.covered) + len(answer.missed)
+        total = len(answer.points) or len(answer.covered) + len(answer.missed)
         text = Text(f"{len(answer.covered)}/{total} key points", style=score_style(answer.score))
+        if answer.contradicted:
+            text.append(f", {len(answer.contradicted)} contradicted", style="bold red")
     return text + Text(f" · {format_clock(answer.duration)}", style="dim")
 
 

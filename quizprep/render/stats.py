@@ -198,8 +198,22 @@ def render_stats(console: Console, stats: Stats) -> None:
     console.print(heatmap(stats, max_weeks=max(4, console.width - 8)))
     if stats.interviews:
         console.print(interview_table(stats.interviews))
+    if stats.grading is not None and stats.grading.graded:
+        console.print(grading_line(stats))
     if not stats.reviews:
         console.print(Text("No reviews yet. Start with: quizprep drill", style="bold cyan"))
+
+
+def grading_line(stats: Stats) -> Text:
+    """How often the user changed the grader's verdicts: the field measure of grading."""
+    grading = stats.grading
+    assert grading is not None
+    line = Text("Typed answers graded: ", style="bold")
+    line.append(f"{grading.graded:,}")
+    line.append(" · you changed the grader's verdicts on ", style="dim")
+    line.append(f"{grading.overridden:,} ({_pct(grading.share)})", style="bold")
+    line.append(f" · {grading.points_changed:,} of {grading.points:,} key points", style="dim")
+    return line
 
 
 def render_orphans(console: Console, orphans: Sequence[Orphan], pruned: int | None) -> None:

@@ -26,6 +26,7 @@ from quizprep.decks.model import DIFFICULTIES, Card, FollowUp
 from quizprep.errors import QuizprepError
 
 if TYPE_CHECKING:
+    from quizprep.study.grading import Grade, PointVerdict
     from quizprep.study.scheduler import Scheduler
     from quizprep.study.storage import Storage
 
@@ -67,6 +68,8 @@ class Answer:
     score: float  # 0–1: share of key points covered, or the self-rating's worth
     duration: timedelta
     review_id: int | None = None  # the review-log row a bad answer added
+    points: tuple[PointVerdict, ...] = ()  # every key point's final verdict, in card order
+    contradicted: tuple[str, ...] = ()
 
 
 @dataclass
@@ -188,6 +191,37 @@ def weak_topics(answers: Sequence[Answer], limit: int = WEAK_TOPICS) -> list[Top
     return sorted(weak, key=lambda s: (s.score, s.topic.lower()))[:limit]
 
 
+# Words that say how to answer, not what about ("purpose in one sentence", "explain").
+_FRAMING = frozenset(
+    {"why", "what", "how", "when", "which", "work", "purpose", "sentence", "idea", "line",
+     "describe", "description", "explain", "discuss", "compar", "typical", "common", "practic",
+     "detail", "chang", "instead", "prefer", "pick", "choos", "choice", "would", "name",
+     "interview", "definition", "defin", "mean", "happen", "usual", "popular", "differ"}
+)  # fmt: skip
+
+
+def asks_question(follow_up: str, card: Card) -> bool:
+    """Whether a follow-up asks ``card``'s own question, so its key points grade the answer.
+
+    "Why not optimise accuracy directly?" asks "Why not train directly on classification
+    accuracy?"; "What else can you add to the objective to regularise a classifier?" does
+    not ask label smoothing's question, even though that card is named. The subject words of
+    the two questions (framing like "why", "explain", "in one sentence" left out) must
+    mostly coincide: half of the follow-up's and a third of the card's.
+    """
+    from quizprep.study.grading.text import split
+
+    def words(text: str) -> set[str]:
+        found = {t.key for clause in split(text) for t in clause.tokens}
+        return {w for w in found if w not in _FRAMING and w[:6] not in _FRAMING}
+
+    asked, own = words(follow_up), words(card.question)
+    if not asked or not own:
+        return False
+    shared = len(asked & own)
+    return shared / len(asked) >= 0.5 and shared / len(own) >= 0.34
+
+
 def format_clock(span: timedelta) -> str:
     """``03:07``, or ``1:02:03`` past an hour."""
     seconds = max(0, int(span.total_seconds()))
@@ -248,23 +282,50 @@ class Interview:
 
     # -- answering -----------------------------------------------------------------------
 
-    def answer_question(self, card: Card, text: str, shown_at: datetime) -> Answer:
-        answer = self._graded("question", card.question, card, text, shown_at)
+    def propose(self, card: Card, text: str) -> Grade:
+        """The grader's verdicts on an answer, before the user confirms (or toggles) them."""
+        from quizprep.study.grading import grade
+
+        return grade(card, text)
+
+    def answer_question(
+        self,
+        card: Card,
+        text: str,
+        shown_at: datetime,
+        final: Grade | None = None,
+        proposed: Grade | None = None,
+    ) -> Answer:
+        """Save a graded answer. ``final`` is the verdicts the user confirmed (default: the
+        grader's own, ``proposed``)."""
+        answer = self._graded("question", card.question, card, text, shown_at, final, proposed)
         self.results.append(QuestionResult(card, answer))
         return answer
 
     def answer_follow_up(
-        self, follow: FollowUp, target: Card | None, text: str, shown_at: datetime
+        self,
+        follow: FollowUp,
+        target: Card | None,
+        text: str,
+        shown_at: datetime,
+        final: Grade | None = None,
+        proposed: Grade | None = None,
     ) -> Answer:
-        """A follow-up graded against the card it names."""
-        if target is None:
-            raise ValueError("a follow-up without a card is self-rated: use self_rated()")
-        answer = self._graded("follow_up", follow.question, target, text, shown_at)
+        """A follow-up graded against the card it names; only when it asks that card's
+        question (:func:`asks_question`), else it is self-rated."""
+        if target is None or not asks_question(follow.question, target):
+            raise ValueError("a follow-up that does not ask a card's question is self-rated")
+        answer = self._graded("follow_up", follow.question, target, text, shown_at, final, proposed)
         self._attach(answer, target)
         return answer
 
+    def graded_against(self, follow: FollowUp, target: Card | None) -> Card | None:
+        """The card a follow-up is graded against, or None when it is self-rated."""
+        return target if target is not None and asks_question(follow.question, target) else None
+
     def self_rated(self, follow: FollowUp, text: str, rating: int, shown_at: datetime) -> Answer:
-        """A follow-up no card answers: the user's own rating is the grade."""
+        """A follow-up no card's key points grade: the user's own rating, given against the
+        model answer when a card names one."""
         if rating not in SELF_RATING_SCORE:
             raise ValueError(f"rating must be 1–4, not {rating!r}")
         parent = self._parent()
@@ -288,18 +349,27 @@ class Interview:
         return answer
 
     def _graded(
-        self, kind: str, question: str, card: Card, text: str, shown_at: datetime
+        self,
+        kind: str,
+        question: str,
+        card: Card,
+        text: str,
+        shown_at: datetime,
+        final: Grade | None = None,
+        proposed: Grade | None = None,
     ) -> Answer:
-        from quizprep.study.grading import grade
+        from quizprep.study.grading import CONTRADICTED, COVERED, MISSED
 
-        result = grade(text, card.key_points)
-        total = result.total
-        score = len(result.covered) / total if total else float(bool(text.strip()))
+        proposed = proposed or self.propose(card, text)
+        result = final or proposed
+        total = len(result.points)
+        covered = result.count(COVERED)
+        score = covered / total if total else float(bool(text.strip()))
         when = self.now()
         review_id = None
         if result.rating in (AGAIN, HARD):
             review_id = self._review(card, result.rating, when, when - shown_at)
-        return self._save(
+        answer = self._save(
             Answer(
                 position=self._next_position(),
                 kind=kind,
@@ -307,15 +377,25 @@ class Interview:
                 text=text,
                 card=card,
                 topic=card.topic,
-                covered=tuple(p.text for p in result.covered),
-                missed=tuple(p.text for p in result.missed),
+                covered=tuple(p.text for p in result.points if p.verdict == COVERED),
+                missed=tuple(p.text for p in result.points if p.verdict == MISSED),
                 rating=result.rating,
                 self_rated=False,
                 score=score,
                 duration=when - shown_at,
                 review_id=review_id,
+                points=result.points,
+                contradicted=tuple(p.text for p in result.points if p.verdict == CONTRADICTED),
             )
         )
+        from quizprep.study.grades import record
+
+        record(
+            self.storage, card, proposed.verdicts, result.verdicts, proposed.rating,
+            result.rating, when, review_id=review_id, interview_id=self.interview_id,
+            position=answer.position,
+        )  # fmt: skip
+        return answer
 
     def _review(self, card: Card, rating: int, when: datetime, took: timedelta) -> int:
         """A real review with this rating: FSRS state and the log stay one story.

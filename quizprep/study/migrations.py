@@ -113,6 +113,32 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         ],
     ),
     (
+        4,
+        "typed-answer grades: the grader's verdicts and the user's",
+        [
+            # One row per graded typed answer: a drill review (review_id) or an interview
+            # answer (interview_id, position). grader/final are JSON lists of verdicts per key
+            # point ("covered" | "missed" | "contradicted"); final is what the user confirmed
+            # after toggling. No foreign keys: undo, reset and prune delete log rows freely,
+            # and readers skip grades whose review is gone.
+            """CREATE TABLE review_grades (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                review_id INTEGER,
+                interview_id INTEGER,
+                position INTEGER,
+                deck_id TEXT NOT NULL,
+                card_id TEXT NOT NULL,
+                graded_at INTEGER NOT NULL,
+                grader TEXT NOT NULL,
+                final TEXT NOT NULL,
+                proposed INTEGER NOT NULL CHECK (proposed BETWEEN 1 AND 4),
+                rating INTEGER CHECK (rating BETWEEN 1 AND 4),
+                overridden INTEGER NOT NULL
+            )""",
+            "CREATE INDEX review_grades_review ON review_grades(review_id)",
+        ],
+    ),
+    (
         8,
         "cached AI grader replies",
         [

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from quizprep.decks.model import DIFFICULTIES, Card
+from quizprep.study.grades import GradeOverrides, overrides
 from quizprep.study.scheduler import Scheduler, local
 from quizprep.study.session import is_due
 from quizprep.study.storage import NEW, REVIEW, STATE_NAMES, Storage, from_ms, to_ms
@@ -97,6 +98,7 @@ class Stats:
     heatmap_start: date | None = None
     desired_retention: float | None = None
     interviews: list[InterviewRecord] = field(default_factory=list)  # newest first
+    grading: GradeOverrides | None = None  # how often the user overrode the grader
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -120,6 +122,7 @@ class Stats:
             "heatmap": {d.isoformat(): n for d, n in sorted(self.heatmap.items())},
             "desired_retention": self.desired_retention,
             "interviews": [i.to_json() for i in self.interviews],
+            "grading": (self.grading or GradeOverrides(0, 0, 0, 0)).to_json(),
         }
 
     def dumps(self) -> str:
@@ -199,6 +202,7 @@ def collect(
         heatmap_start=heat_start,
         desired_retention=scheduler.desired_retention,
         interviews=interview_history(storage),
+        grading=overrides(storage),
     )
 
 

@@ -95,6 +95,8 @@ class Drill:
         self.typed = typed
         self.resolve = resolve
         self.grade: Grade | None = None
+        self.graded: Grade | None = None  # the grader's own verdicts, before any toggle
+        self.judging = False
         self.answer: str | None = None
         self.note: str | None = None
         self._asked: Card | None = None
@@ -150,7 +152,7 @@ class Drill:
         if self._asked is not card:
             # A card just came up: forget the last card's typed answer, maybe ask for one.
             self._asked = card
-            self.grade = self.answer = None
+            self.grade = self.graded = self.answer = None
             if self.typed and not session.revealed:
                 self.draw()
                 self.ask_typed()
@@ -168,11 +170,11 @@ class Drill:
         elif key == "t" and not session.revealed:
             self.ask_typed()
         elif key in ("1", "2", "3", "4") and session.revealed:
-            session.rate(int(key))
+            self.rate(int(key))
         elif key in ("1", "2", "3", "4"):
             self.note = "Show the answer first (Enter or space), then rate it."
         elif key == ENTER and self.grade is not None:
-            session.rate(self.grade.rating)
+            self.rate(self.grade.rating)
         elif key == ENTER:
             self.note = "Rate the card: 1 Again, 2 Hard, 3 Good, 4 Easy."
         elif key == "m":
@@ -186,6 +188,18 @@ class Drill:
         else:
             self.note = f"Unknown key {key!r}."
 
+    def rate(self, rating: int) -> None:
+        """Rate the card; a typed answer's verdicts (the grader's and the user's) go with it."""
+        card, graded, final = self.session.current, self.graded, self.grade
+        log_id = self.session.rate(rating)
+        if card is not None and graded is not None and final is not None and log_id is not None:
+            from quizprep.study.grades import record
+
+            record(
+                self.session.storage, card, graded.verdicts, final.verdicts, graded.rating,
+                rating, self.session.now(), review_id=log_id,
+            )  # fmt: skip
+
     def undo(self) -> None:
         if not self.session.can_undo:
             self.note = "Nothing to undo yet."
@@ -196,7 +210,7 @@ class Drill:
             self.note = exc.message
             return
         self._asked = card  # show it fresh, without asking for a typed answer again
-        self.grade = self.answer = None
+        self.grade = self.graded = self.answer = None
         self.note = f"Undone: {card.ref} is back." if card else None
 
     def ask_typed(self) -> None:
@@ -213,8 +227,20 @@ class Drill:
             return
         self.session.reveal()
         if answer:
+            from quizprep.tui.verdicts import confirm_verdicts
+
             self.answer = answer
-            self.grade = grade(answer, card.key_points)
+            self.graded = grade(card, answer)
+            self.judging = True
+            try:
+                self.grade = confirm_verdicts(card, self.graded, self.keys, self._draw_verdicts)
+            finally:
+                self.judging = False
+                self.note = None
+
+    def _draw_verdicts(self, graded: Grade, note: str | None) -> None:
+        self.grade, self.note = graded, note
+        self.draw()
 
     def show_math(self) -> None:
         card = self.session.current
@@ -252,5 +278,6 @@ class Drill:
             answer=self.answer,
             note=self.note,
             can_undo=session.can_undo,
+            judging=self.judging,
         )
         render_view(self.console, view, resolve=self.resolve, clear=self.keys.interactive)

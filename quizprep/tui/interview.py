@@ -24,6 +24,8 @@ from quizprep.study.interview import (
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from quizprep.decks.model import Card
+    from quizprep.study.grading import Grade
     from quizprep.tui.keys import KeySource
 
 
@@ -99,7 +101,9 @@ class InterviewLoop:
             text = self.read_answer()
             if text is None:
                 return INPUT_ENDED
-            view.render_feedback(self.console, interview.answer_question(card, text, shown))
+            proposed, final = self.judge(card, text)
+            answer = interview.answer_question(card, text, shown, final, proposed)
+            view.render_feedback(self.console, answer)
             if interview.time_up():  # even the last question's follow-up is skipped
                 view.render_time_up(self.console, interview)
                 return TIME_UP
@@ -107,14 +111,20 @@ class InterviewLoop:
             if chosen is None:
                 continue
             follow, target = chosen
-            view.render_follow_up(self.console, follow, target, card, number, interview)
+            graded_by = interview.graded_against(follow, target)
+            view.render_follow_up(
+                self.console, follow, target, card, number, interview, graded=graded_by is not None
+            )
             shown = interview.now()
             text = self.read_answer()
             if text is None:
                 return INPUT_ENDED
-            if target is not None:
-                answer = interview.answer_follow_up(follow, target, text, shown)
+            if graded_by is not None:
+                proposed, final = self.judge(graded_by, text)
+                answer = interview.answer_follow_up(follow, target, text, shown, final, proposed)
             else:
+                if target is not None:
+                    view.render_model_answer(self.console, target)
                 rating = self.read_self_rating()
                 if rating is None:
                     return INPUT_ENDED
@@ -124,6 +134,22 @@ class InterviewLoop:
                 view.render_time_up(self.console, interview)
                 return TIME_UP
         return FINISHED
+
+    def judge(self, card: Card, text: str) -> tuple[Grade, Grade]:
+        """The grader's verdicts and, in a terminal, the user's after toggling them."""
+        from quizprep.render.interview import render_verdicts
+        from quizprep.tui.verdicts import confirm_verdicts
+
+        proposed = self.interview.propose(card, text)
+        if not self.keys.interactive or not proposed.points or not text.strip():
+            return proposed, proposed
+        final = confirm_verdicts(
+            card,
+            proposed,
+            self.keys,
+            lambda graded, note: render_verdicts(self.console, graded, note),
+        )
+        return proposed, final
 
     def read_answer(self) -> str | None:
         """Lines up to an empty line or Ctrl-D; ``None`` when piped input has run out."""

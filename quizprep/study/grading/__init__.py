@@ -1,0 +1,262 @@
+"""Grade a typed answer against a card's key points: covered, missed or contradicted.
+
+Each key point is looked for in the answer one claim at a time (see :mod:`.text` and
+:mod:`.match`): its text, its ``accept`` phrasings and its ``reject`` phrasings (the classic
+wrong claim). Evidence comes from one clause, or a few comma-separated clauses of one
+sentence; a contradiction always from a single clause. A point is
+
+- **contradicted** when a clause says a ``reject`` phrasing, or says an accept phrasing (or
+  the point itself) with its meaning flipped: negated, an antonym, a swapped subject, a
+  formula with the same left side and a different right side;
+- **covered** when a clause says the point, an accept phrasing in full, or its formula;
+- **missed** otherwise.
+
+The proposed rating follows :func:`rate`, the one rule also used after the user toggles
+verdicts. Pure standard library; nothing typed is ever evaluated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from quizprep.decks.model import Card, KeyPoint
+    from quizprep.study.grading.match import Phrase, Unit
+    from quizprep.study.grading.text import Clause
+
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
+COVERED, MISSED, CONTRADICTED = "covered", "missed", "contradicted"
+VERDICTS = (COVERED, MISSED, CONTRADICTED)
+
+# Answers longer than this are graded on their first MAX_ANSWER_CHARS characters (a paste
+# of a whole page would otherwise take seconds); callers say so to the user.
+MAX_ANSWER_CHARS = 20_000
+# Shares of the core points for Good and Hard (see rate()).
+GOOD_SHARE = 0.75
+HARD_SHARE = 0.4
+# Clauses of one sentence read together as evidence for one point.
+WINDOW = 3
+
+
+class PointVerdict(NamedTuple):
+    index: int  # position in card.key_points
+    text: str  # the key point's text
+    verdict: str  # "covered" | "missed" | "contradicted"
+    evidence: str | None  # the clause of the answer that decided it (None when missed)
+    optional: bool
+
+
+class Grade(NamedTuple):
+    points: tuple[PointVerdict, ...]
+    rating: int  # proposed rating 1..3 (Again/Hard/Good; Easy only on the user's say)
+    truncated: bool = False  # the answer was cut at MAX_ANSWER_CHARS
+
+    @property
+    def verdicts(self) -> tuple[str, ...]:
+        return tuple(p.verdict for p in self.points)
+
+    def count(self, verdict: str) -> int:
+        return sum(p.verdict == verdict for p in self.points)
+
+
+def rate(card: Card, verdicts: Sequence[str]) -> int:
+    """The proposed rating for these verdicts, with Anki's meaning of each button.
+
+    - anything contradicted → Again (a confident misconception must come back soon);
+    - every core point covered, or at least 75% of them → Good;
+    - at least 40% of the core points ("about half") → Hard;
+    - less → Again.
+
+    Optional points are never needed for Good; each one covered counts as half a core
+    point toward these shares. A card whose points are all optional is Good when any is
+    covered. Easy is only ever the user's own choice.
+    """
+    points = card.key_points
+    if len(verdicts) != len(points):
+        raise ValueError(f"{len(verdicts)} verdicts for {len(points)} key points")
+    if CONTRADICTED in verdicts:
+        return AGAIN
+    core = [v for v, p in zip(verdicts, points, strict=True) if not p.optional]
+    extra = [v for v, p in zip(verdicts, points, strict=True) if p.optional]
+    if not core:
+        return GOOD if COVERED in extra else AGAIN
+    covered = core.count(COVERED) + 0.5 * extra.count(COVERED)
+    share = min(covered, len(core)) / len(core)
+    if share >= GOOD_SHARE:
+        return GOOD
+    if share >= HARD_SHARE:
+        return HARD
+    return AGAIN
+
+
+def toggled(card: Card, graded: Grade, index: int) -> Grade:
+    """``graded`` with point ``index``'s verdict cycled covered → missed → contradicted →
+    covered, and the rating proposed again: how the user overrules the grader."""
+    point = graded.points[index]
+    verdict = VERDICTS[(VERDICTS.index(point.verdict) + 1) % len(VERDICTS)]
+    points = list(graded.points)
+    points[index] = point._replace(verdict=verdict)
+    return graded._replace(points=tuple(points), rating=rate(card, [p.verdict for p in points]))
+
+
+def grade(card: Card, answer: str) -> Grade:
+    """Each key point's verdict with its evidence, and the rating :func:`rate` proposes."""
+    from quizprep.study.grading.text import split
+
+    truncated = len(answer) > MAX_ANSWER_CHARS
+    clauses = split(answer[:MAX_ANSWER_CHARS]) if answer.strip() else []
+    subjects = card_subjects(card)
+    units = _units(clauses)
+    support = _support(card, [u for _, _, u in units[: len(clauses)]], subjects)
+    verdicts = tuple(
+        _judge(index, point, clauses, units, subjects, support)
+        for index, point in enumerate(card.key_points)
+    )
+    if any(v.evidence for v in verdicts):
+        from quizprep.study.grading.text import as_typed
+
+        head = answer[:MAX_ANSWER_CHARS]
+        verdicts = tuple(
+            v._replace(evidence=as_typed(head, v.evidence)) if v.evidence else v for v in verdicts
+        )
+    return Grade(verdicts, rate(card, [v.verdict for v in verdicts]), truncated)
+
+
+def card_subjects(card: Card) -> frozenset[str]:
+    """The named things a card is about (``mse``, ``tanh`` and ``sigmoid``…), from its id,
+    aliases and question."""
+    return _subjects(card.id, card.aliases, card.question)
+
+
+@lru_cache(maxsize=1024)
+def _subjects(card_id: str, aliases: tuple[str, ...], question: str) -> frozenset[str]:
+    from quizprep.study.grading.lexicon import SUBJECTS
+    from quizprep.study.grading.match import _prepared
+    from quizprep.study.grading.text import tokens
+
+    found: set[str] = set()
+    for text in (card_id.replace("-", " "), question):
+        found |= {t.key for t in tokens(_prepared(text))[0] if t.key in SUBJECTS}
+    if not found:
+        for alias in aliases:
+            found |= {t.key for t in tokens(_prepared(alias))[0] if t.key in SUBJECTS}
+    return frozenset(found)
+
+
+class _Compiled(NamedTuple):
+    frame: str | None  # "cause", "fix" or "detect" when the point is one of these
+    whole: Phrase  # the point's text, matched by share
+    claims: tuple[Phrase, ...]  # its sub-claims and accept phrasings, matched in full
+    rejects: tuple[Phrase, ...]
+    formulas: tuple[str, ...]
+
+
+@lru_cache(maxsize=2048)
+def _compile(point: KeyPoint) -> _Compiled:
+    import re
+
+    from quizprep.study.grading.match import formulas, phrase
+    from quizprep.study.grading.text import frames_of
+
+    whole = phrase(point.text, full=False)
+    subject = whole.subject
+    claims: list[Phrase] = []
+    parts = re.split(r";|,|\s(?:so|because|since|unlike|while|whereas)\s", point.text)
+    for part in parts if len(parts) > 1 else ():
+        sub = phrase(part, full=False, inherit=subject)
+        if len(sub.tokens) >= 3:
+            claims.append(sub)
+    claims += [phrase(text, full=True, inherit=subject) for text in point.accept]
+    rejects = tuple(phrase(text, full=True) for text in point.reject)
+    lead = re.findall(r"[a-z]+", point.text.lower())[:2]
+    frame = next(iter(frames_of(lead)), None)
+    return _Compiled(frame, whole, tuple(claims), rejects, formulas(point.text))
+
+
+def _support(card: Card, singles: list[Unit], subjects: frozenset[str]) -> list[dict[int, int]]:
+    """Per clause: the points it says (index → words matched). A clause that plainly says
+    one point is not read as denying another with fewer words ("both saturate → vanishing
+    grads" states the saturation point; it does not deny "tanh has larger gradients")."""
+    from quizprep.study.grading.match import match
+
+    out: list[dict[int, int]] = []
+    for clause in singles:
+        said: dict[int, int] = {}
+        for index, point in enumerate(card.key_points):
+            compiled = _compile(point)
+            for candidate in (compiled.whole, *compiled.claims):
+                found = match(candidate, clause, subjects, clause.subject)
+                if found is not None and found.flips % 2 == 0:
+                    said[index] = max(said.get(index, 0), found.matched)
+        out.append(said)
+    return out
+
+
+def _units(clauses: list[Clause]) -> list[tuple[int, int, Unit]]:
+    """Single clauses first, then runs of up to WINDOW clauses of one segment."""
+    from quizprep.study.grading.match import unit
+
+    runs = [(i, i + 1) for i in range(len(clauses))]
+    for size in range(2, WINDOW + 1):
+        for i in range(len(clauses) - size + 1):
+            if clauses[i].segment == clauses[i + size - 1].segment:
+                runs.append((i, i + size))
+    out = []
+    for start, end in runs:
+        run = clauses[start:end]
+        tokens = tuple(t for c in run for t in c.tokens)
+        out.append((start, end, unit(tokens, run[0].subject, ", ".join(c.text for c in run))))
+    return out
+
+
+def _judge(
+    index: int,
+    point: KeyPoint,
+    clauses: list[Clause],
+    units: list[tuple[int, int, Unit]],
+    subjects: frozenset[str],
+    support: list[dict[int, int]],
+) -> PointVerdict:
+    from quizprep.study.grading.match import formula_contradicted, formula_said, match
+
+    compiled = _compile(point)
+
+    def verdict(kind: str, evidence: str | None) -> PointVerdict:
+        return PointVerdict(index, point.text, kind, evidence, point.optional)
+
+    frame = compiled.frame
+    # A clause framed otherwise (a fix, where the point names a cause) is not about it.
+    kept = [frame is None or frame in c.frames or not c.frames for c in clauses]
+    # Contradictions: one clause says a reject phrasing, or an accept phrasing flipped.
+    for start, _end, one in units[: len(clauses)]:
+        if not kept[start]:
+            continue
+        clause = clauses[start]
+        for reject in compiled.rejects:
+            found = match(reject, one, subjects, one.subject, strict=True)
+            if found is not None and found.flips % 2 == 0:
+                return verdict(CONTRADICTED, clause.text)
+        for claim in compiled.claims:
+            found = match(claim, one, subjects, one.subject)
+            # only a claim said in full is read as said the other way round
+            if found is not None and found.flips % 2 == 1 and found.matched == found.total:
+                said = support[start]
+                stronger = any(n > found.matched for i, n in said.items() if i != index)
+                if not stronger:
+                    return verdict(CONTRADICTED, clause.text)
+        if any(formula_contradicted(f, clause) for f in compiled.formulas):
+            return verdict(CONTRADICTED, clause.text)
+    for clause, keep in zip(clauses, kept, strict=True):
+        if keep and any(formula_said(f, clause) for f in compiled.formulas):
+            return verdict(COVERED, clause.text)
+    for start, end, run in units:
+        if not all(kept[start:end]):
+            continue
+        for candidate in (compiled.whole, *compiled.claims):
+            found = match(candidate, run, subjects, run.subject)
+            if found is not None and found.flips % 2 == 0:
+                return verdict(COVERED, run.text)
+    return verdict(MISSED, None)

@@ -1,0 +1,249 @@
+"""Does one clause say a phrase, say its opposite, or neither?
+
+A phrase's words are looked for in the clause: the same concept counts as a match, the
+opposite on an antonym axis counts as a *flipped* match (high/low, increase/decrease,
+robust/sensitive, mean/median), and a negation on one side but not the other flips too.
+Naming a sibling as the subject ("sigmoid is zero-centred" where the point is about tanh)
+is one more flip. An odd number of flips means the clause says the opposite.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from quizprep.study.grading.lexicon import ENTITY_GROUP, SUBJECTS
+from quizprep.study.grading.text import Clause, Token, subject, tokens
+
+# A point's own text rarely comes back word for word: this share of its words in one
+# stretch of the answer covers it. Accept and reject phrasings must match in full.
+TEXT_SHARE = 0.7
+
+
+class Phrase(NamedTuple):
+    tokens: tuple[Token, ...]  # content tokens, the subject excluded
+    subject: str | None  # the named thing the claim is about, when it names one
+    explicit: bool  # the phrase names its subject itself (not carried over from its point)
+    full: bool  # every word must match (accept/reject); else TEXT_SHARE of them
+    math: tuple[str, ...] = ()  # formulas the phrase carries, compact
+
+
+class Unit(NamedTuple):
+    """One clause, or a few clauses of one segment read together, indexed for speed."""
+
+    tokens: tuple[Token, ...]
+    subject: str | None
+    text: str
+    keys: frozenset[str]
+    axes: frozenset[str]
+    initials: frozenset[str]  # first letters of long words, for the typo allowance
+
+
+def unit(tokens: tuple[Token, ...], subject: str | None, text: str) -> Unit:
+    return Unit(
+        tokens,
+        subject,
+        text,
+        frozenset(t.key for t in tokens),
+        frozenset(t.axis for t in tokens if t.axis),
+        frozenset(t.stem[0] for t in tokens if len(t.stem) >= 5),
+    )
+
+
+class Match(NamedTuple):
+    matched: int
+    total: int
+    flips: int
+
+
+def phrase(text: str, *, full: bool, inherit: str | None = None) -> Phrase:
+    found, _ = tokens(_prepared(text))
+    subj = subject(found)
+    rest = found[1:] if subj else found
+    unique = tuple(dict.fromkeys(t for t in rest if t.key != "than"))
+    return Phrase(unique, subj or inherit, subj is not None, full, formulas(text))
+
+
+@lru_cache(maxsize=4096)
+def _prepared(text: str) -> str:
+    from quizprep.study.grading.text import _hyphens, normalise
+
+    return _hyphens(normalise(text))
+
+
+def formulas(text: str) -> tuple[str, ...]:
+    """The formulas a key point states, compact (``2P-Y/n``, ``x*gausscdf_x``)."""
+    out = []
+    for clause_text in re.split(r";\s|,\s(?![^()]*\))", text):
+        _, math = tokens(_prepared(clause_text))
+        out += [run for run in math.split() if sum(ch.isalnum() for ch in run) >= 3]
+    return tuple(out)
+
+
+def _typo(a: str, b: str) -> bool:
+    """One slip in a word of 5+ letters, two in one of 9+; never in the first letter nor
+    between max and min (un-, de-, max/min turn a word into its opposite)."""
+    if len(a) < 5 or len(b) < 5 or a[0] != b[0] or not (a.isalpha() and b.isalpha()):
+        return False
+    allowed = 1 if len(a) < 9 else 2
+    if abs(len(a) - len(b)) > allowed or {a[:3], b[:3]} == {"max", "min"}:
+        return False
+    return _distance(a, b, allowed) <= allowed
+
+
+@lru_cache(maxsize=65536)
+def _distance(a: str, b: str, cap: int) -> int:
+    """Damerau–Levenshtein (adjacent swaps count one), stopping once past ``cap``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        if min(current) > cap:
+            return cap + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _find(want: Token, have: tuple[Token, ...], both_poles: frozenset[str]) -> int | None:
+    """0 for a match, 1 for a flipped one (opposite or negated), None when absent.
+    ``both_poles``: axes the phrase itself names both ends of ("mean vs median"), where
+    an opposite is the other half of the phrase, not a flip."""
+    best: int | None = None
+    for token in have:
+        if token.key == want.key:
+            flip = int(token.neg != want.neg)
+        elif want.axis is not None and token.axis == want.axis and want.axis not in both_poles:
+            flip = 1 - int(token.neg != want.neg)
+        elif _typo(want.stem, token.stem):
+            flip = int(token.neg != want.neg)
+        else:
+            continue
+        if flip == 0:
+            return 0
+        best = 1
+    return best
+
+
+def role_flip(
+    wanted: str | None,
+    have: tuple[Token, ...],
+    card_subjects: frozenset[str],
+    said: str | None = None,
+) -> int | None:
+    """1 when the clause says it of a sibling instead ("sigmoid …" for a point on tanh),
+    0 when it is about the right thing (or nothing named), None when about another topic.
+    ``said`` is the clause's subject (named first, or carried over from the clause before
+    it: "unlike MAE, whose gradient is constant")."""
+    said = said if said is not None else subject(have)
+    named = {t.key: t.neg for t in have if t.key in SUBJECTS}
+    if wanted is None:
+        if said is None or said in card_subjects or not card_subjects:
+            return 0
+        siblings = {ENTITY_GROUP.get(s) for s in card_subjects}
+        return 1 if ENTITY_GROUP.get(said) in siblings else 0
+    if wanted in named and named[wanted] and said in (None, wanted):
+        return 1  # "not softmax", "unlike sigmoid"
+    if said is None or said == wanted:
+        return 0  # names in other positions are comparisons ("ReLU-like"), not subjects
+    if named.get(wanted) is False and not any(t.key == "than" for t in have):
+        return 0  # a list naming both ("MAE/Huber with outliers"), not a swap
+    if said == wanted:
+        return 0
+    if ENTITY_GROUP.get(said) == ENTITY_GROUP.get(wanted):
+        return 1
+    return None
+
+
+def match(
+    p: Phrase,
+    have: tuple[Token, ...] | Unit,
+    card_subjects: frozenset[str],
+    said: str | None = None,
+    *,
+    strict: bool = False,
+) -> Match | None:
+    """How much of ``p`` the tokens say, and with how many flips; None when too little."""
+    total = len(p.tokens)
+    needed = total if p.full or total <= 2 else max(2, round(TEXT_SHARE * total + 0.01))
+    if isinstance(have, Unit):
+        # Cheap bound first: most phrases share too few words with most clauses.
+        keys, axes, initials = have.keys, have.axes, have.initials
+        possible = sum(
+            1
+            for t in p.tokens
+            if t.key in keys
+            or (t.axis is not None and t.axis in axes)
+            or (len(t.stem) >= 5 and t.stem[0] in initials)
+        )
+        if possible < needed:
+            return None
+        have = have.tokens
+    if total == 0:
+        if p.subject is None:
+            return None
+        present = [t for t in have if t.key == p.subject]
+        if not present:
+            return None
+        return Match(1, 1, int(any(t.neg for t in present)))
+    other = p.subject not in card_subjects or len(card_subjects) > 1
+    named = any(t.key == p.subject for t in have)
+    if (strict or p.explicit) and p.subject and other and not named:
+        return None  # a claim about another thing needs that thing named
+    role = role_flip(p.subject, have, card_subjects, said)
+    if role is None:
+        return None
+    if role and said is not None and any(t.key == said for t in p.tokens):
+        role = 0  # the phrase names the clause's subject itself ("tanh approximation")
+    matched = flips = 0
+    poles: dict[str, set[str]] = {}
+    for token in p.tokens:
+        if token.axis is not None:
+            poles.setdefault(token.axis, set()).add(token.key)
+    both = frozenset(axis for axis, keys in poles.items() if len(keys) > 1)
+    for want in p.tokens:
+        found = _find(want, have, both)
+        if found is not None:
+            matched += 1
+            flips += found
+        elif any(ch in want.key for ch in "-_="):
+            return None  # a formula in the phrase must be there
+    if matched < needed:
+        return None
+    flips += role
+    evidence = matched + (said is not None and p.subject is not None)
+    formula = any(t.axis and t.axis.startswith("diff:") for t in p.tokens)
+    if flips % 2 and evidence < 2 and not formula:
+        return None  # one word said the other way is too little to call a contradiction
+    return Match(matched, total, flips)
+
+
+def formula_said(formula: str, clause: Clause) -> bool:
+    return any(formula in run for run in clause.math.split())
+
+
+def formula_contradicted(formula: str, clause: Clause) -> bool:
+    """Same left-hand side, a slightly different right-hand side: ``tanh_x=2sigmoid_x-1``
+    against ``tanh_x=2sigmoid_2x-1``. A very different right side may be an equivalent
+    form, so it is left alone."""
+    if "=" not in formula:
+        return False
+    left, _, right = formula.partition("=")
+    if len(left) < 3 or not any(ch.isalpha() for ch in left):
+        return False
+    said = [""]
+    for run in clause.math.split():
+        if run.startswith(left + "="):
+            said = run.split(left + "=", 1)
+            break
+    if len(said) < 2:
+        return False
+    other = re.split(r"[,;]", said[1])[0][: len(right) + 2]
+    if not other or other.startswith(right):
+        return False
+    return _distance(other[: len(right)], right, 3) <= 3 and len(right) >= 4

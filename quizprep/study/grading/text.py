@@ -1,0 +1,511 @@
+"""From typed text to claims: math and Unicode normalised, clauses split, words folded.
+
+An answer is read as a list of *clauses* (split at sentence ends, ``;``, ``:``, dashes,
+commas and contrast words such as *but*, *whereas*, *while*, *unlike*), each a list of
+:class:`Token`. A token is a word folded to its concept (synonyms, abbreviations and
+multi-word terms become one key, "CE" = "cross-entropy"), with the negation that governs it
+("does not saturate") and, for words with an opposite, the axis it sits on (high/low).
+Formulas are tokens too: ``p − y``, ``p - y`` and "p minus y" all become ``P-Y``.
+Nothing here evaluates anything typed; it only rewrites strings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+from quizprep.study.grading.lexicon import (
+    ANTONYMS,
+    FRAMES,
+    NEGATABLE_ROOTS,
+    NEGATED_PREFIXES,
+    NEGATORS,
+    PHRASES,
+    ROLE_P,
+    ROLE_Y,
+    STOPWORDS,
+    SUBJECTS,
+    SYNONYMS,
+    ZEROABLE,
+)
+
+OPERATORS = frozenset({"-", "+", "*", "/", "^", "=", "<", ">", "<=", ">=", "!=", "~", "|", "->"})
+MATH_WORDS = frozenset(
+    {"exp", "log", "ln", "sum", "prod", "max", "min", "sqrt", "abs", "e", "sign", "softmax",
+     "sigmoid", "tanh", "gausscdf", "relu", "gelu", "logsumexp", "sigma", "phi", "argmax",
+     "onehot", "kl", "ce", "mse", "lambda", "gamma", "alpha", "delta", "epsilon", "eta",
+     "theta", "beta", "d", "dz", "dl", "dp"}
+)  # fmt: skip
+
+GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta",
+    "θ": "theta", "λ": "lambda", "μ": "mu", "π": "pi", "ρ": "rho", "τ": "tau", "φ": "phi",
+    "ω": "omega", "κ": "kappa", "ν": "nu", "ξ": "xi", "ζ": "zeta", "χ": "chi", "ψ": "psi",
+}  # fmt: skip
+SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿˣᵗᵀ", "0123456789-+nxtt", strict=True))
+SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₜₙ", "0123456789ijktn", strict=True))
+SYMBOLS = {
+    "−": " - ", "–": " - ", "‒": " - ", "﹣": " - ", "－": " - ", "—": " ; ", "―": " ; ",
+    "·": " * ", "×": " * ", "⋅": " * ", "∙": " * ", "∗": " * ", "‖": " | ", "∥": " | ",
+    "Σ": " sum ", "∑": " sum ", "Π": " prod ", "∏": " prod ", "∇": " gradient ", "∂": " d ",
+    "√": " sqrt ", "≤": " <= ", "≥": " >= ", "≠": " != ", "≈": " ~ ", "∼": " ~ ", "→": " -> ",
+    "⇒": " -> ", "⟶": " -> ", "⟹": " -> ", "∞": " infinity ", "∈": " in ", "½": " 1/2 ",
+    "¼": " 1/4 ", "¾": " 3/4 ", "’": "'", "‘": "'", "“": '"', "”": '"', "Φ": " gausscdf ",
+    "…": " ",
+}  # fmt: skip
+
+_HAT = "\u0302"
+_CONTRACTIONS = ((re.compile(r"\bcan'?t\b"), "can not"), (re.compile(r"\bwon'?t\b"), "will not"),
+                 (re.compile(r"n't\b"), " not"), (re.compile(r"\b(is|does|do|are|was|has)nt\b"),
+                 r"\1 not"))  # fmt: skip
+_SIGMA_CALL = re.compile(r"σ\s*(?=[(′'])")
+_PRIME = re.compile(r"(\w|\))\s*(?:′|'(?=\s*\())")
+_HYPHEN = re.compile(r"(?<=[a-z0-9_)])-(?=[a-z0-9_(])")
+_CALL = re.compile(r"\b([a-z][a-z0-9_]*)\(\s*([a-z0-9_]+)\s*\)")
+_BRITISH = re.compile(r"\b([a-z]{2,}(?:al|im|ar|an|at))is(e|ed|es|ing|ation|ations|er|ers)\b")
+_HAT_WORD = re.compile(r"\b(y|p)[ _]?(hat|pred)\b")
+# Hard boundaries: a sentence end (not a decimal point or "nn.Module"), ; : newline, dashes.
+_HARD = re.compile(r"(?:(?<![a-z0-9])\.|\.(?=\s|$)|[;?\n]|!(?!=)|\s-{2,}\s)")
+_CONTRAST = re.compile(r"\s(?=(?:but|whereas|while|although|though|however|unlike|instead)\b)")
+_TOKEN = re.compile(r"[a-z0-9_]+(?:\.[0-9]+)?|<=|>=|!=|->|[-+*/^=<>|~()]")
+
+
+def normalise(text: str) -> str:
+    """Lower case with Unicode math spelled in ASCII: minus signs, superscripts, ½, Σ, ‖·‖,
+    greek letters by name, hats as ``yhat``, primes as "derivative"."""
+    text = unicodedata.normalize("NFC", text)
+    text = _SIGMA_CALL.sub(" sigmoid", text)
+    chars: list[str] = []
+    for ch in text:
+        if ch in SUPERSCRIPTS:
+            chars.append("^" + SUPERSCRIPTS[ch])
+        elif ch in SUBSCRIPTS:
+            chars.append("_" + SUBSCRIPTS[ch])
+        elif ch in SYMBOLS:
+            chars.append(SYMBOLS[ch])
+        else:
+            chars.append(ch)
+    text = "".join(chars).replace("^-^", "^-").replace("^^", "^")
+    text = re.sub(r"\^(-?\d)\^(\d)", r"^\1\2", text)
+    # Hats: ŷ (y + combining circumflex) → yhat; other accents are dropped.
+    decomposed = unicodedata.normalize("NFD", text)
+    decomposed = re.sub(r"([A-Za-z])" + _HAT, r"\1hat", decomposed)
+    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = "".join(f" {GREEK[ch]} " if ch in GREEK else ch for ch in text)
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    text = re.sub(r"\bsigma\s*(?=\(|'\s*\(|′)", "sigmoid", text)
+    text = _PRIME.sub(r"\1 derivative ", text)
+    text = text.replace("||", "|").replace("**", "^").replace("e^", "exp ")
+    text = _HAT_WORD.sub(r"\1hat", text)
+    # Inequalities on the input read as words: "x<0" is "negative inputs".
+    text = re.sub(r"\b[xz]\s*(?:<|<=)\s*0\b", " negative inputs ", text)
+    text = re.sub(r"\b[xz]\s*(?:>|>=)\s*0\b", " positive inputs ", text)
+    text = re.sub(r"\bc\^1\b", "c1", text)
+    text = re.sub(r"(?<=[a-z])'s\b", "", text)  # possessive: "example's loss"
+    text = _BRITISH.sub(r"\1iz\2", text).replace("centred", "centered").replace("centre", "center")
+    text = re.sub(r"\bsigma\s*(?=\()", "sigmoid", text)
+    for _ in range(2):  # f(g(x)) → f_g_x
+        text = _CALL.sub(r"\1_\2", text)
+    return text
+
+
+def prepare(text: str) -> str:
+    """:func:`normalise`, then hyphens read as compounds or minus signs."""
+    return _hyphens(normalise(text))
+
+
+def _hyphens(text: str) -> str:
+    """A hyphen between two words joins a compound ("zero-centred" → "zero centred"); next
+    to a single letter, a digit or a bracket it is a minus ("p-y", "1-p")."""
+
+    def fix(match: re.Match[str]) -> str:
+        start, end = match.start(), match.end()
+        left = re.search(r"[a-z0-9_)]+$", text[:start])
+        right = re.match(r"[a-z0-9_(]+", text[end:])
+        lw = left.group() if left else ""
+        rw = right.group() if right else ""
+
+        def operand(word: str) -> bool:
+            return word in ROLE_P or word in ROLE_Y or len(word) <= 1 or word.isdigit()
+
+        if (operand(lw) and operand(rw)) or ")" in lw or "(" in rw:
+            return " - "
+        return " "
+
+    return _HYPHEN.sub(fix, text)
+
+
+class Token(NamedTuple):
+    key: str  # the concept: a synonym group, an antonym axis ("level+"), a formula ("P-Y")
+    stem: str  # the word's stem, for typo tolerance
+    neg: bool  # governed by a negation
+    axis: str | None = None  # for words with an opposite: the axis; key is axis + sign
+
+
+class Clause(NamedTuple):
+    text: str  # as typed (for evidence)
+    tokens: tuple[Token, ...]  # content tokens, in order
+    math: str  # compact formula text: operators and operands, spaces and brackets removed
+    segment: int  # clauses in one segment (no hard boundary between) may be read together
+    frames: frozenset[str] = frozenset()  # cause / fix / detect words in its segment
+    subject: str | None = None  # named first, or carried over from the segment's last clause
+
+
+def stem(word: str) -> str:
+    """Light suffix stripping, enough to map forms of one word to the same string
+    (``saturates`` ≈ ``saturating`` ≈ ``saturation``, ``normalise`` ≈ ``normalize``)."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for _ in range(2):
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                if suffix == "s" and word.endswith(("ss", "us", "is")):
+                    continue
+                word = word[: -len(suffix)] + _SUFFIX_REPLACEMENT.get(suffix, "")
+                break
+        else:
+            break
+    if word.endswith("is") and len(word) > 5:  # normalis- → normaliz-
+        word = word[:-1] + "z"
+    if word.endswith("tr") and len(word) > 4:  # centr(e) → center
+        word = word[:-2] + "ter"
+    return word
+
+
+_SUFFIXES = (
+    "izations", "ization", "isations", "isation", "ations", "ation", "ingly", "ings", "ing",
+    "edly", "ities", "ity", "ness", "ments", "ment", "ily", "ies", "ied", "ed", "ly", "er",
+    "es", "s", "e", "y",
+)  # fmt: skip
+_SUFFIX_REPLACEMENT = {"izations": "iz", "ization": "iz", "isations": "iz", "isation": "iz",
+                       "ations": "at", "ation": "at", "ies": "y", "ied": "y"}  # fmt: skip
+
+_WORD_CONCEPT: dict[str, str] = {}
+for _concept, _words in SYNONYMS.items():
+    for _word in _words:
+        _WORD_CONCEPT[_word] = _concept
+        _WORD_CONCEPT.setdefault(stem(_word), _concept)
+_ANTONYM_STEMS = {stem(word): value for word, value in ANTONYMS.items()}
+_NEGATABLE_STEMS = {stem(word) for word in NEGATABLE_ROOTS} | NEGATABLE_ROOTS
+_PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
+    tuple(key.split()): tuple(value.split()) for key, value in PHRASES.items()
+}
+_PHRASE_FIRST = {key[0] for key in _PHRASES}
+_MAX_PHRASE = max(len(key) for key in _PHRASES)
+
+
+def concept(word: str) -> tuple[str, str, str | None]:
+    """(key, stem, axis) of one word: its synonym group or antonym axis, else its stem."""
+    if word in ANTONYMS:
+        axis, sign = ANTONYMS[word]
+        return f"{axis}{'+' if sign > 0 else '-'}", stem(word), axis
+    if word in _WORD_CONCEPT:
+        return _WORD_CONCEPT[word], stem(word), None
+    if word in SUBJECTS:
+        return word, word, None
+    stemmed = stem(word)
+    if stemmed in _ANTONYM_STEMS:
+        axis, sign = _ANTONYM_STEMS[stemmed]
+        return f"{axis}{'+' if sign > 0 else '-'}", stemmed, axis
+    return _WORD_CONCEPT.get(stemmed, stemmed), stemmed, None
+
+
+def _fold_phrases(words: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        if words[i] in _PHRASE_FIRST:
+            for size in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
+                replacement = _PHRASES.get(tuple(words[i : i + size]))
+                if replacement is not None:
+                    out.extend(replacement)
+                    i += size
+                    break
+            else:
+                out.append(words[i])
+                i += 1
+        else:
+            out.append(words[i])
+            i += 1
+    return out
+
+
+def _role(word: str) -> str:
+    if word in ROLE_P:
+        return "P"
+    if word in ROLE_Y:
+        return "Y"
+    return {"one": "1", "zero": "0"}.get(word, word)
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "true", "this"})
+
+
+def _differences(words: list[str]) -> list[str]:
+    """``a - b`` → one token ``A-B`` (roles P and Y for predictions and targets)."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if (
+            word == "-"
+            and out
+            and re.fullmatch(r"[a-z0-9_.]+", out[-1])
+            and out[-1] not in STOPWORDS
+        ):
+            j = i + 1
+            while j < len(words) and words[j] in _DETERMINERS:
+                j += 1
+            if j < len(words) and words[j] not in OPERATORS and words[j] != "(":
+                left, right = out.pop(), words[j]
+                if {_role(left), _role(right)} == {"P", "Y"}:
+                    left, right = _role(left), _role(right)  # prediction minus target
+                out.append(f"{left}-{right}")
+                i = j + 1
+                continue
+        out.append(word)
+        i += 1
+    return out
+
+
+def _is_adjective(word: str) -> bool:
+    stemmed = stem(word)
+    return (
+        word in ANTONYMS
+        or stemmed in _ANTONYM_STEMS
+        or word in NEGATABLE_ROOTS
+        or stemmed in _NEGATABLE_STEMS
+    )
+
+
+def tokens(text: str) -> tuple[tuple[Token, ...], str]:
+    """The content tokens of one clause (already normalised), and its compact math."""
+    words = _differences(_fold_phrases(_TOKEN.findall(text)))
+    math = _math_runs(words)
+    out: list[Token] = []
+    pending = 0  # negations waiting for their content word
+    window = 0
+    for index, word in enumerate(words):
+        if word in OPERATORS or word in ("(", ")"):
+            continue
+        if word in NEGATORS:
+            pending += 1
+            window = 4
+            continue
+        nxt = words[index + 1] if index + 1 < len(words) else ""
+        if word in ("less", "fewer", "more") and _is_adjective(nxt):
+            pending += word != "more"
+            window = max(window, 2)
+            continue
+        if word in ("than", "vs", "versus", "compared"):
+            out.append(Token("than", "than", False))  # a comparison: see match.role_flip
+            continue
+        if word in STOPWORDS:
+            if pending:
+                window -= 1
+                if window <= 0:
+                    pending = 0
+            continue
+        if (
+            word in ("zero", "0")
+            and out
+            and out[-1].key in ZEROABLE
+            and _zero_follows(words, index)
+        ):
+            # "gradient is zero", "grad 0" = "no gradient"
+            last = out.pop()
+            out.append(last._replace(neg=not last.neg))
+            continue
+        if (
+            word in ("zero", "0")
+            and _content_next(words, index)
+            and concept(words[index + 1])[0] in ZEROABLE
+        ):
+            pending += 1  # "zero gradient" = "no gradient"
+            window = 1
+            continue
+        neg = pending % 2 == 1
+        pending = 0
+        if "-" in word and not word.startswith("-"):
+            left, _, right = word.partition("-")
+            out.append(Token(word, word, neg, "diff:" + "|".join(sorted((left, right)))))
+            continue
+        root = _negated_root(word)
+        if root is not None:
+            word, neg = root, not neg
+        key, stemmed, axis = concept(word)
+        out.append(Token(key, stemmed, neg, axis))
+    return tuple(out), math
+
+
+def _mathy(word: str) -> bool:
+    return (
+        word in OPERATORS
+        or word in ("(", ")")
+        or word in MATH_WORDS
+        or len(word) == 1
+        or word.replace(".", "", 1).isdigit()
+        or "_" in word
+        or ("-" in word and not word.startswith("-"))
+    )
+
+
+def _math_runs(words: list[str]) -> str:
+    """The formulas in a clause, compact and space-separated: runs of operators, numbers,
+    single letters, calls and math names with at least one operator in them."""
+    runs: list[str] = []
+    current: list[str] = []
+    for word in [*words, ""]:
+        if word and _mathy(word):
+            current.append(word)
+            continue
+        text = "".join(w for w in current if w not in ("(", ")"))
+        has_op = any(w in OPERATORS for w in current) or any(
+            "-" in w and not w.startswith("-") for w in current
+        )
+        if has_op and sum(ch.isalnum() for ch in text) >= 2:
+            runs.append(text)
+        current = []
+    return " ".join(runs)
+
+
+def _zero_follows(words: list[str], index: int) -> bool:
+    """ "zero" right after a content word, or after "is"/"=" ("gradient is 0")."""
+    before = [w for w in words[max(0, index - 3) : index] if w not in ("is", "are", "=", "exactly")]
+    if not before or words[index - 1] in OPERATORS - {"="} or words[index - 1] == "(":
+        return False
+    previous = before[-1]
+    return previous not in STOPWORDS and previous not in OPERATORS and not previous[0].isdigit()
+
+
+def _content_next(words: list[str], index: int) -> bool:
+    nxt = words[index + 1] if index + 1 < len(words) else ""
+    return bool(nxt) and nxt.isalpha() and nxt not in STOPWORDS and nxt not in NEGATORS
+
+
+def _negated_root(word: str) -> str | None:
+    for prefix in NEGATED_PREFIXES:
+        if word.startswith(prefix) and len(word) > len(prefix) + 3:
+            rest = word[len(prefix) :]
+            if rest in NEGATABLE_ROOTS or stem(rest) in _NEGATABLE_STEMS:
+                return rest
+    return None
+
+
+def split(text: str) -> list[Clause]:
+    """An answer as clauses. Commas and "and <name>" split softly (clauses of one segment
+    may be read together as evidence); sentence ends, ``;``, ``:`` and contrast words split
+    hard."""
+    clauses: list[Clause] = []
+    body = _PAREN.sub(_aside, _hyphens(normalise(text)))
+    for segment_index, segment in enumerate(_HARD.split(body)):
+        for part in _CONTRAST.split(segment):
+            for piece in _soft_split(part):
+                raw = piece.strip(" ,")
+                if not raw:
+                    continue
+                found, math = tokens(raw)
+                if found:
+                    clauses.append(Clause(raw, found, math, segment_index))
+        # contrast words start a new segment: "MSE … median, whereas MAE … mean"
+    return _renumber(clauses)
+
+
+_PAREN = re.compile(r"\(([^()]*)\)")
+
+
+def _aside(match: re.Match[str]) -> str:
+    """A bracketed aside in words ("(MAE is Laplace)") is a clause of its own; a bracketed
+    formula ("(ŷ − y)²", "max(0, x)") stays where it is."""
+    inner = match.group(1)
+    if len(re.findall(r"\b[a-z]{3,}\b", inner)) >= 2:
+        return f", {inner} ,"
+    return match.group(0)
+
+
+def _soft_split(part: str) -> list[str]:
+    """Split at commas, colons, "and" and "or" outside brackets ("max(0, x)" stays whole):
+    "sigmoid is zero-centred and tanh isn't" is two claims."""
+    pieces: list[str] = []
+    depth = start = 0
+    for index, ch in enumerate(part):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch in ",:" and depth == 0:
+            pieces.append(part[start:index])
+            start = index + 1
+    pieces.append(part[start:])
+    out: list[str] = []
+    for piece in pieces:
+        out += re.split(r"\s(?:and|or|vs|versus|->)\s", piece)
+    return [p for p in out if p and p.strip()]
+
+
+_SUBJECT_ALT = "|".join(sorted((re.escape(s) for s in SUBJECTS), key=len, reverse=True))
+
+
+def _renumber(clauses: list[Clause]) -> list[Clause]:
+    # Contrast words and "and <name>" mark a new claim: give each such clause its own
+    # segment so windows never read across them.
+    out: list[Clause] = []
+    segment = -1
+    previous = None
+    for clause in clauses:
+        starts_claim = re.match(
+            r"(?:but|whereas|while|although|though|however|unlike|instead)\b",
+            clause.text,
+        )
+        if clause.segment != previous or starts_claim:
+            segment += 1
+        previous = clause.segment
+        out.append(clause._replace(segment=segment))
+    words_by_segment: dict[int, set[str]] = {}
+    for clause in out:
+        words_by_segment.setdefault(clause.segment, set()).update(
+            re.findall(r"[a-z]+", clause.text)
+        )
+    result = []
+    carried: tuple[int, str | None] = (-1, None)
+    for clause in out:
+        first = clause.tokens[0].key if clause.tokens[0].key in SUBJECTS else None
+        relative = re.match(r"(?:whose|which|where|that)\b", clause.text)
+        own = first or (carried[1] if carried[0] == clause.segment and relative else None)
+        carried = (clause.segment, own)
+        result.append(
+            clause._replace(frames=frames_of(words_by_segment[clause.segment]), subject=own)
+        )
+    return result
+
+
+def frames_of(words: set[str] | list[str]) -> frozenset[str]:
+    return frozenset(name for name, cue in FRAMES.items() if cue & set(words))
+
+
+_ORIGINAL_SPLIT = re.compile(
+    r"(?<![0-9])[.](?![0-9a-z])|[;!?\n,:—]|\s(?=(?:and|or|but|whereas|while|unlike)\s)"
+)
+
+
+def as_typed(answer: str, clause_text: str) -> str:
+    """The stretch of the answer as typed that a (normalised) clause came from, for showing
+    as evidence; the normalised text when no piece lines up."""
+    wanted = clause_text.strip(" ,")
+    pieces = [p.strip(" ,") for p in _ORIGINAL_SPLIT.split(answer) if p and p.strip(" ,")]
+    for size in (1, 2, 3):
+        for i in range(len(pieces) - size + 1):
+            piece = ", ".join(pieces[i : i + size])
+            if len(piece) > 4 * len(wanted) + 40:
+                continue
+            if wanted and wanted in prepare(piece).strip(" ,"):
+                return piece
+    return wanted
+
+
+def subject(found: tuple[Token, ...]) -> str | None:
+    """The named thing a clause or phrase is about: a name in first position."""
+    return found[0].key if found and found[0].key in SUBJECTS and not found[0].neg else None

@@ -1,0 +1,49 @@
+"""The grader against hand-labelled answers (tests/grading_eval/dev.yaml): floors that a
+regression in any mechanism would break. The held-out part is only read by
+benchmarks/grading.py."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def report():
+    sys.path.insert(0, str(ROOT))
+    try:
+        from benchmarks.grading import evaluate, load
+    finally:
+        sys.path.remove(str(ROOT))
+    return evaluate(load("dev"))
+
+
+def test_the_dev_set_has_the_documented_shape(report) -> None:
+    assert report.cases >= 90
+    assert set(report.by_kind) == {"strong", "partial", "wrong", "offtopic", "terse"}
+
+
+def test_confident_misconceptions_are_never_rated_above_again(report) -> None:
+    assert report.wrong_above_again <= 1
+
+
+def test_rating_agreement_floor(report) -> None:
+    assert report.agreement >= 0.78
+
+
+def test_strong_and_terse_answers_are_mostly_good(report) -> None:
+    assert report.good_strong_terse / report.strong_terse_total >= 0.65
+
+
+def test_point_verdicts_floor(report) -> None:
+    kinds = report.by_kind
+    assert kinds["offtopic"]["covered_precision"] == 1.0  # nothing credited off topic
+    assert kinds["strong"]["contradicted_precision"] == 1.0  # no false contradiction
+    assert kinds["terse"]["contradicted_precision"] == 1.0
+    assert kinds["wrong"]["contradicted_recall"] >= 0.7
+    assert kinds["strong"]["covered_recall"] >= 0.65
+    assert kinds["terse"]["covered_recall"] >= 0.75
