@@ -88,3 +88,12 @@ def test_the_checker_sees_an_upward_import(tmp_path: Path) -> None:
     bad.write_text("def f():\n    from quizprep.tui.drill import run\n")
     assert (2, "quizprep.tui.drill", False) in imports(bad)
     assert RANK[layer_of("quizprep.tui.drill")] > RANK[layer_of("quizprep.study.stats")]
+
+
+def test_migrations_are_numbered_in_order() -> None:
+    """A migration listed after a higher number would be skipped on existing databases."""
+    from quizprep.study.migrations import MIGRATIONS, SCHEMA_VERSION
+
+    numbers = [number for number, _, _ in MIGRATIONS]
+    assert numbers == sorted(set(numbers))
+    assert max(numbers) == SCHEMA_VERSION

@@ -190,6 +190,20 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
         ],
     ),
     (
+        8,
+        "cached AI grader replies",
+        [
+            # key: sha256 of (prompt version, card content, answer, model). The raw reply is
+            # kept, so a re-grade parses it again through the same checks.
+            """CREATE TABLE ai_grades (
+                key TEXT PRIMARY KEY,
+                model TEXT NOT NULL,
+                reply TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID""",
+        ],
+    ),
+    (
         10,
         "attempts at code and derivation exercises",
         [

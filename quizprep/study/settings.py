@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
 
 from quizprep.errors import QuizprepError
 
@@ -70,3 +71,77 @@ def _count(text: str | None, fallback: int) -> int:
     except ValueError:
         return fallback
     return value if value >= 0 else fallback
+
+
+class Setting(NamedTuple):
+    """A user setting that `quizprep config` shows and changes."""
+
+    name: str  # what the user types
+    key: str  # the row in the settings table
+    default: str
+    help: str
+    check: Callable[[str], str]  # the value to store, or QuizprepError(exit_code=2)
+
+
+def _check_grader(value: str) -> str:
+    from quizprep.study.aigrading import LOCAL, parse_grader
+
+    model = parse_grader(value)
+    return LOCAL if model is None else f"llm:{model}"
+
+
+def _check_retention(value: str) -> str:
+    from quizprep.study.scheduler import check_retention
+
+    try:
+        number = float(value)
+    except ValueError:
+        raise QuizprepError(f"retention must be a number, got {value!r}", exit_code=2) from None
+    try:
+        return repr(check_retention(number))
+    except QuizprepError as exc:
+        raise QuizprepError(exc.message, exit_code=2) from None
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting(
+            "grader",
+            "grader",
+            "local",
+            "who grades typed answers: local, or llm:MODEL (any model `llm models` lists)",
+            _check_grader,
+        ),
+        Setting(
+            "retention",
+            RETENTION_SETTING,
+            "0.9",
+            "desired retention for scheduling, 0.70–0.99",
+            _check_retention,
+        ),
+    )
+}
+
+
+def setting_named(name: str) -> Setting:
+    if name not in SETTINGS:
+        raise QuizprepError(f"no setting {name!r}; settings: {', '.join(SETTINGS)}", exit_code=2)
+    return SETTINGS[name]
+
+
+def current_settings(storage: Storage | None) -> list[tuple[Setting, str | None]]:
+    """Every known setting with its stored value (``None``: the default applies)."""
+    return [(s, storage.setting(s.key) if storage else None) for s in SETTINGS.values()]
+
+
+def change_setting(storage: Storage, name: str, value: str | None) -> str | None:
+    """Store ``value`` (checked) for ``name``, or remove it with ``None``; the stored value."""
+    setting = setting_named(name)
+    if value is None:
+        with storage.transaction() as db:
+            db.execute("DELETE FROM settings WHERE key = ?", (setting.key,))
+        return None
+    stored = setting.check(value)
+    storage.set_setting(setting.key, stored)
+    return stored
