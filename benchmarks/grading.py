@@ -69,8 +69,18 @@ def _ratio(a: int, b: int) -> float:
     return a / b if b else 1.0
 
 
-def evaluate(cases: list[Case]) -> Report:
-    from quizprep.study.grading import grade
+def evaluate(cases: list[Case], model: str | None = None) -> Report:
+    """``model``: an `llm` model id grades instead of the local grader (answers it fails
+    on fall back to the local grader, and are counted in the last line)."""
+    from quizprep.study.aigrading import grade_answer
+
+    fallbacks = 0
+
+    def grade(card: Any, answer: str) -> Any:
+        nonlocal fallbacks
+        feedback = grade_answer(card, answer, model)
+        fallbacks += model is not None and feedback.grader == "local"
+        return feedback.grade
 
     counts: dict[str, dict[str, int]] = {k: {} for k in KINDS}
     agree = wrong_above = good = 0
@@ -113,6 +123,8 @@ def evaluate(cases: list[Case]) -> Report:
         }
     strong_terse = sum(c.kind in ("strong", "terse") for c in cases)
     wrong = sum(c.kind == "wrong" for c in cases)
+    if fallbacks:
+        print(f"  ({fallbacks} of {len(cases)} answers fell back to the local grader)")
     return Report(
         len(cases), agree / len(cases), by_kind, wrong_above, wrong, good, strong_terse,
         disagreements,
@@ -173,13 +185,24 @@ def main() -> None:
         "--heldout", action="store_true", help="with --verbose: list held-out disagreements too"
     )
     parser.add_argument("--verbose", action="store_true", help="list every disagreement")
+    parser.add_argument(
+        "--grader",
+        default="local",
+        metavar="local|llm:MODEL",
+        help="measure a model through the `llm` library (needs quizprep[ai] and its key/plugin)",
+    )
     args = parser.parse_args()
+    from quizprep.study.aigrading import parse_grader
+
+    model = parse_grader(args.grader)
+    if model is not None:
+        print(f"grader: llm:{model} (answers it cannot grade fall back to the local grader)")
     if not args.speed:
-        print_report("dev", evaluate(load("dev")), args.verbose)
+        print_report("dev", evaluate(load("dev"), model), args.verbose)
     if not args.dev and not args.speed:
         # Figures only: the held-out part is never listed answer by answer.
-        print_report("held-out", evaluate(load("heldout")), args.verbose and args.heldout)
-    if not args.dev:
+        print_report("held-out", evaluate(load("heldout"), model), args.verbose and args.heldout)
+    if not args.dev and model is None:
         speed()
 
 

@@ -7,7 +7,7 @@ would reach a user's OpenAI or Ollama model: ``llm.get_model(id).prompt(...).tex
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, ClassVar
 
 import llm
 
@@ -21,8 +21,8 @@ class Scripted(llm.Model):
     model_id = "quizprep-test"
     supports_schema = True
     can_stream = False
-    replies: list[Any] = []
-    prompts: list[Any] = []  # every llm.Prompt received, for the tests to inspect
+    replies: ClassVar[list[Any]] = []
+    prompts: ClassVar[list[Any]] = []  # every llm.Prompt received, for the tests to inspect
 
     def execute(self, prompt, stream, response, conversation=None):  # type: ignore[override]
         Scripted.prompts.append(prompt)

@@ -239,3 +239,43 @@ def test_config_set_show_unset(quizprep_home: Path) -> None:
 
 def test_feedback_type_is_plain_data() -> None:
     assert Feedback._fields[:3] == ("grade", "grader", "critique")
+
+
+def test_grade_command_with_a_model_adds_its_critique(card) -> None:
+    verdicts = ["covered"] * len(card.key_points)
+    verdicts[2] = "contradicted"
+    Scripted.replies.append(reply(card, verdicts, critique="MSE is outlier-sensitive."))
+    result = CliRunner().invoke(
+        app, ["grade", "losses/mse", "--answer", "robust", "--grader", f"llm:{MODEL}", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["grader"] == f"llm:{MODEL}" and data["critique"] == "MSE is outlier-sensitive."
+    assert data["rating"] == 1 and data["points"][2]["verdict"] == "contradicted"
+    text = CliRunner().invoke(
+        app, ["grade", "losses/mse", "--answer", "robust", "--grader", f"llm:{MODEL}"]
+    )  # the same answer again: from the cache, the model is not asked twice
+    assert "Interviewer's critique" in text.stdout and "(cached)" in text.stdout
+    assert len(Scripted.prompts) == 1
+    bad = CliRunner().invoke(app, ["grade", "losses/mse", "--answer", "x", "--grader", "gpt"])
+    assert bad.exit_code == 2
+
+
+def test_the_drill_shows_the_models_verdicts_and_critique(tmp_path: Path) -> None:
+    from .drill_helpers import write_deck
+
+    deck = write_deck(tmp_path)
+    catalog = load_catalog([deck])
+    first = next(c for c in catalog.cards if c.deck == "drilltest" and c.topic == "Alpha")
+    Scripted.replies.append(reply(first, ["covered"] * len(first.key_points), critique="Crisp."))
+    result = CliRunner().invoke(
+        app,
+        ["drill", "--deck", str(deck), "--topic", "Alpha", "--typed", "--limit", "1",
+         "--grader", f"llm:{MODEL}"],
+        input="my answer\n\n\nq\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Crisp." in result.stdout and f"llm:{MODEL}" in result.stdout
+    assert json.loads(Scripted.prompts[0].prompt)["candidate_answer"] == "my answer"
+    with Storage.open() as storage:
+        assert [e.rating for e in storage.log()] == [3]  # Enter accepted the model's Good

@@ -154,6 +154,28 @@ DeckOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _check_grader(value: str | None) -> str | None:
+    if (
+        value is not None
+        and value.strip() != "local"
+        and not (value.startswith("llm:") and value[4:].strip())
+    ):
+        raise typer.BadParameter("use 'local' or 'llm:MODEL' (any model `llm models` lists)")
+    return value
+
+
+GraderOption = Annotated[
+    str | None,
+    typer.Option(
+        "--grader",
+        metavar="local|llm:MODEL",
+        help="Who grades typed answers: the local grader, or a model through the `llm` "
+        'library (pip install "quizprep[ai]"). Default: `quizprep config set grader`.',
+        callback=_check_grader,
+    ),
+]
 NoPagerOption = Annotated[
     bool, typer.Option("--no-pager", help="Print straight to the terminal, without a pager.")
 ]

@@ -12,6 +12,7 @@ from quizprep.cli import complete
 from quizprep.cli.app import (
     CommandGroup,
     DeckOption,
+    GraderOption,
     JsonOption,
     NoPagerOption,
     app,
@@ -109,6 +110,7 @@ def drill(
     typed: Annotated[
         bool, typer.Option("--typed", help="Type each answer; quizprep grades the key points.")
     ] = False,
+    grader: GraderOption = None,
     retention: Annotated[
         float | None,
         typer.Option(
@@ -167,6 +169,7 @@ def drill(
         order=order,
         shuffle_seed=seed,
         flagged=flagged,
+        grader=grader,
     )
     code = run(options, console(), for_stdin())
     if code:
@@ -301,6 +304,7 @@ def interview(
             callback=in_range(0, MAX_SEED),
         ),
     ] = None,
+    grader: GraderOption = None,
 ) -> None:
     """A timed mock interview: type answers, get follow-ups, see a scorecard at the end.
 
@@ -317,7 +321,7 @@ def interview(
     from quizprep.tui.interview import run
     from quizprep.tui.keys import for_stdin
 
-    options = InterviewOptions(deck or (), topic, questions, minutes, seed)
+    options = InterviewOptions(deck or (), topic, questions, minutes, seed, grader)
     code = run(options, console(), for_stdin())
     if code:
         raise typer.Exit(code)
@@ -386,6 +390,7 @@ def grade(
     ] = None,
     deck: DeckOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+    grader: GraderOption = None,
 ) -> None:
     """Grade a typed answer against a card's key points, as the drill does.
 
@@ -396,8 +401,8 @@ def grade(
     import sys
 
     from quizprep.decks.catalog import load_catalog
+    from quizprep.study.aigrading import chosen_grader, grade_answer
     from quizprep.study.grading import MAX_ANSWER_CHARS, MAX_CLAUSES, RATING_NAMES
-    from quizprep.study.grading import grade as grade_answer
 
     catalog = load_catalog(deck or ())
     found = _resolve_card(catalog, card, as_json)
@@ -406,7 +411,10 @@ def grade(
             print("Type the answer, then Ctrl-D:", file=sys.stderr)
         # A bounded read: the grader reads at most MAX_ANSWER_CHARS of it anyway.
         answer = sys.stdin.read(MAX_ANSWER_CHARS + 1)
-    result = grade_answer(found, answer)
+    feedback = _graded(found, answer, grader, chosen_grader, grade_answer)
+    result = feedback.grade
+    if feedback.note:
+        print(feedback.note, file=sys.stderr)
     if result.truncated:
         print(
             f"Note: the answer is long; only its first {MAX_ANSWER_CHARS:,} characters"
@@ -414,6 +422,9 @@ def grade(
             file=sys.stderr,
         )
     if as_json:
+        extra = {}  # the issue's shape, plus the model's part when a model graded it
+        if feedback.grader != "local":
+            extra = {"grader": feedback.grader, "critique": feedback.critique}
         print_json(
             {
                 "card": found.ref,
@@ -424,11 +435,28 @@ def grade(
                     for p in result.points
                 ],
             }
+            | extra
         )
         return
     from quizprep.render.drill import render_grade
+    from quizprep.render.feedback import render_feedback
 
-    render_grade(console(), found, result)
+    out = console()
+    render_grade(out, found, result)
+    render_feedback(out, feedback._replace(note=None))
+
+
+def _graded(card, answer, option, chosen_grader, grade_answer):  # type: ignore[no-untyped-def]
+    """Grade with the chosen grader; the database (the remembered grader and the model's
+    cached replies) is opened only when it exists or a model was asked for."""
+    from quizprep.paths import database_path
+
+    if option is None and not database_path().exists():
+        return grade_answer(card, answer, None)
+    from quizprep.study.storage import Storage
+
+    with Storage.open() as storage:
+        return grade_answer(card, answer, chosen_grader(storage, option), storage)
 
 
 def _resolve_card(catalog, query: str, as_json: bool):  # type: ignore[no-untyped-def]

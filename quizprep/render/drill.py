@@ -23,6 +23,7 @@ from quizprep.render.text import clean, literal
 from quizprep.study.scheduler import RATINGS, format_interval, format_until, local
 
 if TYPE_CHECKING:
+    from quizprep.study.aigrading import Feedback
     from quizprep.study.grading import Grade
     from quizprep.study.session import Counts, Summary
 
@@ -59,6 +60,7 @@ class DrillView(NamedTuple):
     typing: bool = False  # the typed-answer prompt follows: keys do nothing until it ends
     proposed: int | None = None  # the rating an exercise check proposes
     judging: bool = False  # the typed answer's verdicts are up for the user's toggles
+    feedback: Feedback | None = None  # an AI grader's critique (or why it was not used)
 
 
 def counts_text(counts: Counts, kind: str = "") -> Text:
@@ -292,6 +294,10 @@ def _screen(
     parts: list[RenderableType] = [header, panel]
     if view.grade is not None and view.answer is not None:
         parts.append(grade_report(view.grade, view.answer, numbered=view.judging))
+        if view.feedback is not None:
+            from quizprep.render.feedback import critique_lines
+
+            parts += critique_lines(view.feedback)
     if view.revealed and not view.judging:
         proposed = view.grade.rating if view.grade else view.proposed
         parts.append(Padding(rating_buttons(view.intervals, proposed), (0, 0, 0, 1)))

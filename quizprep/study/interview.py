@@ -50,6 +50,7 @@ class InterviewOptions(NamedTuple):
     questions: int = 6
     minutes: float = 20.0
     seed: int | None = None  # question choice; None draws one (saved, so it can be replayed)
+    grader: str | None = None  # --grader: 'local' or 'llm:MODEL'; None: the remembered one
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,7 @@ class Interview:
         seed: int | None = None,
         resolve: Resolve | None = None,
         topic: str | None = None,
+        model: str | None = None,
     ) -> None:
         if questions < 1:
             raise QuizprepError("--questions must be at least 1")
@@ -273,6 +275,8 @@ class Interview:
         self.results: list[QuestionResult] = []
         self.interview_id: int | None = None
         self._position = 0
+        self.model = model  # an `llm` model id grades typed answers; None: the local grader
+        self.notes: list[str] = []  # why a chosen model was not used, once each
 
     def elapsed(self) -> timedelta:
         return self.now() - self.started_at
@@ -287,9 +291,12 @@ class Interview:
 
     def propose(self, card: Card, text: str) -> Grade:
         """The grader's verdicts on an answer, before the user confirms (or toggles) them."""
-        from quizprep.study.grading import grade
+        from quizprep.study.aigrading import grade_answer
 
-        return grade(card, text)
+        feedback = grade_answer(card, text, self.model, self.storage, now=self.now())
+        if feedback.note and feedback.note not in self.notes:
+            self.notes.append(feedback.note)
+        return feedback.grade
 
     def answer_question(
         self,

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from quizprep.decks.catalog import Catalog
     from quizprep.decks.model import Card
+    from quizprep.study.aigrading import Feedback
     from quizprep.study.grading import Grade
     from quizprep.study.session import Session
 
@@ -44,6 +45,7 @@ class DrillOptions(NamedTuple):
     order: str | None = None  # due, deck or random; None: due (random when cramming)
     shuffle_seed: int | None = None  # makes a random order repeatable
     flagged: bool = False  # only flagged cards
+    grader: str | None = None  # --grader: 'local' or 'llm:MODEL'; None: the remembered one
 
 
 def run(
@@ -129,7 +131,10 @@ def run(
             seed=options.shuffle_seed,
             adjust=planned.adjust if planned else None,
         )
+        from quizprep.study.aigrading import chosen_grader
+
         drill = Drill(session, console, keys, typed=options.typed, catalog=catalog)
+        drill.model = chosen_grader(storage, options.grader)
         if keys.interactive and not session.finished and not storage.setting(WELCOMED_SETTING):
             drill.welcome(per_deck)
             # A read-only database while cramming: greet again next time.
@@ -160,6 +165,8 @@ class Drill:
         self.grade: Grade | None = None
         self.graded: Grade | None = None  # the grader's own verdicts, before any toggle
         self.judging = False  # the typed answer's verdicts are up for the user's toggles
+        self.model: str | None = None  # an `llm` model id grades typed answers
+        self.feedback: Feedback | None = None  # the model's critique of the typed answer
         self.answer: str | None = None
         self.note: str | None = None
         self.more = False  # the whole back side, asked for with `a`
@@ -240,7 +247,7 @@ class Drill:
 
     def _fresh(self) -> None:
         """Forget the typed answer and the unfolded back; ask again when typing is on."""
-        self.grade = self.graded = self.answer = self.proposed = None
+        self.grade = self.graded = self.answer = self.proposed = self.feedback = None
         self.more = False
         card = self.session.current
         self._prompt = self.typed or bool(card is not None and card.derive)
@@ -333,7 +340,7 @@ class Drill:
 
     def ask_typed(self) -> None:
         from quizprep.render.drill import answer_prompt
-        from quizprep.study.grading import grade
+        from quizprep.study.aigrading import grade_answer
 
         card = self.session.current
         assert card is not None
@@ -350,7 +357,8 @@ class Drill:
             from quizprep.tui.verdicts import confirm_verdicts
 
             self.answer = answer
-            self.graded = grade(card, answer)
+            self.feedback = grade_answer(card, answer, self.model, self.session.storage)
+            self.graded = self.feedback.grade
             self.judging = True
             try:
                 self.grade = confirm_verdicts(card, self.graded, self.keys, self._draw_verdicts)
@@ -455,5 +463,6 @@ class Drill:
             typing=typing,
             proposed=self.proposed,
             judging=self.judging,
+            feedback=self.feedback,
         )
         render_view(self.console, view, resolve=self.resolve, clear=self.keys.interactive)

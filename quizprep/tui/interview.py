@@ -53,6 +53,8 @@ def run(
         )
     with Storage.open() as storage:
         storage.check_writable()  # before the user types a first answer, not after
+        from quizprep.study.aigrading import chosen_grader
+
         interview = Interview(
             cards,
             storage,
@@ -64,6 +66,7 @@ def run(
             seed=options.seed,
             resolve=catalog.resolve,
             topic=options.topic,
+            model=chosen_grader(storage, options.grader),
         )
         return InterviewLoop(interview, console, keys).run()
 
