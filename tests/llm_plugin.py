@@ -15,7 +15,8 @@ import llm
 class Scripted(llm.Model):
     """Answers each prompt with the next scripted reply.
 
-    A reply is text, an exception to raise, or a number of seconds to hang for.
+    A reply is text, an exception to raise, a number of seconds to hang for, or a function
+    of the prompt that returns one of those.
     """
 
     model_id = "quizprep-test"
@@ -27,6 +28,8 @@ class Scripted(llm.Model):
     def execute(self, prompt, stream, response, conversation=None):  # type: ignore[override]
         Scripted.prompts.append(prompt)
         reply = Scripted.replies.pop(0) if Scripted.replies else "{}"
+        if callable(reply) and not isinstance(reply, type):
+            reply = reply(prompt)
         if isinstance(reply, BaseException):
             raise reply
         if isinstance(reply, (int, float)):

@@ -279,3 +279,27 @@ def test_the_drill_shows_the_models_verdicts_and_critique(tmp_path: Path) -> Non
     assert json.loads(Scripted.prompts[0].prompt)["candidate_answer"] == "my answer"
     with Storage.open() as storage:
         assert [e.rating for e in storage.log()] == [3]  # Enter accepted the model's Good
+
+
+def every_point_covered(prompt) -> str:  # type: ignore[no-untyped-def]
+    """A scripted reply for whatever card is asked: all covered, one critique."""
+    points = json.loads(prompt.prompt)["key_points"]
+    verdicts = [{"index": p["index"], "verdict": "covered", "evidence": "x"} for p in points]
+    return json.dumps({"points": verdicts, "critique": "Lead with the formula."})
+
+
+def test_the_interview_grades_with_the_model_and_shows_its_critique(tmp_path: Path) -> None:
+    from .interview_helpers import write_interview_deck
+
+    deck = write_interview_deck(tmp_path)
+    Scripted.replies.extend([every_point_covered] * 6)
+    result = CliRunner().invoke(
+        app,
+        ["interview", "--deck", str(deck), "--topic", "ivtest", "--questions", "1",
+         "--grader", f"llm:{MODEL}"],
+        input="max of zero and x\n\nsome follow-up answer\n\n3\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Lead with the formula." in result.output
+    assert Scripted.prompts, "the model was asked"
+    assert json.loads(Scripted.prompts[0].prompt)["candidate_answer"] == "max of zero and x"

@@ -27,6 +27,7 @@ from quizprep.decks.model import DIFFICULTIES, Card, FollowUp
 from quizprep.errors import QuizprepError
 
 if TYPE_CHECKING:
+    from quizprep.study.aigrading import Feedback
     from quizprep.study.grading import Grade, PointVerdict
     from quizprep.study.scheduler import Scheduler
     from quizprep.study.storage import Storage
@@ -277,6 +278,7 @@ class Interview:
         self._position = 0
         self.model = model  # an `llm` model id grades typed answers; None: the local grader
         self.notes: list[str] = []  # why a chosen model was not used, once each
+        self.feedback: Feedback | None = None  # the model's critique of the last answer
 
     def elapsed(self) -> timedelta:
         return self.now() - self.started_at
@@ -294,9 +296,17 @@ class Interview:
         from quizprep.study.aigrading import grade_answer
 
         feedback = grade_answer(card, text, self.model, self.storage, now=self.now())
-        if feedback.note and feedback.note not in self.notes:
+        if feedback.note in self.notes:
+            feedback = feedback._replace(note=None)  # said once is enough
+        elif feedback.note:
             self.notes.append(feedback.note)
+        self.feedback = feedback if (feedback.critique or feedback.note) else None
         return feedback.grade
+
+    def take_feedback(self) -> Feedback | None:
+        """What a model said about the last answer graded (once), for the screen."""
+        feedback, self.feedback = self.feedback, None
+        return feedback
 
     def answer_question(
         self,

@@ -115,6 +115,7 @@ class InterviewLoop:
             proposed, final = self.judge(card, text)
             answer = interview.answer_question(card, text, shown, final, proposed)
             view.render_feedback(self.console, answer)
+            self.show_critique()
             if interview.time_up():  # even the last question's follow-up is skipped
                 view.render_time_up(self.console, interview)
                 return TIME_UP
@@ -141,10 +142,19 @@ class InterviewLoop:
                     return INPUT_ENDED
                 answer = interview.self_rated(follow, text, rating, shown)
             view.render_feedback(self.console, answer)
+            self.show_critique()
             if interview.time_up() and number < total:
                 view.render_time_up(self.console, interview)
                 return TIME_UP
         return FINISHED
+
+    def show_critique(self) -> None:
+        """An AI grader's critique of the answer just graded (or why it was not used)."""
+        feedback = self.interview.take_feedback()
+        if feedback is not None:
+            from quizprep.render.feedback import render_feedback
+
+            render_feedback(self.console, feedback)
 
     def judge(self, card: Card, text: str) -> tuple[Grade, Grade]:
         """The grader's verdicts and, in a terminal, the user's after toggling them."""
