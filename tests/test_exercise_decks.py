@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from quizprep.core import derivations
-from quizprep.core.exercises import DERIVATION_NAMES, EXERCISE_NAMES
+from quizprep.core.exercises import DERIVATION_NAMES, DERIVATION_VARIABLES, EXERCISE_NAMES
 from quizprep.decks.catalog import load_catalog
 from quizprep.decks.loader import load_deck
 from quizprep.decks.validate import validate_paths
@@ -70,6 +70,9 @@ def test_schema_lists_exactly_the_exercise_and_derivation_names() -> None:
     assert props["derive"]["anyOf"][0]["enum"] == list(DERIVATION_NAMES)
     # the NumPy-free name list agrees with the registry it stands for
     assert tuple(derivations.BY_NAME) == DERIVATION_NAMES
+    assert {n: tuple(v.name for v in d.variables) for n, d in derivations.BY_NAME.items()} == (
+        DERIVATION_VARIABLES
+    )
 
 
 def test_builtin_exercise_deck_covers_every_exercise_and_derivation() -> None:

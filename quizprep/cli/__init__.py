@@ -1,15 +1,18 @@
 """The command line (typer). ``app.py`` is the root; one module per command family.
 
-Running a command imports only its own family's module: typer builds the parameters of
+Run as ``quizprep CMD``, only CMD's family module is imported: typer builds the parameters of
 every registered command on each run, which with every family registered cost about 20 ms
-of start-up. ``quizprep --help``, an unknown command, shell completion and
-``from quizprep.cli import app`` (tests) register them all.
+of start-up. ``quizprep --help``, an unknown command, shell completion, and any other
+importer of this package (tests, scripts) get every command.
 """
 
 import os
 import sys
 from importlib import import_module
-from typing import Any
+from pathlib import Path
+
+from quizprep.cli.app import app
+from quizprep.cli.app import main as _run
 
 FAMILIES = ("study", "lookup", "decks", "progress", "plan", "code", "config")
 COMMAND_FAMILY = {
@@ -22,10 +25,8 @@ COMMAND_FAMILY = {
 }  # fmt: skip
 
 
-def register(argv: list[str] | None = None) -> Any:
-    """The root app with the commands ``argv`` needs (all of them for ``None``)."""
-    from quizprep.cli.app import app
-
+def register(argv: list[str] | None = None) -> None:
+    """Import the command modules ``argv`` needs (all of them for ``None``)."""
     name = next((a for a in argv if not a.startswith("-")), None) if argv is not None else None
     family = COMMAND_FAMILY.get(name or "")
     if family is None or "_QUIZPREP_COMPLETE" in os.environ:
@@ -33,20 +34,18 @@ def register(argv: list[str] | None = None) -> Any:
             import_module(f"quizprep.cli.{each}")
     else:
         import_module(f"quizprep.cli.{family}")
-    return app
+
+
+def _running_as_quizprep() -> bool:
+    """The console script or ``python -m quizprep``, not a test runner or another program."""
+    return bool(sys.argv) and Path(sys.argv[0]).name in ("quizprep", "__main__.py")
+
+
+register(sys.argv[1:] if _running_as_quizprep() else None)
 
 
 def main() -> None:
-    register(sys.argv[1:])
-    from quizprep.cli.app import main as run
-
-    run()
+    _run()
 
 
-def __getattr__(name: str) -> Any:
-    if name == "app":
-        return register()
-    raise AttributeError(f"module 'quizprep.cli' has no attribute {name!r}")
-
-
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "register"]

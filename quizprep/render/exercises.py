@@ -177,8 +177,8 @@ def render_derive(
     console.print(derive_panel(derivation, answer, result))
 
 
-def derive_prompt(derivation: Derivation) -> str:
-    names = ", ".join(v.name for v in derivation.variables)
+def derive_prompt(variables: tuple[str, ...]) -> str:
+    names = ", ".join(variables)
     return (
         f"Type the derivative as an expression in {names} (e.g. sigmoid(z) - y; functions: exp, "
         "log, sqrt, abs, sign, sigmoid, tanh, softmax, sum, max, where, clip…):\n> "

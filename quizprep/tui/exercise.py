@@ -103,20 +103,25 @@ def derivation(card: Card, console: Console, keys: KeySource) -> tuple[str, int 
     line gives up (the answer is revealed and the user rates it). One-letter lines are the
     drill's keys and come back as the answer for the drill to act on.
     """
-    from quizprep.core.derivations import BY_NAME, check
-    from quizprep.render.exercises import derive_prompt, render_derive
+    from quizprep.core.exercises import DERIVATION_VARIABLES
+    from quizprep.render.exercises import derive_prompt
 
     assert card.derive is not None
-    found = BY_NAME.get(card.derive)
-    if found is None:
+    variables = DERIVATION_VARIABLES.get(card.derive)
+    if variables is None:
         return "", None, f"Unknown derivation {card.derive!r} on this card."
     for _ in range(MAX_TRIES):
-        line = keys.read_answer(derive_prompt(found))
+        line = keys.read_answer(derive_prompt(variables))
         if line is None:  # Esc or Ctrl-D: back to the drill's keys, nothing revealed
             return LEFT, None, ""
         answer = line.strip()
         if not answer or answer.lower() in ("q", "u", "s", "m", "c"):
             return answer, None, ""
+        # NumPy is needed only now, to evaluate the expression at random points.
+        from quizprep.core.derivations import BY_NAME, check
+        from quizprep.render.exercises import render_derive
+
+        found = BY_NAME[card.derive]
         result = check(found, answer)
         render_derive(console, found, answer, result)
         if result.rated:

@@ -57,10 +57,15 @@ EXERCISE_NAMES: tuple[str, ...] = tuple(BY_NAME)
 
 # Kept equal to quizprep.core.derivations.BY_NAME by a test; listed here so deck validation
 # need not import NumPy.
-DERIVATION_NAMES: tuple[str, ...] = (
-    "bce-logits", "ce-softmax", "log-softmax-diag", "softmax-jvp", "sigmoid", "tanh", "silu",
-    "softplus", "gelu-tanh", "elu", "mse", "huber", "focal-pt", "l2",
-)  # fmt: skip
+# Each derivation's variables, in order: the drill asks for an expression before anything
+# needs NumPy (a derivation card can be the first card of a drill).
+DERIVATION_VARIABLES: dict[str, tuple[str, ...]] = {
+    "bce-logits": ("z", "y"), "ce-softmax": ("z", "t"), "log-softmax-diag": ("z",),
+    "softmax-jvp": ("z", "v"), "sigmoid": ("x",), "tanh": ("x",), "silu": ("x",),
+    "softplus": ("x",), "gelu-tanh": ("x",), "elu": ("x", "alpha"), "mse": ("yhat", "y"),
+    "huber": ("a", "d"), "focal-pt": ("p", "g"), "l2": ("w", "lam"),
+}  # fmt: skip
+DERIVATION_NAMES: tuple[str, ...] = tuple(DERIVATION_VARIABLES)
 
 
 def closest(name: str, names: tuple[str, ...]) -> str:
