@@ -23,14 +23,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from quizprep.errors import QuizprepError
+from quizprep.study.settings import GRADER_SETTING, LOCAL, chosen_grader, parse_grader
 
 if TYPE_CHECKING:
     from quizprep.decks.model import Card
     from quizprep.study.grading import Grade
     from quizprep.study.storage import Storage
 
-GRADER_SETTING = "grader"
-LOCAL = "local"
+__all__ = ["GRADER_SETTING", "LOCAL", "Feedback", "chosen_grader", "grade_answer", "parse_grader"]
+
 VERDICTS = ("covered", "missed", "contradicted")
 PROMPT_VERSION = 1  # part of the cache key: a new prompt must not reuse old answers
 DEFAULT_TIMEOUT_S = 60.0
@@ -87,30 +88,6 @@ class Feedback(NamedTuple):
 
 class ModelFailure(Exception):
     """The model could not give a usable grading; the message says why, in a few words."""
-
-
-def parse_grader(value: str | None) -> str | None:
-    """``None``/"local" → None (the local grader); "llm:MODEL" → the model id."""
-    if value is None or value.strip() in ("", LOCAL):
-        return None
-    value = value.strip()
-    if value.startswith("llm:") and value[4:].strip():
-        return value[4:].strip()
-    raise QuizprepError(
-        f"unknown grader {value!r}: use 'local' or 'llm:MODEL' (e.g. llm:gpt-4o-mini)",
-        exit_code=2,
-    )
-
-
-def chosen_grader(storage: Storage | None, option: str | None) -> str | None:
-    """The model id to use: the ``--grader`` option, else the remembered setting."""
-    if option is not None:
-        return parse_grader(option)
-    saved = storage.setting(GRADER_SETTING) if storage is not None else None
-    try:
-        return parse_grader(saved)
-    except QuizprepError:
-        return None  # a damaged setting must not stop a drill; `config` shows it
 
 
 def build_prompt(card: Card, answer: str) -> str:

@@ -11,6 +11,8 @@ if TYPE_CHECKING:
     from quizprep.study.storage import Storage
 
 RETENTION_SETTING = "desired_retention"
+GRADER_SETTING = "grader"  # who grades typed answers: "local" or "llm:MODEL"
+LOCAL = "local"
 
 
 def desired_retention(storage: Storage, override: float | None = None) -> float:
@@ -84,8 +86,6 @@ class Setting(NamedTuple):
 
 
 def _check_grader(value: str) -> str:
-    from quizprep.study.aigrading import LOCAL, parse_grader
-
     model = parse_grader(value)
     return LOCAL if model is None else f"llm:{model}"
 
@@ -145,3 +145,27 @@ def change_setting(storage: Storage, name: str, value: str | None) -> str | None
     stored = setting.check(value)
     storage.set_setting(setting.key, stored)
     return stored
+
+
+def parse_grader(value: str | None) -> str | None:
+    """``None``/"local" → None (the local grader); "llm:MODEL" → the model id."""
+    if value is None or value.strip() in ("", LOCAL):
+        return None
+    value = value.strip()
+    if value.startswith("llm:") and value[4:].strip():
+        return value[4:].strip()
+    raise QuizprepError(
+        f"unknown grader {value!r}: use 'local' or 'llm:MODEL' (e.g. llm:gpt-4o-mini)",
+        exit_code=2,
+    )
+
+
+def chosen_grader(storage: Storage | None, option: str | None) -> str | None:
+    """The model id to use: the ``--grader`` option, else the remembered setting."""
+    if option is not None:
+        return parse_grader(option)
+    saved = storage.setting(GRADER_SETTING) if storage is not None else None
+    try:
+        return parse_grader(saved)
+    except QuizprepError:
+        return None  # a damaged setting must not stop a drill; `config` shows it

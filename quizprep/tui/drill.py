@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from quizprep.decks.model import Card
     from quizprep.study.aigrading import Feedback
     from quizprep.study.grading import Grade
+    from quizprep.study.plan import Plan
     from quizprep.study.session import Session
+    from quizprep.study.storage import Storage
 
 EXIT_INTERRUPTED = 130
 GOOD = 3
@@ -56,7 +58,6 @@ def run(
 ) -> int:
     """``quizprep drill``: select cards, open progress, drill; returns the exit code."""
     from quizprep.decks.catalog import load_selection
-    from quizprep.study.plan import for_drill, load_plans
     from quizprep.study.scheduler import Scheduler, utc_now
     from quizprep.study.session import Session
     from quizprep.study.settings import WELCOMED_SETTING, new_card_limits
@@ -83,7 +84,7 @@ def run(
         per_deck, own = new_card_limits(storage)
         if options.new is not None:
             per_deck, own = options.new, {}
-        plans = [] if options.cram else load_plans(storage)
+        plans = [] if options.cram else stored_plans(storage)
         if options.cram or options.flagged or plans:
             cards = catalog.select(**filters)
         else:
@@ -109,11 +110,11 @@ def run(
                 )
         scheduler = Scheduler(retention, seed=options.seed)
         # plan hook (quizprep.study.plan): an interview date paces new cards and due times
-        planned = (
-            None
-            if options.cram
-            else for_drill(storage, catalog.cards if plans else cards, cards, scheduler, clock())
-        )
+        planned = None
+        if plans:
+            from quizprep.study.plan import for_drill
+
+            planned = for_drill(storage, catalog.cards, cards, scheduler, clock())
         new_total = None
         if planned and planned.new_per_day is not None and options.new is None:
             new_total = planned.new_per_day  # the plan's pace, across its decks
@@ -131,7 +132,7 @@ def run(
             seed=options.shuffle_seed,
             adjust=planned.adjust if planned else None,
         )
-        from quizprep.study.aigrading import chosen_grader
+        from quizprep.study.settings import chosen_grader
 
         drill = Drill(session, console, keys, typed=options.typed, catalog=catalog)
         drill.model = chosen_grader(storage, options.grader)
@@ -141,6 +142,15 @@ def run(
             with suppress(QuizprepError):
                 storage.set_setting(WELCOMED_SETTING, "1")
         return drill.run()
+
+
+def stored_plans(storage: Storage) -> list[Plan]:
+    """The interview plans, importing the plan module only when there is one."""
+    if not storage.query("SELECT 1 FROM interview_plans LIMIT 1"):
+        return []
+    from quizprep.study.plan import load_plans
+
+    return load_plans(storage)
 
 
 class Drill:
