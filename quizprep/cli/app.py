@@ -15,6 +15,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from quizprep.cli import complete
 from quizprep.errors import QuizprepError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -145,6 +146,26 @@ progress_app = typer.Typer(
 )
 app.add_typer(progress_app, name="progress")
 
+TopicOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Only cards whose topic contains this.",
+        metavar="TOPIC",
+        autocompletion=complete.topics,
+    ),
+]
+DifficultyOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Only cards of this difficulty: easy, medium or hard.",
+        metavar="LEVEL",
+        autocompletion=complete.difficulties,
+    ),
+]
+TagOption = Annotated[
+    str | None,
+    typer.Option(help="Only cards with this tag.", metavar="TAG", autocompletion=complete.tags),
+]
 DeckOption = Annotated[
     list[Path] | None,
     typer.Option(

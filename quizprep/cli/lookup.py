@@ -13,8 +13,11 @@ import typer
 from quizprep.cli import complete
 from quizprep.cli.app import (
     DeckOption,
+    DifficultyOption,
     JsonOption,
     NoPagerOption,
+    TagOption,
+    TopicOption,
     app,
     console,
     handles_errors,
@@ -27,19 +30,9 @@ from quizprep.errors import QuizprepError
 @app.command("list")
 @handles_errors
 def list_cards(
-    topic: Annotated[
-        str | None,
-        typer.Option(help="Only cards whose topic contains this.", autocompletion=complete.topics),
-    ] = None,
-    difficulty: Annotated[
-        str | None,
-        typer.Option(
-            help="Only cards of this difficulty: easy, medium or hard.",
-            metavar="LEVEL",
-            autocompletion=complete.difficulties,
-        ),
-    ] = None,
-    tag: Annotated[str | None, typer.Option(help="Only cards with this tag.")] = None,
+    topic: TopicOption = None,
+    difficulty: DifficultyOption = None,
+    tag: TagOption = None,
     deck: DeckOption = None,
     as_json: JsonOption = False,
     no_pager: NoPagerOption = False,

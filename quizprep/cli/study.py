@@ -12,9 +12,12 @@ from quizprep.cli import complete
 from quizprep.cli.app import (
     CommandGroup,
     DeckOption,
+    DifficultyOption,
     GraderOption,
     JsonOption,
     NoPagerOption,
+    TagOption,
+    TopicOption,
     app,
     console,
     handles_errors,
@@ -45,26 +48,9 @@ DrillDeckOption = Annotated[
 @handles_errors
 def drill(
     deck: DrillDeckOption = None,
-    topic: Annotated[
-        str | None,
-        typer.Option(
-            help="Only cards whose topic contains this.",
-            metavar="TOPIC",
-            autocompletion=complete.topics,
-        ),
-    ] = None,
-    difficulty: Annotated[
-        str | None,
-        typer.Option(
-            help="Only cards of this difficulty: easy, medium or hard.",
-            metavar="LEVEL",
-            autocompletion=complete.difficulties,
-        ),
-    ] = None,
-    tag: Annotated[
-        str | None,
-        typer.Option(help="Only cards with this tag.", metavar="TAG", autocompletion=complete.tags),
-    ] = None,
+    topic: TopicOption = None,
+    difficulty: DifficultyOption = None,
+    tag: TagOption = None,
     limit: Annotated[
         int | None,
         typer.Option(
@@ -278,10 +264,7 @@ app.add_typer(interview_app, name="interview")
 def interview(
     ctx: typer.Context,
     deck: DeckOption = None,
-    topic: Annotated[
-        str | None,
-        typer.Option(help="Only cards whose topic contains this.", autocompletion=complete.topics),
-    ] = None,
+    topic: TopicOption = None,
     questions: Annotated[
         int,
         typer.Option(

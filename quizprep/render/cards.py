@@ -38,6 +38,11 @@ def card_panel(
     parts: list[RenderableType] = [literal(card.question, style="bold")]
     if reveal:
         parts += _answer_side(card, resolve, full)
+    return card_frame(card, parts, subtitle)
+
+
+def card_frame(card: Card, parts: list[RenderableType], subtitle: str | None = None) -> Panel:
+    """``parts`` in the card's frame: a bar in its difficulty colour, chip, topic and ref."""
     title = Text.assemble(
         chip(card.difficulty), " ", literal(card.topic, "bold"), "  ", literal(card.ref, "dim")
     )

@@ -17,8 +17,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from quizprep.decks.model import Card
-from quizprep.render.cards import LEFT_BAR, Hanging, _bullets, _section, card_panel, reflow
-from quizprep.render.style import chip, colour
+from quizprep.render.cards import Hanging, _bullets, _section, card_frame, card_panel, reflow
 from quizprep.render.text import clean, literal
 from quizprep.study.scheduler import RATINGS, format_interval, format_until, local
 
@@ -272,17 +271,7 @@ def back_panel(
         parts.append(
             Text("\na: the full answer, common mistakes and follow-ups", style="dim italic")
         )
-    title = Text.assemble(
-        chip(card.difficulty), " ", literal(card.topic, "bold"), "  ", literal(card.ref, "dim")
-    )
-    return Panel(
-        Group(*parts),
-        box=LEFT_BAR,
-        border_style=colour(card.difficulty),
-        title=title,
-        title_align="left",
-        padding=(0, 1),
-    )
+    return card_frame(card, parts)
 
 
 def _screen(

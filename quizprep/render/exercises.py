@@ -6,7 +6,6 @@ literally as :class:`~rich.text.Text`, never parsed as markup, with control char
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -16,7 +15,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from quizprep.render.drill import RATING_STYLES
 from quizprep.render.style import chip
+from quizprep.render.text import literal as text_literal
 from quizprep.study.scheduler import RATINGS
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
     from quizprep.core.exercises import ExerciseInfo
     from quizprep.study.coderun import CheckReport
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-RATING_STYLES = {1: "bold red", 2: "bold dark_orange", 3: "bold green", 4: "bold blue"}
 STATUS_TEXT = {
     "import_error": "Your file did not import",
     "timeout": "Stopped: time limit",
@@ -35,8 +34,8 @@ STATUS_TEXT = {
 
 
 def literal(text: str, style: str = "") -> Text:
-    """User text, shown as typed: no markup, no control characters (tabs and newlines kept)."""
-    return Text(_CONTROL.sub("", text.replace("\t", "    ")), style=style)
+    """User text, shown as typed: no markup, no control characters (tabs as four spaces)."""
+    return text_literal(text.replace("\t", "    "), style)
 
 
 def _status(passed: bool | None) -> Text:

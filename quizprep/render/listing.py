@@ -8,7 +8,6 @@ Deck text is written literally, with control characters removed.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
@@ -17,12 +16,12 @@ from rich.console import Console
 from rich.text import Text
 
 from quizprep.render.style import chip, colour
+from quizprep.render.text import clean as literal_text
 
 if TYPE_CHECKING:
     from quizprep.decks.catalog import ListShape
     from quizprep.decks.index import CardRow
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 LEVEL = 8  # " MEDIUM "
 GAP = "  "
 TOPIC_MAX = 24
@@ -32,7 +31,7 @@ WIDE = 120  # from here on, ref and topic get columns of their own
 
 def clean(text: str) -> str:
     """One line of deck text for a column: control characters and line breaks removed."""
-    return _CONTROL.sub("", " ".join(text.split()))
+    return literal_text(" ".join(text.split()))
 
 
 def render_card_list(console: Console, rows: Iterable[CardRow], shape: ListShape) -> None:

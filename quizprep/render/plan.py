@@ -8,7 +8,6 @@ NO_COLOR output reads the same.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -16,10 +15,10 @@ from rich.console import Console
 from rich.text import Text
 
 from quizprep.render.style import chip
+from quizprep.render.text import clean
 from quizprep.study.plan import Plan
 from quizprep.study.readiness import Group, Readiness, Report, chart_days
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 NAME_WIDTH = 22
 # One character for one, so a line's style spans stay where they were.
 _ASCII = str.maketrans({"·": "-", "–": "-", "…": "~", "█": "#", "░": ".", "⚠": "!", "—": "-"})
@@ -27,7 +26,7 @@ _ASCII = str.maketrans({"·": "-", "–": "-", "…": "~", "█": "#", "░": ".
 
 def plain(text: str) -> str:
     """Deck text as one literal line: control characters (and newlines) removed."""
-    return _CONTROL.sub("", text.replace("\n", " "))
+    return clean(text.replace("\n", " "))
 
 
 def fancy(console: Console) -> bool:
