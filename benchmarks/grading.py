@@ -46,6 +46,15 @@ class Report(NamedTuple):
     disagreements: list[str]
 
 
+DEV_PARTS = ("dev", "dev2")  # what tuning may look at
+HELDOUT_PARTS = ("heldout", "heldout2")  # looked at only for the final figures
+
+
+def load_parts(parts: tuple[str, ...]) -> list[Case]:
+    """The cases of every part whose file exists (a checkout may predate a part)."""
+    return [case for part in parts if (EVAL_DIR / f"{part}.yaml").exists() for case in load(part)]
+
+
 def load(part: str) -> list[Case]:
     import yaml
 
@@ -198,10 +207,13 @@ def main() -> None:
     if model is not None:
         print(f"grader: llm:{model} (answers it cannot grade fall back to the local grader)")
     if not args.speed:
-        print_report("dev", evaluate(load("dev"), model), args.verbose)
+        print_report("dev", evaluate(load_parts(DEV_PARTS), model), args.verbose)
     if not args.dev and not args.speed:
-        # Figures only: the held-out part is never listed answer by answer.
-        print_report("held-out", evaluate(load("heldout"), model), args.verbose and args.heldout)
+        # Figures only: a held-out part is never listed answer by answer unless asked.
+        for part in HELDOUT_PARTS:
+            if (EVAL_DIR / f"{part}.yaml").exists():
+                report = evaluate(load(part), model)
+                print_report(part, report, args.verbose and args.heldout)
     if not args.dev and model is None:
         speed()
 
