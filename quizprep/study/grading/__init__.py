@@ -211,6 +211,9 @@ def _support(card: Card, singles: list[Unit], subjects: frozenset[str]) -> list[
     return out
 
 
+_SUPPOSITION_WORDS = r"(?:if|unless|without|suppose|supposing|imagine|had)\b"
+
+
 def _nearly_all(found: Match) -> bool:
     return found.matched == found.total or (found.total >= 4 and found.matched >= 0.8 * found.total)
 
@@ -240,6 +243,8 @@ def _judge(
     subjects: frozenset[str],
     support: list[dict[int, int]],
 ) -> PointVerdict:
+    import re
+
     from quizprep.study.grading.match import formula_contradicted, formula_said, match
 
     compiled = _compile(point)
@@ -256,7 +261,9 @@ def _judge(
         if not kept[start]:
             continue
         clause = clauses[start]
-        for reject in compiled.rejects:
+        # "If you put a sigmoid on the scores, …": a supposition is not a claim
+        supposed = re.match(_SUPPOSITION_WORDS, clause.text) is not None
+        for reject in () if supposed else compiled.rejects:
             found = match(reject, one, subjects, one.subject, strict=True)
             if found is not None and found.flips % 2 == 0 and not found.swapped:
                 return verdict(CONTRADICTED, clause.text)

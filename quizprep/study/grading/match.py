@@ -199,7 +199,8 @@ def match(
             return None
         return Match(1, 1, int(any(t.neg for t in present)))
     other = p.subject not in card_subjects or len(card_subjects) > 1
-    named = any(t.key == p.subject for t in have)
+    # named outright, or by a pronoun standing for it ("but it is monotonic")
+    named = any(t.key == p.subject for t in have) or (said is not None and said == p.subject)
     if (strict or p.explicit) and p.subject and other and not named:
         return None  # a claim about another thing needs that thing named
     if strict and p.subject and total <= 1 and not named and said != p.subject:
@@ -243,7 +244,57 @@ def match(
 
 
 def formula_said(formula: str, clause: Clause) -> bool:
-    return any(formula in run for run in clause.math.split())
+    """The formula is in the clause as written, or with its variables named otherwise
+    (``max(0, 1 − y·f(x))`` says ``max(0, 1 − y·s)``; ``2/n_in`` says ``2/fan_in``)."""
+    runs = clause.math.split()
+    if any(formula in run for run in runs):
+        return True
+    want = _skeleton(formula)
+    if want is None:
+        return False
+    size = len(want)
+    for run in runs:
+        pieces = _pieces(run)
+        for start in range(len(pieces) - size + 1):
+            if _rename(pieces[start : start + size]) == want:
+                return True
+    return False
+
+
+# Names that mean themselves in a formula; any other name is a variable.
+_FUNCTIONS = (
+    "max|min|exp|log|ln|sum|prod|sqrt|abs|sign|softmax|sigmoid|tanh|gausscdf|relu|gelu"
+    "|logsumexp|argmax|onehot|kl|ce|mse|var|mean|std|e"
+)
+_PIECE = re.compile(rf"(?:{_FUNCTIONS})(?![a-z])|[A-Z]+|[a-z]+|[0-9.]+|[^a-zA-Z0-9\s]")
+_KEEP = frozenset(_FUNCTIONS.split("|"))
+
+
+def _pieces(run: str) -> list[str]:
+    # "sigmoid_x" is a call, sigmoid(x): the function and its argument
+    return _PIECE.findall(run.replace("_", " "))
+
+
+def _rename(pieces: list[str]) -> tuple[str, ...]:
+    names: dict[str, str] = {}
+    out = []
+    for piece in pieces:
+        if piece[0].islower() and piece not in _KEEP:
+            piece = names.setdefault(piece, f"v{len(names)}")
+        out.append(piece)
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _skeleton(formula: str) -> tuple[str, ...] | None:
+    """The formula with its variables renamed in order of appearance, when it has enough
+    structure (two operators and a variable) to be told apart from another formula."""
+    pieces = _pieces(formula)
+    operators = sum(p in "+-*/^=<>|" for p in pieces)
+    variables = {p for p in pieces if p[0].islower() and p not in _KEEP}
+    if operators < 2 or not variables or len(pieces) < 5:
+        return None
+    return _rename(pieces)
 
 
 def formula_contradicted(formula: str, clause: Clause) -> bool:

@@ -84,6 +84,8 @@ def normalise(text: str) -> str:
     text = _RESIDUAL.sub(r" \1 yhat - y ", text)
     text = _DERIVATIVE.sub(" gradient ", text)  # "dL/dz", "∂ℓ/∂ŷ"
     text = re.sub(r"!=\s*0\b", " nonzero ", text)  # "≠ 0"
+    # between words, ≠ is prose: "scores ≠ calibrated probs" (a formula keeps its operator)
+    text = re.sub(r"(?<=[a-z]{3})\s*!=\s*(?=[a-z]{3,}\b(?!\s*\())", " is not ", text)
     text = re.sub(
         r"\b(?:remedy|remedies|cure|cures|fix|fixes|solution)\s+(?:for|to)\b", "prevents", text
     )

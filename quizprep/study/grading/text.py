@@ -365,6 +365,13 @@ def _soft_split(part: str) -> list[str]:
     return [p for p in out if p and p.strip()]
 
 
+# "since there's no branch it is cheaper": a pronoun as the subject of a verb mid-clause
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(?:it|this)\s+(?:is|isn't|was|has|does|doesn't|gets|needs|costs|can|cannot|can't"
+    r"|will|won't|would|keeps|stays|becomes|makes|gives|estimates|predicts|learns)\b"
+    r"|\bit's\b"
+)
+
 CONTRAST_START = re.compile(r"(?:but|whereas|while|although|though|however|unlike|instead of)\b")
 
 
@@ -397,7 +404,10 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
         lead = clause.tokens[0]
         first = lead.key if lead.key in SUBJECTS else None
         relative = re.match(r"(?:whose|which|where|that)\b", clause.text)
-        pronoun = re.match(r"(?:it|its|it's|this|so it)\b", clause.text)
+        pronoun = re.match(
+            r"(?:(?:but|and|so|yet|since|because|though|although)\s+)?(?:it|its|it's|this)\b",
+            clause.text,
+        ) or _PRONOUN_SUBJECT.search(clause.text)
         same = carried[0] == clause.segment
         if first is not None:
             own = first
