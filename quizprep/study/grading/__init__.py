@@ -118,10 +118,20 @@ def grade(card: Card, answer: str) -> Grade:
     subjects = card_subjects(card)
     units = _units(clauses)
     support = _support(card, [u for _, _, u in units[: len(clauses)]], subjects)
-    verdicts = tuple(
+    judged = [
         _judge(index, point, clauses, units, subjects, support)
         for index, point in enumerate(card.key_points)
-    )
+    ]
+    verdicts = tuple(v for v, _ in judged)
+    covered = [i for i, (v, _) in enumerate(judged) if v.verdict == COVERED]
+    lone = len(covered) == 1 and len(verdicts) >= 3 and judged[covered[0]][1]
+    if lone and not _names_topic(card, clauses):
+        # One point met by a word or two ("SVM", "hard negatives") in an answer that never
+        # names this card's topic is an answer to another question sharing a term.
+        verdicts = tuple(
+            v._replace(verdict=MISSED, evidence=None) if i == covered[0] else v
+            for i, v in enumerate(verdicts)
+        )
     if any(v.evidence for v in verdicts):
         from quizprep.study.grading.text import as_typed
 
@@ -214,6 +224,32 @@ def _support(card: Card, singles: list[Unit], subjects: frozenset[str]) -> list[
 _SUPPOSITION_WORDS = r"(?:if|unless|without|suppose|supposing|imagine|had)\b"
 
 
+# Words of a card's id and aliases too general to say which card an answer is about.
+_GENERAL = frozenset(
+    {"loss", "function", "activation", "class", "layer", "network", "gradient", "zero",
+     "vs", "why", "what", "choice", "choosing", "output", "regression", "classification",
+     "training", "train", "deep", "signal", "properties", "property", "modern", "default",
+     "hidden", "one", "two", "speed", "derivative", "at"}
+)  # fmt: skip
+
+
+def _names_topic(card: Card, clauses: list[Clause]) -> bool:
+    """Does the answer name what this card is about: its subjects, or a specific word of
+    its id or aliases?"""
+    from quizprep.study.grading.match import _prepared
+    from quizprep.study.grading.text import tokens
+
+    wanted = set(card_subjects(card))
+    for alias in card.aliases:  # a one-word alias names the card ("svm loss" is a neighbour)
+        found = tokens(_prepared(alias))[0]
+        if len(found) == 1:
+            wanted.add(found[0].key)
+    named = {t.key for t in tokens(_prepared(card.id.replace("-", " ")))[0]}
+    # general words drop out, unless they are all the id has ("loss function")
+    wanted = (wanted - _GENERAL) | (named - _GENERAL or named)
+    return any(t.key in wanted for clause in clauses for t in clause.tokens)
+
+
 def _nearly_all(found: Match) -> bool:
     return found.matched == found.total or (found.total >= 4 and found.matched >= 0.8 * found.total)
 
@@ -242,15 +278,16 @@ def _judge(
     units: list[tuple[int, int, Unit]],
     subjects: frozenset[str],
     support: list[dict[int, int]],
-) -> PointVerdict:
+) -> tuple[PointVerdict, bool]:
+    """The point's verdict, and whether it rests on a match of only a word or two."""
     import re
 
     from quizprep.study.grading.match import formula_contradicted, formula_said, match
 
     compiled = _compile(point)
 
-    def verdict(kind: str, evidence: str | None) -> PointVerdict:
-        return PointVerdict(index, point.text, kind, evidence, point.optional)
+    def verdict(kind: str, evidence: str | None, weak: bool = False) -> tuple[PointVerdict, bool]:
+        return PointVerdict(index, point.text, kind, evidence, point.optional), weak
 
     frame = compiled.frame
     # A clause framed otherwise (a fix, where the point names a cause) is not about it.
@@ -292,5 +329,5 @@ def _judge(
         for candidate in (compiled.whole, *compiled.claims):
             found = match(candidate, run, subjects, run.subject)
             if found is not None and found.flips % 2 == 0 and not found.swapped:
-                return verdict(COVERED, run.text)
+                return verdict(COVERED, run.text, weak=found.matched <= 2)
     return verdict(MISSED, None)

@@ -231,7 +231,7 @@ def match(
     if wanted is None and role:
         compared = any(t.key in card_subjects for t in have)
     swapped = bool(role) and not compared
-    evidence = matched + (p.subject is not None and any(t.key == p.subject for t in have))
+    evidence = matched + (p.subject is not None and named)
     formula = any(t.axis and t.axis.startswith("diff:") for t in p.tokens)
     # Two words said the other way are too little to call a contradiction (a reject phrasing
     # excepted): "its weights never receive gradient" denies nothing about weights getting

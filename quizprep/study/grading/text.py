@@ -369,8 +369,10 @@ def _soft_split(part: str) -> list[str]:
 _PRONOUN_SUBJECT = re.compile(
     r"\b(?:it|this)\s+(?:is|isn't|was|has|does|doesn't|gets|needs|costs|can|cannot|can't"
     r"|will|won't|would|keeps|stays|becomes|makes|gives|estimates|predicts|learns)\b"
-    r"|\bit's\b"
+    r"|\bit's\b|\bits\s+(?!own\b)[a-z]+"
 )
+
+_CONSEQUENCE = re.compile(r"(?:so|hence|thus|therefore|which means|meaning)\b")
 
 CONTRAST_START = re.compile(r"(?:but|whereas|while|although|though|however|unlike|instead of)\b")
 
@@ -411,8 +413,8 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
         same = carried[0] == clause.segment
         if first is not None:
             own = first
-        elif same and relative:
-            own = carried[1]
+        elif same and (relative or _CONSEQUENCE.match(clause.text)):
+            own = carried[1]  # "…, so units can still die": the sentence's subject goes on
         elif pronoun and not carried[2]:
             own = stated  # "MSE squares errors. Its gradient is 2(ŷ − y)."
         else:
