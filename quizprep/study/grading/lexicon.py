@@ -145,6 +145,10 @@ PHRASES: dict[str, str] = {
     "sum up to": "sum to",
     "well classified": "easy",
     "easy examples": "easy example",
+    "far off points": "outlier",
+    "far away points": "outlier",
+    "far out points": "outlier",
+    "extreme points": "outlier",
     "extreme values": "outlier",
     "extreme value": "outlier",
     "extreme targets": "outlier",
@@ -239,6 +243,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "average": ("average", "averages", "averaged", "averaging", "avg"),
     "penalize": ("penalize", "penalise", "punish", "penalty", "penalizes", "punishes"),
     "identity": ("identity", "unchanged", "untouched", "unmodified", "as is"),
+    # verbs candidates use for the same claim
+    "focus": ("focus", "concentrate", "emphasize", "emphasise", "prioritize", "prioritise"),
+    "dominate": ("dominate", "overwhelm", "swamp", "drown"),
+    "match": ("match", "equal", "equals", "agree", "agrees", "align", "aligns", "correspond",
+              "corresponds", "coincide", "coincides"),
+    "observed": ("observed", "empirical", "actual", "real", "realized", "realised"),
+    "compute": ("compute", "evaluate", "calculate", "computation", "calculation"),
+    "measure": ("measure", "quantify", "assess", "gauge"),
+    "ignore": ("ignore", "ignores", "disregard", "skip", "skips"),
 }
 
 # Opposites, as (axis, sign): a word on an axis matched against the other sign flips the
