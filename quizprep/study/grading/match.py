@@ -247,7 +247,7 @@ def formula_said(formula: str, clause: Clause) -> bool:
     """The formula is in the clause as written, or with its variables named otherwise
     (``max(0, 1 − y·f(x))`` says ``max(0, 1 − y·s)``; ``2/n_in`` says ``2/fan_in``)."""
     runs = clause.math.split()
-    if any(formula in run for run in runs):
+    if any(_contains(run, formula) for run in runs):
         return True
     want = _skeleton(formula)
     if want is None:
@@ -258,6 +258,19 @@ def formula_said(formula: str, clause: Clause) -> bool:
         for start in range(len(pieces) - size + 1):
             if _rename(pieces[start : start + size]) == want:
                 return True
+    return False
+
+
+def _contains(run: str, formula: str) -> bool:
+    """``formula`` inside ``run``, a product written with or without ``·``, and not the
+    start of a longer denominator (``2/fan_in`` is not said by ``2/(fan_in + fan_out)``)."""
+    run, formula = run.replace("*", ""), formula.replace("*", "")
+    start = run.find(formula)
+    while start >= 0:
+        after = run[start + len(formula) : start + len(formula) + 1]
+        if not ("/" in formula and after in ("+", "-")):
+            return True
+        start = run.find(formula, start + 1)
     return False
 
 
@@ -303,11 +316,12 @@ def formula_contradicted(formula: str, clause: Clause) -> bool:
     form, so it is left alone."""
     if "=" not in formula:
         return False
+    formula = formula.replace("*", "")  # "fan_in·Var(w)" and "fan_in Var(w)" are one product
     left, _, right = formula.partition("=")
     if len(left) < 3 or not any(ch.isalpha() for ch in left):
         return False
     said = [""]
-    for run in clause.math.split():
+    for run in clause.math.replace("*", "").split():
         if run.startswith(left + "="):
             said = run.split(left + "=", 1)
             break

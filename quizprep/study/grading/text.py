@@ -361,8 +361,30 @@ def _soft_split(part: str) -> list[str]:
     pieces.append(part[start:])
     out: list[str] = []
     for piece in pieces:
-        out += re.split(r"\s(?:and|or|vs|versus|->)\s", piece)
+        parts = re.split(r"(\s(?:and|or|vs|versus|->)\s)", piece)
+        # "the loss and the gradient are zero", "mean and variance": a conjunct of one
+        # word is part of a noun phrase, not a claim of its own
+        merged: list[str] = []
+        carry = ""
+        for index in range(0, len(parts), 2):
+            text = carry + parts[index]
+            joiner = parts[index + 1] if index + 1 < len(parts) else ""
+            if (
+                joiner.strip() in ("and", "or")
+                and _one_word(parts[index])
+                and index + 2 < len(parts)
+            ):
+                carry = text + joiner
+                continue
+            merged.append(text)
+            carry = ""
+        out += merged
     return [p for p in out if p and p.strip()]
+
+
+def _one_word(text: str) -> bool:
+    words = [w for w in re.findall(r"[a-z0-9_]+", text) if w not in STOPWORDS]
+    return len(words) <= 1
 
 
 # "since there's no branch it is cheaper": a pronoun as the subject of a verb mid-clause
