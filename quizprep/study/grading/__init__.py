@@ -327,6 +327,8 @@ def _judge(
         if not all(kept[start:end]):
             continue
         for candidate in (compiled.whole, *compiled.claims):
+            if not candidate.tokens and subjects == {candidate.subject}:
+                continue  # the card's own name ("logistic function" on sigmoid) says nothing
             found = match(candidate, run, subjects, run.subject)
             if found is not None and found.flips % 2 == 0 and not found.swapped:
                 return verdict(COVERED, run.text, weak=found.matched <= 2)

@@ -84,6 +84,8 @@ def normalise(text: str) -> str:
     text = _RESIDUAL.sub(r" \1 yhat - y ", text)
     text = _DERIVATIVE.sub(" gradient ", text)  # "dL/dz", "∂ℓ/∂ŷ"
     text = re.sub(r"!=\s*0\b", " nonzero ", text)  # "≠ 0"
+    # "at most 1/4" is a quarter, not 1 and 4 (inside a formula it stays a division)
+    text = re.sub(r"(?<![\w)/^*.])1\s*/\s*4(?![\w(/^*.])", " 0.25 ", text)
     # between words, ≠ is prose: "scores ≠ calibrated probs" (a formula keeps its operator)
     text = re.sub(r"(?<=[a-z]{3})\s*!=\s*(?=[a-z]{3,}\b(?!\s*\())", " is not ", text)
     text = re.sub(
