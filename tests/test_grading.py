@@ -274,8 +274,8 @@ def test_nothing_typed_is_evaluated() -> None:
 def test_abbreviations_are_their_long_forms(short: str, long: str) -> None:
     keys = [t.key for t in tokens(prepare(short))[0]]
     assert keys == [t.key for t in tokens(prepare(long))[0]]
-    card = make(KeyPoint("x", (f"use {long} here",)))
-    assert verdicts(card, f"use {short} here") == [COVERED]
+    card = make(KeyPoint("x", (f"use {long} for ranking",)))
+    assert verdicts(card, f"use {short} for ranking") == [COVERED]
 
 
 # -- reject phrasings ---------------------------------------------------------------------

@@ -175,6 +175,7 @@ class _Compiled(NamedTuple):
 def _compile(point: KeyPoint) -> _Compiled:
     import re
 
+    from quizprep.study.grading.lexicon import GENERIC
     from quizprep.study.grading.match import formulas, phrase
     from quizprep.study.grading.text import MATH_WORDS, frames_of
 
@@ -195,7 +196,12 @@ def _compile(point: KeyPoint) -> _Compiled:
             sub = phrase(gloss, full=True, inherit=subject)
             if len(sub.tokens) >= 2:
                 claims.append(sub)
-    claims += [phrase(text, full=True, inherit=subject) for text in point.accept]
+    for text in point.accept:
+        accepted = phrase(text, full=True, inherit=subject)
+        lone = accepted.tokens[0] if len(accepted.tokens) == 1 else None
+        if lone and lone.key in GENERIC and not lone.neg and not accepted.explicit:
+            continue  # "many zeros" would credit any clause with a zero in it
+        claims.append(accepted)
     rejects = tuple(phrase(text, full=True) for text in point.reject)
     lead = re.findall(r"[a-z]+", point.text.lower())[:2]
     frame = next(iter(frames_of(lead)), None)

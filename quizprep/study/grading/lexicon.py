@@ -83,10 +83,10 @@ PHRASES: dict[str, str] = {
     "bn": "batchnorm",
     "layer norm": "layernorm",
     "layer normalization": "layernorm",
-    "skip connection": "residual",
-    "skip connections": "residual",
-    "residual connection": "residual",
-    "residual connections": "residual",
+    "skip connection": "skipconnection",
+    "skip connections": "skipconnection",
+    "residual connection": "skipconnection",
+    "residual connections": "skipconnection",
     "he init": "heinit",
     "he initialization": "heinit",
     "kaiming init": "heinit",
@@ -194,6 +194,14 @@ PHRASES: dict[str, str] = {
     "take away": "subtract",
     "takes away": "subtract",
 }
+
+# Concepts too common to say a point on their own: an accept phrasing that comes down to one
+# of these ("many zeros", "step function", "value loss") would credit any mention.
+GENERIC = frozenset(
+    {"zero", "one", "two", "gradient", "loss", "error", "prediction", "update", "example",
+     "logit", "log", "weight", "input", "label", "probability", "class", "train", "network",
+     "unit", "deep", "constant", "average", "distribution", "outlier", "regression"}
+)  # fmt: skip
 
 # Words (or their stems) that mean the same thing here: all map to the first.
 SYNONYMS: dict[str, tuple[str, ...]] = {
