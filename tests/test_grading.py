@@ -360,7 +360,7 @@ C, M, X = COVERED, MISSED, CONTRADICTED
     [([C, C, C, C], GOOD), ([C, C, C, M], GOOD), ([C, C, M, M], HARD), ([C, M, M, M], AGAIN),
      ([M, M, M, M], AGAIN), ([C, C, C, X], AGAIN), ([C, C, M], HARD), ([C, C, C], GOOD),
      ([C, M, M, M, M], AGAIN), ([C, C, M, M, M], HARD), ([C, C, C, C, M], GOOD),
-     ([C, C, C, M, M], GOOD), ([C, C], GOOD), ([C, M], HARD), ([C], GOOD)],
+     ([C, C, C, M, M], HARD), ([C, C], GOOD), ([C, M], HARD), ([C], GOOD)],
 )  # fmt: skip
 def test_rating_thresholds(given: list[str], rating: int) -> None:
     assert rate(make(*[f"p{i}" for i in range(len(given))]), given) == rating
