@@ -165,6 +165,31 @@ def test_softmax_extremes_are_finite_and_exact() -> None:
     assert diag[1, 2] == pytest.approx(rest / (1 + np.exp(-40.0)), rel=1e-14)
 
 
+def test_softmax_jvp_in_float32_across_row_blocks() -> None:
+    # rows enough for several row blocks and a shorter last one; float32 in gives float32 out,
+    # within a few dozen float32 roundings of the float64 formula on the same inputs (a sum of
+    # 1000 terms rounds at most ~10 bits worse than one term; a block-boundary slip is O(1))
+    rng = np.random.default_rng(7)
+    x = rng.normal(0, 5, (300, 1000)).astype(np.float32)
+    v = rng.normal(0, 1, (300, 1000)).astype(np.float32)
+    bufsize = np.getbufsize()
+    y, jvp = act.softmax(x, v=v)
+    assert np.getbufsize() == bufsize  # the row loop's ufunc buffer size is put back
+    assert y.dtype == jvp.dtype == np.float32
+    xd, vd = x.astype(np.float64), v.astype(np.float64)
+    e = np.exp(xd - xd.max(axis=1, keepdims=True))
+    ref_y = e / e.sum(axis=1, keepdims=True)
+    dot = (ref_y * vd).sum(axis=1, keepdims=True)
+    eps = float(np.finfo(np.float32).eps)
+    np.testing.assert_allclose(y, ref_y, rtol=100 * eps)
+    # J·v = y(v - ⟨y, v⟩) is a difference: its rounding is relative to y(|v| + |⟨y, v⟩|)
+    err = np.abs(jvp - ref_y * (vd - dot)) / (ref_y * (np.abs(vd) + np.abs(dot)))
+    assert err.max() < 100 * eps
+    # the same numbers whichever axis holds the classes
+    y0, jvp0 = act.softmax(x.T, v=v.T, axis=0)
+    assert np.array_equal(y0.T, y) and np.array_equal(jvp0.T, jvp)
+
+
 def test_bad_parameters_are_value_errors() -> None:
     with pytest.raises(ValueError, match="approximate"):
         act.gelu(np.zeros(2), approximate="fast")
