@@ -271,6 +271,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "compute": ("compute", "evaluate", "calculate", "computation", "calculation"),
     "measure": ("measure", "quantify", "assess", "gauge"),
     "ignore": ("ignore", "ignores", "disregard", "skip", "skips"),
+    "detect": ("detect", "catch", "spot", "notice", "identify", "diagnose"),
 }
 
 # Opposites, as (axis, sign): a word on an axis matched against the other sign flips the
@@ -333,7 +334,8 @@ NEGATORS = frozenset(
 # "lower the learning rate" fixes a dead ReLU and does not deny that a high one causes it.
 FRAMES: dict[str, frozenset[str]] = {
     "cause": frozenset({"cause", "caused", "causes", "because", "due", "happens", "happen",
-                        "trigger", "triggered", "when", "after", "why", "reason"}),
+                        "trigger", "triggered", "when", "after", "why", "reason",
+                        "result", "results", "stems", "culprit"}),
     "fix": frozenset({"fix", "fixes", "remedy", "remedies", "solution", "solutions",
                       "cure", "avoid", "prevent", "mitigate", "helps", "help", "switch",
                       "instead"}),

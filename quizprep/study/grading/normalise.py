@@ -84,6 +84,12 @@ def normalise(text: str) -> str:
     text = _RESIDUAL.sub(r" \1 yhat - y ", text)
     text = _DERIVATIVE.sub(" gradient ", text)  # "dL/dz", "∂ℓ/∂ŷ"
     text = re.sub(r"!=\s*0\b", " nonzero ", text)  # "≠ 0"
+    # an order said in steps is one claim: "apply sigmoid first and then BCEWithLogitsLoss"
+    text = re.sub(r"\s(?:first\s*,?\s*)?and then\b|\sfirst\s*,\s*then\b", " before", text)
+    # "no need for a surrogate" denies the surrogate, not a need
+    text = re.sub(r"\b(?:there is |there's )?no need (?:for|to)\b", " without ", text)
+    # "less thrown off by outliers" = less sensitive to them
+    text = re.sub(r"\b(?:thrown off|swayed|thrown|dragged around) by\b", "sensitive to", text)
     # "at most 1/4" is a quarter, not 1 and 4 (inside a formula it stays a division)
     text = re.sub(r"(?<![\w)/^*.])1\s*/\s*4(?![\w(/^*.])", " 0.25 ", text)
     # between words, ≠ is prose: "scores ≠ calibrated probs" (a formula keeps its operator)
