@@ -70,3 +70,42 @@ def test_second_lookup_skips_yaml(quizprep_home: Path) -> None:
     ]
     assert "HEAVY=yaml" in runs[0]  # cold: parses the decks
     assert "HEAVY=\n" in runs[1] or runs[1].rstrip().endswith("HEAVY=")  # warm: cache only
+
+
+REGISTERED = """
+import sys
+sys.argv = ["quizprep", *sys.argv[1:]]
+import quizprep.cli
+app = sys.modules["quizprep.cli.app"].app
+def names(group):
+    return sorted(c.name or c.callback.__name__ for c in group.registered_commands)
+print(names(app), {g.name: names(g.typer_instance) for g in app.registered_groups})
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "commands", "groups"),
+    [
+        (["stats"], ["stats"], {}),
+        (["explain", "focal"], ["explain"], {}),
+        (["deck", "validate", "x.yaml"], [], {"deck": ["validate"]}),
+        (["deck"], [], {"deck": ["limit", "list", "new", "orphans", "schema", "validate"]}),
+        (["interview", "--questions", "3", "show", "2"], [], {"interview": ["show"]}),
+    ],
+    ids=" ".join,
+)
+def test_typer_is_handed_only_the_command_run(
+    args: list[str], commands: list[str], groups: dict[str, list[str]]
+) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", REGISTERED, *args], capture_output=True, text=True, check=True
+    )
+    assert proc.stdout.strip() == f"{commands} {groups}"
+
+
+def test_help_and_unknown_commands_see_every_command() -> None:
+    for args in (["--help"], ["no-such-command"]):
+        proc = subprocess.run(
+            [sys.executable, "-c", REGISTERED, *args], capture_output=True, text=True, check=True
+        )
+        assert "'drill'" in proc.stdout and "'math'" in proc.stdout and "'deck'" in proc.stdout
