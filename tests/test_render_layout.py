@@ -1,6 +1,6 @@
 """Columns and frames laid out by hand (render/layout.py), and `stats` drawn with them: at any
 width every line fits, nothing ends in spaces, long names are cut with "…", colour only adds
-to what the text says."""
+to what the text says. Also the literal-text renderer's fast path (render/text.py)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,15 @@ from pathlib import Path
 
 import pexpect
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
+from quizprep.files import without_surrogates
 from quizprep.render.layout import columns, fit, frame, print_lines
 from quizprep.render.stats import render_stats
+from quizprep.render.text import UNSAFE, clean
 from quizprep.study.grades import GradeOverrides
 from quizprep.study.practice import ExerciseStats
 from quizprep.study.stats import InterviewRecord, Mastery, Stats
@@ -158,3 +162,27 @@ def test_piped_stats_have_no_escapes_and_no_trailing_spaces(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout and "Mastery by topic" in done.stdout
     assert all(line == line.rstrip() for line in done.stdout.splitlines())
+
+
+# -- the literal-text renderer's fast path -------------------------------------------------
+
+SAMPLED = st.text(
+    st.characters(
+        codec=None,
+        categories=None,
+        min_codepoint=0,
+        max_codepoint=0x2100,
+    )
+    | st.sampled_from(["\n", "\t", "\x1b", "\x9b", "\u202e", "\u2066", "\ud800", "\udfff", "é"]),
+    max_size=40,
+)
+
+
+@given(SAMPLED)
+def test_clean_removes_exactly_the_unsafe_characters(text: str) -> None:
+    assert clean(text) == re.sub(UNSAFE, "", text)
+
+
+@given(SAMPLED)
+def test_without_surrogates_replaces_exactly_the_lone_surrogates(text: str) -> None:
+    assert without_surrogates(text) == re.sub("[\ud800-\udfff]", "\ufffd", text)
