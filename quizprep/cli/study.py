@@ -329,11 +329,10 @@ def interview_list(as_json: JsonOption = False, no_pager: NoPagerOption = False)
     if not records:
         console().print("No interviews yet. Start one: quizprep interview", markup=False)
         return
-    from quizprep.render.stats import interview_table
+    from quizprep.render.stats import render_interviews
 
     with paged(no_pager) as out:
-        out.print(interview_table(records, shown=None))
-        out.print("Reopen one: quizprep interview show N", style="dim", markup=False)
+        render_interviews(out, records)
 
 
 @interview_app.command("show")

@@ -1,7 +1,5 @@
 """A problem found in a deck file."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 

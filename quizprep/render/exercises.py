@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from rich.console import Console, Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from quizprep.render.drill import RATING_STYLES
@@ -21,6 +20,8 @@ from quizprep.render.text import literal as text_literal
 from quizprep.study.scheduler import RATINGS
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from quizprep.core.derivations import Derivation, DeriveResult
     from quizprep.core.exercises import ExerciseInfo
     from quizprep.study.coderun import CheckReport
@@ -47,6 +48,8 @@ def _status(passed: bool | None) -> Text:
 def exercise_table(
     exercises: Sequence[ExerciseInfo], done: Mapping[tuple[str, str], bool] | None = None
 ) -> Table:
+    from rich.table import Table  # only the exercise lists need it, not a drill's card
+
     table = Table(title=Text("Code exercises"), title_justify="left", box=None, padding=(0, 1))
     table.add_column("", no_wrap=True)
     table.add_column("exercise", style="bold cyan", no_wrap=True)
@@ -62,6 +65,8 @@ def exercise_table(
 def derivation_table(
     derivations: Sequence[Derivation], done: Mapping[tuple[str, str], bool] | None = None
 ) -> Table:
+    from rich.table import Table
+
     table = Table(title=Text("Derivations"), title_justify="left", box=None, padding=(0, 1))
     table.add_column("", no_wrap=True)
     table.add_column("name", style="bold cyan", no_wrap=True)

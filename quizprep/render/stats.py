@@ -10,18 +10,16 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
-from rich.table import Table
+from rich.console import Console
 from rich.text import Text
 
+from quizprep.render.layout import columns, frame, print_lines
 from quizprep.render.style import chip
 from quizprep.render.text import literal
-from quizprep.study.stats import InterviewRecord, Mastery, Stats
-from quizprep.study.storage import Orphan
 
 if TYPE_CHECKING:
+    from quizprep.study.stats import InterviewRecord, Mastery, Stats
+    from quizprep.study.storage import Orphan
     from quizprep.study.sync import ImportResult
 
 # Shades differ in glyph as well as colour so the calendar reads without colour too.
@@ -29,16 +27,15 @@ HEAT_CHARS = ("·", "░", "▒", "▓", "█")
 HEAT_STYLES = ("grey35", "green4", "green3", "green1", "bright_green")
 INTERVIEWS_SHOWN = 8
 STATE_STYLES = {"new": "cyan", "learning": "yellow", "relearning": "dark_orange", "review": "green"}
+MASTERY_BAR = 20
 
 
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0%}"
 
 
-def headline(stats: Stats) -> RenderableType:
-    grid = Table.grid(padding=(0, 3))
-    for _ in range(4):
-        grid.add_column()
+def headline(stats: Stats, width: int = 80) -> list[Text]:
+    """Four figures, label above value; two or one to a row when the width is short."""
     today = Text(str(stats.reviews_today), style="bold")
     if stats.again_today:
         today.append(f" ({stats.again_today} Again)", style="red")
@@ -48,14 +45,21 @@ def headline(stats: Stats) -> RenderableType:
     if stats.desired_retention is not None:
         retention.append(f" (target {stats.desired_retention:.0%})", style="dim")
     streak = Text(f"{stats.streak} day{'s' * (stats.streak != 1)}", style="bold")
-    grid.add_row(
-        Text("Reviews today", style="dim"),
-        Text("Total reviews", style="dim"),
-        Text("Retention, 30 days", style="dim"),
-        Text("Streak", style="dim"),
-    )
-    grid.add_row(today, Text(f"{stats.reviews:,}", style="bold"), retention, streak)
-    return grid
+    cells = [
+        (Text("Reviews today", style="dim"), today),
+        (Text("Total reviews", style="dim"), Text(f"{stats.reviews:,}", style="bold")),
+        (Text("Retention, 30 days", style="dim"), retention),
+        (Text("Streak", style="dim"), streak),
+    ]
+    for per_row in (4, 2, 1):
+        lines: list[Text] = []
+        for start in range(0, 4, per_row):
+            group = cells[start : start + per_row]
+            pairs = [[label for label, _ in group], [value for _, value in group]]
+            lines += columns(pairs, "l" * per_row, indent=0)
+        if per_row == 1 or max(line.cell_len for line in lines) <= width:
+            return lines
+    return lines  # pragma: no cover - the loop returns at one a row
 
 
 def states_line(stats: Stats) -> Text:
@@ -70,43 +74,43 @@ def states_line(stats: Stats) -> Text:
     return line
 
 
-def due_chart(stats: Stats, width: int = 40) -> RenderableType:
+def due_chart(stats: Stats, width: int = 40) -> list[Text]:
     """Horizontal bars: cards due on each of the next 7 days (today includes overdue)."""
     top = max((n for _, n in stats.due_next_7_days), default=0)
-    table = Table.grid(padding=(0, 1))
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column(justify="right")
+    rows = []
     for i, (day, count) in enumerate(stats.due_next_7_days):
         label = "Today" if i == 0 else day.strftime("%a %d")
         length = round(width * count / top) if top else 0
         bar = Text("█" * length or ("▏" if count else ""), style="cyan")
-        table.add_row(Text(f"{label:>6}", style="dim"), bar, Text(str(count)))
-    return Panel(
-        table, title="Due in the next 7 days", title_align="left", box=box.ROUNDED, expand=False
-    )
+        rows.append([Text(f"{label:>6}", style="dim"), bar, Text(str(count))])
+    return frame("Due in the next 7 days", columns(rows, "llr", gap=1, indent=0))
 
 
-def mastery_table(title: str, rows: Sequence[Mastery], chips: bool = False) -> RenderableType:
-    table = Table(
-        title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False
-    )
-    table.add_column("", no_wrap=True)
-    table.add_column("mastery", no_wrap=True)
-    table.add_column("", justify="right", no_wrap=True)
-    table.add_column("seen", justify="right", style="dim", no_wrap=True)
+def mastery_table(
+    title: str, rows: Sequence[Mastery], chips: bool = False, width: int = 80
+) -> list[Text]:
+    """A title, then one row per group: name, a bar of mean recall, the share, seen/cards.
+    Names too long for ``width`` are cut with "…"."""
+    seen_width = max((len(f"{row.seen}/{row.cards}") for row in rows), default=4)
+    # Below 80 columns the bar gives way before the names do (down to 8 cells).
+    bar_width = max(8, min(MASTERY_BAR, width - 28 - seen_width))
+    cells = []
     for row in rows:
-        name: Text = chip(row.name) if chips else literal(row.name)
-        filled = round(row.mastery * 20)
-        bar = Text("█" * filled, style="green") + Text("░" * (20 - filled), style="grey30")
-        table.add_row(name, bar, f"{row.mastery:.0%}", f"{row.seen}/{row.cards}")
-    return table
+        name = chip(row.name) if chips else literal(row.name)
+        filled = round(row.mastery * bar_width)
+        bar = Text("█" * filled, style="green")
+        bar.append("░" * (bar_width - filled), style="grey30")
+        seen = Text(f"{row.seen}/{row.cards}", style="dim")
+        cells.append([name, bar, Text(f"{row.mastery:.0%}"), seen])
+    table = columns(cells, "llrr", header=("", "mastery", "", "seen"), width=width, flex=0)
+    return [Text(title, style="bold"), *table]
 
 
-def heatmap(stats: Stats, max_weeks: int) -> RenderableType:
-    """A GitHub-style calendar: one column per week, Monday on top."""
+def heatmap(stats: Stats, max_weeks: int) -> list[Text]:
+    """A GitHub-style calendar: one column per week, Monday on top (``max_weeks`` columns
+    at most: a frame as wide as ``max_weeks + 8`` cells)."""
     if stats.heatmap_start is None:
-        return Text("")
+        return []
     total_weeks = (stats.today - stats.heatmap_start).days // 7 + 1
     weeks = max(4, min(total_weeks, max_weeks))
     start = stats.heatmap_start + timedelta(weeks=total_weeks - weeks)
@@ -124,48 +128,54 @@ def heatmap(stats: Stats, max_weeks: int) -> RenderableType:
         if (first - timedelta(days=7)).month != first.month and len(months) - 4 <= week:
             months.append(" " * (week - (len(months) - 4)))
             months.append(first.strftime("%b"), style="dim")
-    months.append("")
-    lines: list[RenderableType] = [months]
+    lines = [months]
     for weekday in range(7):
         name = ("Mon", "", "Wed", "", "Fri", "", "Sun")[weekday]
-        line = Text(f"{name:<4}", style="dim")
+        shades = []
         for week in range(weeks):
             day = start + timedelta(weeks=week, days=weekday)
-            if day > stats.today:
-                line.append(" ")
+            shades.append(-1 if day > stats.today else level(stats.heatmap.get(day, 0)))
+        line = Text(f"{name:<4}", style="dim")
+        run = 0
+        for week, shade in enumerate(shades):  # one span per run of equal shades
+            run += 1
+            if week + 1 < weeks and shades[week + 1] == shade:
                 continue
-            shade = level(stats.heatmap.get(day, 0))
-            line.append(HEAT_CHARS[shade], style=HEAT_STYLES[shade])
+            if shade < 0:
+                line.append(" " * run)
+            else:
+                line.append(HEAT_CHARS[shade] * run, style=HEAT_STYLES[shade])
+            run = 0
         lines.append(line)
     legend = Text("    less ", style="dim")
     for char, style in zip(HEAT_CHARS, HEAT_STYLES, strict=True):
         legend.append(char, style=style)
     legend.append(" more", style="dim")
     days = sum(1 for d in stats.heatmap if d >= start)
-    legend.append(f"   {days} review day{'s' * (days != 1)} in {weeks} weeks", style="dim")
-    lines.append(legend)
-    return Panel(Group(*lines), title="Review days", title_align="left", expand=False)
+    total = f"{days} review day{'s' * (days != 1)} in {weeks} weeks"
+    if legend.cell_len + 3 + len(total) <= weeks + 4:
+        legend.append(f"   {total}", style="dim")
+        lines.append(legend)
+    else:  # a narrow calendar: the total on a line of its own
+        lines += [legend, Text(f"    {total}", style="dim")]
+    return frame("Review days", lines)
 
 
 def interview_table(
-    interviews: Sequence[InterviewRecord], shown: int | None = INTERVIEWS_SHOWN
-) -> RenderableType:
+    interviews: Sequence[InterviewRecord],
+    shown: int | None = INTERVIEWS_SHOWN,
+    width: int = 80,
+) -> list[Text]:
     """The latest mock interviews (``shown`` of them; None: all): number, when, how many
-    questions, score, time. ``quizprep interview show N`` reopens one."""
-    table = Table(
-        title="Mock interviews", title_justify="left", title_style="bold",
-        box=box.SIMPLE_HEAD, pad_edge=False,
-    )  # fmt: skip
-    table.add_column("#", justify="right", no_wrap=True, style="cyan")
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Questions", justify="right", no_wrap=True)
-    table.add_column("Score", justify="right", no_wrap=True)
-    table.add_column("Time", justify="right", no_wrap=True, style="dim")
-    table.add_column("", style="dim", overflow="ellipsis", no_wrap=True)
+    questions, score, time, notes (cut to ``width``). ``quizprep interview show N``
+    reopens one."""
     # Here, not at the top: the interview module costs `stats` 3 ms to import, and most
     # users have no interviews to show.
     from quizprep.study.interview import format_clock
 
+    # Narrow: the date without the time, and no notes column.
+    narrow = width < 64
+    rows = []
     for record in interviews[:shown]:
         score = record.score
         style = "dim" if score is None else "green" if score >= 0.8 else "dark_orange"
@@ -181,38 +191,54 @@ def interview_table(
                     record.end_reason, record.end_reason
                 )
             )
-        table.add_row(
-            str(record.id),
-            record.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-            f"{record.questions}/{record.planned}",
+        started = record.started_at.astimezone()
+        row = [
+            Text(str(record.id), style="cyan"),
+            Text(started.strftime("%Y-%m-%d" if narrow else "%Y-%m-%d %H:%M")),
+            Text(f"{record.questions}/{record.planned}"),
             Text(_pct(score), style=style),
-            took,
-            literal(", ".join(notes)),
-        )
+            Text(took, style="dim"),
+        ]
+        rows.append(row if narrow else [*row, literal(", ".join(notes), style="dim")])
+    header = ("#", "Date", "Questions", "Score", "Time", "")
+    lines = [Text("Mock interviews", style="bold")]
+    if narrow:
+        lines += columns(rows, "rlrrr", header=header[:5])
+    else:
+        lines += columns(rows, "rlrrrl", header=header, width=width, flex=5)
     if shown is not None and len(interviews) > shown:
-        table.caption = f"latest {shown} of {len(interviews)} · all: quizprep interview list"
-        table.caption_justify = "left"
-    return table
+        lines.append(
+            Text(f"latest {shown} of {len(interviews)} · all: quizprep interview list", style="dim")
+        )
+    return lines
+
+
+def render_interviews(console: Console, interviews: Sequence[InterviewRecord]) -> None:
+    """``interview list``: every saved interview, newest first."""
+    print_lines(console, interview_table(interviews, shown=None, width=console.width))
+    console.print("Reopen one: quizprep interview show N", style="dim", markup=False)
 
 
 def render_stats(console: Console, stats: Stats) -> None:
-    console.print(headline(stats))
+    width = console.width
+    print_lines(console, headline(stats, width))
     console.print(states_line(stats))
     if stats.plans:  # plan hook: predicted readiness for each interview date ahead
         from quizprep.render.plan import readiness_line
 
         for report in stats.plans:
             console.print(readiness_line(report))
-    console.print()
-    console.print(due_chart(stats, width=max(10, min(40, console.width - 20))))
+    lines = [Text(""), *due_chart(stats, width=max(10, min(40, width - 20)))]
     if stats.by_topic:
-        console.print(
-            mastery_table("Mastery by topic (mean FSRS recall probability)", stats.by_topic)
-        )
-        console.print(mastery_table("Mastery by difficulty", stats.by_difficulty, chips=True))
-    console.print(heatmap(stats, max_weeks=max(4, console.width - 8)))
+        title = "Mastery by topic (mean FSRS recall probability)"
+        lines += [Text(""), *mastery_table(title, stats.by_topic, width=width)]
+        by_difficulty = mastery_table("Mastery by difficulty", stats.by_difficulty, True, width)
+        lines += [Text(""), *by_difficulty]
+    if stats.heatmap_start is not None:
+        lines += [Text(""), *heatmap(stats, max_weeks=max(4, width - 8))]
     if stats.interviews:
-        console.print(interview_table(stats.interviews))
+        lines += [Text(""), *interview_table(stats.interviews, width=width)]
+    print_lines(console, [*lines, Text("")])
     if any(e.attempts for e in stats.exercises):
         console.print(exercises_line(stats))
     if stats.grading is not None and stats.grading.graded:
@@ -249,15 +275,14 @@ def backups_line(stats: Stats) -> Text:
     )
 
 
-def _orphan_table(orphans: Sequence[Orphan]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("Card", style="cyan", no_wrap=True)
-    table.add_column("Reviews", justify="right")
-    table.add_column("Last review", no_wrap=True)
+def _orphan_table(orphans: Sequence[Orphan], width: int) -> list[Text]:
+    rows = []
     for orphan in orphans:
         last = orphan.last_review.astimezone().strftime("%Y-%m-%d") if orphan.last_review else "—"
-        table.add_row(literal(f"{orphan.key[0]}/{orphan.key[1]}"), str(orphan.reviews), last)
-    return table
+        card = literal(f"{orphan.key[0]}/{orphan.key[1]}", style="cyan")
+        rows.append([card, Text(str(orphan.reviews)), Text(last)])
+    header = ("Card", "Reviews", "Last review")
+    return columns(rows, "lrl", header=header, width=width, flex=0)
 
 
 def _cards(n: int) -> str:
@@ -288,7 +313,7 @@ def render_orphans(
         )
         return
     if removed:
-        console.print(_orphan_table(removed))
+        print_lines(console, [Text(""), *_orphan_table(removed, console.width), Text("")])
         n = len(removed)
         if pruned is None:
             console.print(
@@ -306,14 +331,15 @@ def render_orphans(
                 )
             )
     if unloaded:
-        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-        table.add_column("Deck not loaded", style="cyan", no_wrap=True)
-        table.add_column("Cards", justify="right")
-        table.add_column("Reviews", justify="right")
+        rows = []
         for deck_id, orphans in sorted(unloaded.items()):
             reviews = sum(o.reviews for o in orphans)
-            table.add_row(literal(deck_id), str(len(orphans)), str(reviews))
-        console.print(table)
+            rows.append(
+                [literal(deck_id, style="cyan"), Text(str(len(orphans))), Text(str(reviews))]
+            )
+        header = ("Deck not loaded", "Cards", "Reviews")
+        table = columns(rows, "lrr", header=header, width=console.width, flex=0)
+        print_lines(console, [Text(""), *table, Text("")])
         console.print(
             Text(
                 "Progress of decks that are not loaded is kept (never pruned): if you drill "

@@ -6,7 +6,6 @@ grading quality; ``quizprep stats`` shows it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
@@ -51,6 +50,8 @@ def record(
     position: int | None = None,
 ) -> None:
     """Store one graded answer's verdicts (the grader's and the user's), committed at once."""
+    import json
+
     from quizprep.study.storage import to_ms
 
     with storage.transaction() as db:
@@ -80,6 +81,10 @@ def overrides(storage: Storage) -> GradeOverrides:
         "SELECT grader, final, overridden FROM review_grades"
         " WHERE review_id IS NULL OR review_id IN (SELECT id FROM review_log)"
     )
+    if not rows:
+        return GradeOverrides(0, 0, 0, 0)
+    import json  # only with graded answers to count (`stats` imports this module)
+
     points = changed = overridden = 0
     for grader_json, final_json, flag in rows:
         try:

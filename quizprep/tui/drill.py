@@ -350,13 +350,14 @@ class Drill:
 
     def ask_typed(self) -> None:
         from quizprep.render.drill import answer_prompt
-        from quizprep.study.aigrading import grade_answer
 
         card = self.session.current
         assert card is not None
-        if card.derive:
+        if card.derive:  # a derivation card asks for an expression: no grader
             self.ask_derivation()
             return
+        from quizprep.study.aigrading import grade_answer
+
         answer = self.keys.read_answer(answer_prompt())
         if answer is None:
             self.note = "Back to the keys: t types an answer, Space or Enter shows it."

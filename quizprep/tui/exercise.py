@@ -9,8 +9,6 @@ returns the rating the check proposes, or ``None`` when there is nothing to rate
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +29,8 @@ def editor_command() -> list[str] | None:
     value = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not value or not value.strip():
         return None
+    import shlex
+
     try:
         return shlex.split(value)
     except ValueError:
@@ -42,6 +42,8 @@ def open_editor(path: Path) -> bool:
     command = editor_command()
     if command is None:
         return False
+    import subprocess
+
     try:
         subprocess.call([*command, str(path)])
     except OSError as exc:
