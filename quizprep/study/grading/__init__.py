@@ -274,7 +274,8 @@ def _units(clauses: list[Clause]) -> list[tuple[int, int, Unit]]:
     for start, end in runs:
         run = clauses[start:end]
         tokens = tuple(t for c in run for t in c.tokens)
-        out.append((start, end, unit(tokens, run[0].subject, ", ".join(c.text for c in run))))
+        text = ", ".join(c.text for c in run)
+        out.append((start, end, unit(tokens, run[0].subject, text, " ".join(c.math for c in run))))
     return out
 
 

@@ -38,9 +38,10 @@ class Unit(NamedTuple):
     keys: frozenset[str]
     axes: frozenset[str]
     initials: frozenset[str]  # first letters of long words, for the typo allowance
+    math: str = ""  # the clauses' compact formulas
 
 
-def unit(tokens: tuple[Token, ...], subject: str | None, text: str) -> Unit:
+def unit(tokens: tuple[Token, ...], subject: str | None, text: str, math: str = "") -> Unit:
     return Unit(
         tokens,
         subject,
@@ -48,6 +49,7 @@ def unit(tokens: tuple[Token, ...], subject: str | None, text: str) -> Unit:
         frozenset(t.key for t in tokens),
         frozenset(t.axis for t in tokens if t.axis),
         frozenset(t.stem[0] for t in tokens if len(t.stem) >= 5),
+        math,
     )
 
 
@@ -190,6 +192,12 @@ def match(
         )
         if possible < needed:
             return None
+        if (
+            strict
+            and p.math
+            and not any(_contains(run, f) for f in p.math for run in have.math.split())
+        ):
+            return None  # a wrong formula ("GELU is x·σ(x)") must be said as a formula
         have = have.tokens
     if total == 0:
         if p.subject is None:
@@ -225,11 +233,16 @@ def match(
             return None  # a formula that is the phrase's point must be there
     if matched < needed:
         return None
-    flips += role
     wanted = p.subject if p.subject is not None else None
     compared = wanted is not None and any(t.key == wanted for t in have)
     if wanted is None and role:
         compared = any(t.key in card_subjects for t in have)
+    if role and flips and not strict and not compared:
+        # a sibling said to have the *opposite* property, this card's subject not named, is
+        # a contrast ("Leaky ReLU keeps a gradient, so its units cannot die"), not a claim
+        # about this card's subject
+        return Match(matched, total, 0, True)
+    flips += role
     swapped = bool(role) and not compared
     evidence = matched + (p.subject is not None and named)
     formula = any(t.axis and t.axis.startswith("diff:") for t in p.tokens)

@@ -424,7 +424,7 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
     # gradient is constant"; "KL(p‖q) = KL(q‖p), it is symmetric" (not across a contrast).
     carried: tuple[int, str | None, bool] = (-1, None, False)
     stated: str | None = None  # the last subject named outright, outside a contrast
-    compared: str | None = None  # the thing the clause before compared with ("than sigmoid")
+    compared: str | None = None  # the last thing the clause before named past its subject
     for clause in out:
         lead = clause.tokens[0]
         first = lead.key if lead.key in SUBJECTS else None
@@ -437,16 +437,21 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
         if first is not None:
             own = first
         elif same and relative and compared is not None:
-            own = compared  # "cheaper than sigmoid, which needs an exponential"
+            own = compared  # "Leaky ReLU, which keeps a gradient"
         elif same and (relative or _CONSEQUENCE.match(clause.text)):
             own = carried[1]  # "…, so units can still die": the sentence's subject goes on
         elif pronoun and not carried[2]:
             own = stated  # "MSE squares errors. Its gradient is 2(ŷ − y)."
         else:
             own = None
-        keys = [t.key for t in clause.tokens]
-        after = keys[keys.index("than") + 1 :] if "than" in keys else []
-        compared = after[0] if after and after[0] in SUBJECTS else None
+        # what a "which" after this clause points back to: its last thing named past the
+        # subject ("the fix is Leaky ReLU, which…", "cheaper than sigmoid, which…")
+        named = [
+            t.key
+            for t in clause.tokens[1:]
+            if t.key in SUBJECTS and not t.neg and t.key not in clause.math  # not σ(x)
+        ]
+        compared = named[-1] if named else None
         opens = carried[0] != clause.segment  # the sentence's first clause: its subject
         carried = (clause.segment, own, bool(first is not None and lead.neg))
         if opens and first is not None and not lead.neg and not CONTRAST_START.match(clause.text):
