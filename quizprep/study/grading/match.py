@@ -60,6 +60,10 @@ class Match(NamedTuple):
     swapped: bool = False  # said of a sibling, not compared with it: never coverage
 
 
+# Words that make a sign a region of the input ("negative inputs", "the positive side").
+_DOMAIN = frozenset({"input", "side", "sid", "x", "z", "region", "half", "branch", "part"})
+
+
 def phrase(text: str, *, full: bool, inherit: str | None = None) -> Phrase:
     found, _ = tokens(_prepared(text))
     subj = subject(found)
@@ -155,7 +159,14 @@ def role_flip(
         if said is None or said in card_subjects or not card_subjects:
             return 0
         siblings = {ENTITY_GROUP.get(s) for s in card_subjects}
-        return 1 if ENTITY_GROUP.get(said) in siblings else 0
+        if ENTITY_GROUP.get(said) not in siblings:
+            return 0
+        # On a card comparing two things, the other one named as subject is a swap; on a
+        # card about one thing, a sibling named as subject, the card's own subject not
+        # named, is an aside about the sibling ("ELU′ is also 1 for x > 0").
+        if len(card_subjects) > 1 or any(t.key in card_subjects for t in have):
+            return 1  # "MAE is more robust than MSE" compares the two
+        return None
     if wanted in named and named[wanted] and said in (None, wanted):
         return 1  # "not softmax", "unlike sigmoid"
     if said is None or said == wanted:
@@ -224,15 +235,23 @@ def match(
         if token.axis is not None:
             poles.setdefault(token.axis, set()).add(token.key)
     both = frozenset(axis for axis, keys in poles.items() if len(keys) > 1)
+    domain_flips = 0
     for want in p.tokens:
         found = _find(want, have, both)
         if found is not None:
             matched += 1
             flips += found
+            domain_flips += found and want.axis == "sign"
         elif (p.full or total <= 3) and any(ch in want.key for ch in "-_="):
             return None  # a formula that is the phrase's point must be there
     if matched < needed:
         return None
+    region = any(t.key in _DOMAIN for t in p.tokens)
+    if domain_flips and domain_flips == flips and region and matched < total:
+        # "1 for positive inputs" is about the other side, not against "αeˣ for negative
+        # inputs": a sign that names where a claim holds, with something else said there,
+        # only moves it (the same claim on the other side is still a contradiction)
+        return Match(matched, total, 0, True)
     wanted = p.subject if p.subject is not None else None
     compared = wanted is not None and any(t.key == wanted for t in have)
     if wanted is None and role:
