@@ -419,3 +419,79 @@ def test_a_pronoun_carries_the_subject_named_before_it() -> None:
     assert result[0] == COVERED  # the MSE point
     assert result[1] == MISSED  # not BCE's p − y: "its" is MSE's
     assert verdicts(card, "For BCE on the logit, the gradient is p − y.")[1] == COVERED
+
+
+# -- reading claims the way a candidate writes them (second dev and held-out round) -------
+
+
+def test_a_pronoun_after_but_names_the_subject_for_a_reject() -> None:
+    silu = builtin("activations/swish-silu")
+    said = verdicts(silu, "SiLU is x·σ(x), sure, but it is monotonic.")
+    assert said[1] == CONTRADICTED
+    assert verdicts(silu, "SiLU is x·σ(x), and it is not monotonic.")[1] != CONTRADICTED
+
+
+def test_a_supposition_is_not_a_claim() -> None:
+    head = builtin("activations/linear-before-softmax")
+    supposed = "If you put a sigmoid on the logits, the top probability is capped."
+    assert verdicts(head, supposed)[0] != CONTRADICTED
+    assert verdicts(head, "Put a sigmoid on the logits.")[0] == CONTRADICTED
+
+
+def test_not_equal_between_words_is_a_negation() -> None:
+    hinge = builtin("losses/hinge")
+    assert verdicts(hinge, "Hinge scores ≠ calibrated probabilities.")[3] == COVERED
+
+
+def test_a_formula_with_other_variable_names_is_the_same_formula() -> None:
+    hinge = builtin("losses/hinge")
+    assert verdicts(hinge, "Hinge is max(0, 1 − y·f(x)).")[0] == COVERED
+    assert verdicts(hinge, "Hinge is max(0, 1 + y·f(x)).")[0] != COVERED
+    init = builtin("modern-activations/xavier-he-init")
+    assert verdicts(init, "He init: Var(w) = 2/n_in.")[2] == COVERED
+    # the start of a longer denominator is not the formula
+    assert verdicts(init, "Xavier uses 2/(fan_in + fan_out).")[2] != COVERED
+
+
+def test_a_one_word_conjunct_stays_in_its_clause() -> None:
+    assert [c.text for c in split("the loss and the gradient are zero")] == [
+        "the loss and the gradient are zero"
+    ]
+    assert len(split("sigmoid is zero-centred and tanh isn't")) == 2
+
+
+def test_which_points_back_to_the_last_thing_named() -> None:
+    relu = builtin("activations/relu")
+    answer = (
+        "ReLU units can die. The fix is Leaky ReLU, which keeps a gradient for negative inputs."
+    )
+    assert verdicts(relu, answer)[4] == COVERED
+    assert verdicts(relu, "ReLU is cheaper than sigmoid, which needs an exponential.")[2] == COVERED
+
+
+def test_a_sibling_with_the_opposite_property_is_a_contrast() -> None:
+    relu = builtin("activations/relu")
+    answer = "ReLU units can die; Leaky ReLU keeps a gradient for negative inputs so it cannot die."
+    assert verdicts(relu, answer)[4] == COVERED
+    tanh = builtin("activations/tanh-vs-sigmoid")  # on a comparison card a swap still counts
+    assert verdicts(tanh, "Sigmoid is zero-centred.")[0] == CONTRADICTED
+
+
+def test_the_other_side_of_the_input_is_another_claim() -> None:
+    elu = builtin("modern-activations/elu")
+    assert verdicts(elu, "ELU′(x) is 1 for x > 0.")[1] != CONTRADICTED
+    relu = builtin("activations/relu")
+    # a wrong claim about one side contradicts the point about that side
+    assert verdicts(relu, "ReLU's gradient is 1 for negative inputs.")[4] == CONTRADICTED
+
+
+def test_an_accept_of_one_common_word_credits_nothing() -> None:
+    card = make(KeyPoint("sparse activations", ("many zeros",)), "b", "c")
+    assert verdicts(card, "ReLU is max(0, x): negative inputs give zeros.")[0] == MISSED
+
+
+def test_ordered_steps_and_no_need_are_read_as_claims() -> None:
+    bce = builtin("losses/bce")
+    steps = "Apply torch.sigmoid to the outputs first and then pass them to BCEWithLogitsLoss."
+    assert verdicts(bce, steps)[3] == CONTRADICTED
+    assert [t.neg for t in tokens(prepare("no need for a surrogate"))[0]] == [True]

@@ -247,10 +247,10 @@ def match(
     if matched < needed:
         return None
     region = any(t.key in _DOMAIN for t in p.tokens)
-    if domain_flips and domain_flips == flips and region and matched < total:
+    if domain_flips and region:
         # "1 for positive inputs" is about the other side, not against "αeˣ for negative
-        # inputs": a sign that names where a claim holds, with something else said there,
-        # only moves it (the same claim on the other side is still a contradiction)
+        # inputs": a sign that names where a claim holds only moves it (a wrong claim about
+        # a side contradicts the point about that same side instead)
         return Match(matched, total, 0, True)
     wanted = p.subject if p.subject is not None else None
     compared = wanted is not None and any(t.key == wanted for t in have)
