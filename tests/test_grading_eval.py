@@ -23,7 +23,7 @@ def report():
 
 
 def test_the_dev_set_has_the_documented_shape(report) -> None:
-    assert report.cases >= 150
+    assert report.cases >= 220
     assert set(report.by_kind) == {"strong", "partial", "wrong", "offtopic", "terse"}
 
 
@@ -32,19 +32,19 @@ def test_confident_misconceptions_are_never_rated_above_again(report) -> None:
 
 
 def test_rating_agreement_floor(report) -> None:
-    assert report.agreement >= 0.88
+    assert report.agreement >= 0.9  # the target
 
 
 def test_strong_and_terse_answers_are_mostly_good(report) -> None:
-    assert report.good_strong_terse / report.strong_terse_total >= 0.85
+    assert report.good_strong_terse / report.strong_terse_total >= 0.9
 
 
 def test_point_verdicts_floor(report) -> None:
     kinds = report.by_kind
-    assert kinds["offtopic"]["covered_precision"] == 1.0  # nothing credited off topic
+    assert kinds["offtopic"]["rating_agreement"] == 1.0  # no off-topic answer above Again
     assert kinds["strong"]["contradicted_precision"] == 1.0  # no false contradiction
     assert kinds["terse"]["contradicted_precision"] == 1.0
-    assert kinds["wrong"]["contradicted_recall"] >= 0.55
-    assert kinds["strong"]["covered_recall"] >= 0.7
-    assert kinds["terse"]["covered_recall"] >= 0.8
-    assert kinds["partial"]["covered_precision"] >= 0.9
+    assert kinds["wrong"]["contradicted_recall"] >= 0.5
+    assert kinds["strong"]["covered_recall"] >= 0.8
+    assert kinds["terse"]["covered_recall"] >= 0.85
+    assert kinds["partial"]["covered_precision"] >= 0.95

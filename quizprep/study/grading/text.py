@@ -146,6 +146,7 @@ def _role(word: str) -> str:
     return {"one": "1", "zero": "0"}.get(word, word)
 
 
+_PRONOUN_OBJECTS = frozenset({"it", "this", "that", "them", "these", "those"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "true", "this"})
 
 
@@ -206,6 +207,8 @@ def tokens(text: str) -> tuple[tuple[Token, ...], str]:
                 window = 4
             continue
         if word in NEGATORS:
+            if index + 1 < len(words) and words[index + 1] in _PRONOUN_OBJECTS:
+                continue  # "avoid it with a smaller LR": it is the pronoun that is avoided
             pending += 1
             window = 4
             continue
