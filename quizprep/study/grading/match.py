@@ -171,6 +171,8 @@ def role_flip(
         return 1  # "not softmax", "unlike sigmoid"
     if said is None or said == wanted:
         return 0  # names in other positions are comparisons ("ReLU-like"), not subjects
+    if wanted not in card_subjects and said in card_subjects:
+        return 0  # "BCE = −[y log p + …]" for "negative log-likelihood of a Bernoulli label"
     if named.get(wanted) is False and not any(t.key == "than" for t in have):
         return 0  # a list naming both ("MAE/Huber with outliers"), not a swap
     if said == wanted:
