@@ -266,6 +266,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "corresponds",
         "coincide",
         "coincides",
+        "identical",
+        "equivalent",
     ),
     "observed": ("observed", "empirical", "actual", "real", "realized", "realised"),
     "compute": ("compute", "evaluate", "calculate", "computation", "calculation"),

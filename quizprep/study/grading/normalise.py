@@ -102,6 +102,7 @@ def normalise(text: str) -> str:
         r"\b(?:stops?|keeps?|prevents?)\s+((?:\w+\s+){0,2}?)from\s+(\w+)", r"prevents \2 \1", text
     )
     text = re.sub(r"\bbetween (\S+) and (\S+)", r"between \1 to \2", text)  # one range
+    text = re.sub(r"\b(it|that|what|there|here|he|she|who)'s\b", r"\1 is", text)
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # possessive: "example's loss"
     text = _BRITISH.sub(r"\1iz\2", text).replace("centred", "centered").replace("centre", "center")
     text = re.sub(r"\bsigma\s*(?=\()", "sigmoid", text)
