@@ -35,7 +35,9 @@ _CONTRACTIONS = ((re.compile(r"\bcan'?t\b"), "can not"), (re.compile(r"\bwon'?t\
 _SIGMA_CALL = re.compile(r"σ\s*(?=[(′'])")
 _PRIME = re.compile(r"(\w|\))\s*(?:′|'(?=\s*\())")
 _HYPHEN = re.compile(r"(?<=[a-z0-9_)])-(?=[a-z0-9_(])")
-_CALL = re.compile(r"\b([a-z][a-z0-9_]*)\(\s*([a-z0-9_]+)\s*\)")
+_CALL = re.compile(
+    r"\b([a-z][a-z0-9_]*)\(\s*([a-z0-9_]{1,4})\s*\)"
+)  # σ(x), onehot(y): short arguments
 _BRITISH = re.compile(r"\b([a-z]{2,}(?:al|im|ar|an|at))is(e|ed|es|ing|ation|ations|er|ers)\b")
 _RESIDUAL = re.compile(
     r"\b((?:difference|gap|error|distance)s?) between (?:the |each |a |its )?"

@@ -294,7 +294,13 @@ def _math_runs(words: list[str]) -> str:
 
 def _zero_follows(words: list[str], index: int) -> bool:
     """ "zero" right after a content word, or after "is"/"=" ("gradient is 0")."""
-    before = [w for w in words[max(0, index - 3) : index] if w not in ("is", "are", "=", "exactly")]
+    before = [
+        w
+        for w in words[max(0, index - 4) : index]
+        if w not in ("is", "are", "=", "~", "exactly", "basically", "essentially", "nearly",
+                     "almost", "practically", "effectively", "virtually", "approximately",
+                     "roughly", "about", "then", "becomes", "goes")
+    ]  # fmt: skip
     if not before or words[index - 1] in OPERATORS - {"="} or words[index - 1] == "(":
         return False
     previous = before[-1]
