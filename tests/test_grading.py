@@ -495,3 +495,11 @@ def test_ordered_steps_and_no_need_are_read_as_claims() -> None:
     steps = "Apply torch.sigmoid to the outputs first and then pass them to BCEWithLogitsLoss."
     assert verdicts(bce, steps)[3] == CONTRADICTED
     assert [t.neg for t in tokens(prepare("no need for a surrogate"))[0]] == [True]
+
+
+def test_a_formula_divided_by_more_than_a_count_is_another_quantity() -> None:
+    grads = builtin("deep-dives/mse-bce-gradients")
+    assert verdicts(grads, "BCE's gradient wrt the logit is p − y.")[1] == COVERED
+    assert verdicts(grads, "BCE's gradient wrt the logit is (p − y)/(p(1 − p)).")[1] != COVERED
+    mae = builtin("deep-dives/mae-vs-mse")  # a mean over n is the same quantity
+    assert verdicts(mae, "MAE: ∂ = sign(ŷ − y)/n, constant size.")[1] == COVERED

@@ -244,8 +244,12 @@ def match(
             matched += 1
             flips += found
             domain_flips += found and want.axis == "sign"
-        elif (p.full or total <= 3) and any(ch in want.key for ch in "-_="):
-            return None  # a formula that is the phrase's point must be there
+        elif any(ch in want.key for ch in "-_=") and (
+            p.full or total <= 3 or any(t.key.rstrip("/") == want.key for t in have)
+        ):
+            # a formula that is the phrase's point must be there, and a clause that divides
+            # it by something ("(p − y)/(p(1 − p))") does not say the point
+            return None
     if matched < needed:
         return None
     region = any(t.key in _DOMAIN for t in p.tokens)
@@ -297,12 +301,18 @@ def formula_said(formula: str, clause: Clause) -> bool:
 
 def _contains(run: str, formula: str) -> bool:
     """``formula`` inside ``run``, a product written with or without ``·``, and not the
-    start of a longer denominator (``2/fan_in`` is not said by ``2/(fan_in + fan_out)``)."""
+    start of a longer denominator (``2/fan_in`` is not said by ``2/(fan_in + fan_out)``) nor
+    divided or raised to a power there (``p − y`` is not said by ``(p − y)/(p(1 − p))``)."""
     run, formula = run.replace("*", ""), formula.replace("*", "")
     start = run.find(formula)
     while start >= 0:
         after = run[start + len(formula) : start + len(formula) + 1]
-        if not ("/" in formula and after in ("+", "-")):
+        continued = "/" in formula and after in ("+", "-")  # a longer denominator
+        # "(p − y)/(p(1 − p))" is another quantity than p − y
+        rest = run[start + len(formula) + 1 :]
+        averaged = after == "/" and re.match(r"[nmbNMB](?![a-z0-9_])", rest) is not None  # "/n"
+        divided = after in ("/", "^") and not averaged and not formula.endswith(("/", "^"))
+        if not (continued or divided):
             return True
         start = run.find(formula, start + 1)
     return False

@@ -173,6 +173,9 @@ def _differences(words: list[str]) -> list[str]:
                     squared = after[:2] == ["^", "2"] or after == [")", "^", "2"]
                     if squared or (out and out[-1] == "|"):
                         left, right = "P", "Y"  # (y − ŷ)² = (ŷ − y)²: no sign to get wrong
+                after = [w for w in words[j + 1 : j + 5] if w not in ("(", ")")]
+                if after[:1] == ["/"] and after[1:2] not in (["n"], ["m"], ["b"], ["batch"]):
+                    right += "/"  # "(p − y)/(p(1 − p))" is another quantity than p − y
                 out.append(f"{left}-{right}")
                 i = j + 1
                 continue
