@@ -149,6 +149,7 @@ PHRASES: dict[str, str] = {
     "far away points": "outlier",
     "far out points": "outlier",
     "extreme points": "outlier",
+    "expected value": "mean",
     "extreme values": "outlier",
     "extreme value": "outlier",
     "extreme targets": "outlier",
@@ -291,7 +292,8 @@ for _axis, _plus, _minus in (
     ("vanish", ("explode", "exploding", "blowup"), ("vanish", "vanishing", "fade", "fades")),
     ("sensitivity", ("sensitive", "susceptible", "vulnerable", "affected"),
                     ("robust", "insensitive", "resistant")),
-    ("center", ("mean", "expectation", "expected"), ("median",)),
+    # not "expected": "CrossEntropyLoss expects logits" says nothing about a mean
+    ("center", ("mean", "expectation"), ("median",)),
     ("learned", ("learned", "learnt", "learnable", "trainable", "learn"),
                 ("fixed", "hand picked", "handpicked", "preset", "hyperparameter")),
     ("cost", ("expensive", "costly", "slow", "slower"),
