@@ -302,6 +302,10 @@ def test_every_builtin_point_is_covered_by_its_own_words_and_no_reject_is_weak()
                 said = verdicts(card, phrasing)[index]
                 if said != COVERED:  # a lone term counts in an answer that names the topic
                     said = verdicts(card, f"{card.id.replace('-', ' ')}. {phrasing}")[index]
+                if said != COVERED:  # a name in a list of fixes counts where fixes are named
+                    said = verdicts(card, f"{card.id.replace('-', ' ')}. The fix: {phrasing}")[
+                        index
+                    ]
                 assert said == COVERED, (card.ref, phrasing)
             for wrong in point.reject:
                 compiled = phrase(wrong, full=True)

@@ -337,6 +337,8 @@ def _judge(
         for candidate in (compiled.whole, *compiled.claims):
             if not candidate.tokens and subjects == {candidate.subject}:
                 continue  # the card's own name ("logistic function" on sigmoid) says nothing
+            if not candidate.tokens and frame and not any(frame in f for f in framed[start:end]):
+                continue  # a name in a list of fixes counts only where a fix is spoken of
             found = match(candidate, run, subjects, run.subject)
             if found is not None and found.flips % 2 == 0 and not found.swapped:
                 return verdict(COVERED, run.text, weak=found.matched <= 2)

@@ -342,7 +342,7 @@ FRAMES: dict[str, frozenset[str]] = {
                         "result", "results", "stems", "culprit"}),
     "fix": frozenset({"fix", "fixes", "remedy", "remedies", "solution", "solutions",
                       "cure", "avoid", "prevent", "mitigate", "helps", "help", "switch",
-                      "instead"}),
+                      "switching", "instead", "solve", "solves", "alternative", "replace"}),
     # a counterfactual ("without a nonlinearity it cannot solve XOR") is not a claim to flip
     "counterfactual": frozenset({"without", "otherwise", "if", "unless", "would", "could"}),
     "detect": frozenset({"detect", "detected", "spot", "monitor", "measure", "measuring",
