@@ -46,7 +46,7 @@ class Report(NamedTuple):
     disagreements: list[str]
 
 
-DEV_PARTS = ("dev", "dev2", "dev3", "dev4")  # what tuning may look at
+DEV_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5")  # what tuning may look at
 HELDOUT_PARTS = ("heldout", "heldout2")  # looked at only for the final figures
 
 
