@@ -129,6 +129,8 @@ def _find(want: Token, have: tuple[Token, ...], both_poles: frozenset[str]) -> i
     an opposite is the other half of the phrase, not a flip."""
     best: int | None = None
     for token in have:
+        if token.in_formula and not want.in_formula:
+            continue  # the 0 and 1 of "max(0, 1 − y·s)" say nothing about "0/1 labels"
         if token.key == want.key:
             flip = int(token.neg != want.neg)
         elif want.axis is not None and token.axis == want.axis and want.axis not in both_poles:

@@ -30,6 +30,7 @@ from quizprep.study.grading.lexicon import (
 )
 from quizprep.study.grading.normalise import prepare
 
+NUMBER_KEYS = frozenset({"zero", "one", "two", "0.25"})
 OPERATORS = frozenset({"-", "+", "*", "/", "^", "=", "<", ">", "<=", ">=", "!=", "~", "|", "->"})
 MATH_WORDS = frozenset(
     {"exp", "log", "ln", "sum", "prod", "max", "min", "sqrt", "abs", "e", "sign", "softmax",
@@ -48,6 +49,7 @@ class Token(NamedTuple):
     stem: str  # the word's stem, for typo tolerance
     neg: bool  # governed by a negation
     axis: str | None = None  # for words with an opposite: the axis; key is axis + sign
+    in_formula: bool = False  # a number inside a formula ("max(0, 1 − y·s)"), not a claim
 
 
 class Clause(NamedTuple):
@@ -197,7 +199,7 @@ def _is_adjective(word: str) -> bool:
 def tokens(text: str) -> tuple[tuple[Token, ...], str]:
     """The content tokens of one clause (already normalised), and its compact math."""
     words = _differences(_fold_phrases(_TOKEN.findall(text)))
-    math = _math_runs(words)
+    math, in_formula = _math_runs(words)
     out: list[Token] = []
     pending = 0  # negations waiting for their content word
     window = 0
@@ -260,7 +262,8 @@ def tokens(text: str) -> tuple[tuple[Token, ...], str]:
         if root is not None:
             word, neg = root, not neg
         key, stemmed, axis = concept(word)
-        out.append(Token(key, stemmed, neg, axis))
+        numeric = key in NUMBER_KEYS or key.replace(".", "", 1).isdigit()
+        out.append(Token(key, stemmed, neg, axis, numeric and index in in_formula))
     return tuple(out), math
 
 
@@ -276,23 +279,42 @@ def _mathy(word: str) -> bool:
     )
 
 
-def _math_runs(words: list[str]) -> str:
+def _math_runs(words: list[str]) -> tuple[str, frozenset[int]]:
     """The formulas in a clause, compact and space-separated: runs of operators, numbers,
-    single letters, calls and math names with at least one operator in them."""
+    single letters, calls and math names with at least one operator in them; and the
+    positions of the words inside them."""
     runs: list[str] = []
-    current: list[str] = []
-    for word in [*words, ""]:
+    inside: set[int] = set()
+    current: list[int] = []
+    for index, word in enumerate([*words, ""]):
         if word and _mathy(word):
-            current.append(word)
+            current.append(index)
             continue
-        text = "".join(w for w in current if w not in ("(", ")"))
-        has_op = any(w in OPERATORS for w in current) or any(
-            "-" in w and not w.startswith("-") for w in current
+        run = [words[i] for i in current]
+        text = "".join(w for w in run if w not in ("(", ")"))
+        has_op = any(w in OPERATORS for w in run) or any(
+            "-" in w and not w.startswith("-") for w in run
         )
         if has_op and sum(ch.isalnum() for ch in text) >= 2:
             runs.append(text)
+            if _arithmetic(run):
+                inside.update(current)
         current = []
-    return " ".join(runs)
+    return " ".join(runs), frozenset(inside)
+
+
+def _arithmetic(run: list[str]) -> bool:
+    """Arithmetic on a variable ("1 − y·s", "max(0, x)"), where a number is an operand; not
+    a range, a sum or a bound ("(−1, 1)", "Σ = 1", "≤ ¼"), where it is the claim."""
+    binary = any(w in ("+", "*", "/", "^") for w in run) or any(
+        w == "-" and i > 0 and run[i - 1] not in OPERATORS and run[i - 1] != "("
+        for i, w in enumerate(run)
+    )
+    variable = any(
+        (len(w) == 1 and w.isalpha() and w != "e") or "_" in w or "-" in w.strip("-") for w in run
+    )
+    calls = any(w in ("max", "min") for w in run)
+    return (binary or calls) and variable
 
 
 def _zero_follows(words: list[str], index: int) -> bool:
