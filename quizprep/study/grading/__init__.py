@@ -305,6 +305,9 @@ def _judge(
     for start, _end, one in units[: len(clauses)]:
         if not kept[start]:
             continue
+        # A point that names a cause (a fix, a check) is read backwards only in a clause that
+        # names one too: "too big a learning rate knocks the bias negative" denies no fix.
+        backwards = frame is None or frame in framed[start]
         clause = clauses[start]
         # "If you put a sigmoid on the scores, …": a supposition is not a claim
         supposed = re.match(_SUPPOSITION_WORDS, clause.text) is not None
@@ -312,7 +315,7 @@ def _judge(
             found = match(reject, one, subjects, one.subject, strict=True)
             if found is not None and found.flips % 2 == 0 and not found.swapped:
                 return verdict(CONTRADICTED, clause.text)
-        for claim in (*compiled.claims, compiled.whole):
+        for claim in (*compiled.claims, compiled.whole) if backwards else ():
             found = match(claim, one, subjects, one.subject)
             # only a claim said (nearly) in full is read as said the other way round
             counterfactual = "counterfactual" in clause.frames

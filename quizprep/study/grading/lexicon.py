@@ -339,10 +339,12 @@ NEGATORS = frozenset(
 FRAMES: dict[str, frozenset[str]] = {
     "cause": frozenset({"cause", "caused", "causes", "because", "due", "happens", "happen",
                         "trigger", "triggered", "when", "after", "why", "reason",
-                        "result", "results", "stems", "culprit"}),
+                        "result", "results", "stems", "culprit", "knock", "knocks",
+                        "knocking", "leads"}),
     "fix": frozenset({"fix", "fixes", "remedy", "remedies", "solution", "solutions",
                       "cure", "avoid", "prevent", "mitigate", "helps", "help", "switch",
-                      "switching", "instead", "solve", "solves", "alternative", "replace"}),
+                      "switching", "instead", "solve", "solves", "alternative", "replace",
+                      "guard", "guards", "protect", "protects", "counter"}),
     # a counterfactual ("without a nonlinearity it cannot solve XOR") is not a claim to flip
     "counterfactual": frozenset({"without", "otherwise", "if", "unless", "would", "could"}),
     "detect": frozenset({"detect", "detected", "spot", "monitor", "measure", "measuring",

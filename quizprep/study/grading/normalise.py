@@ -92,6 +92,8 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b(?:there is |there's )?no need (?:for|to)\b", " without ", text)
     # "less thrown off by outliers" = less sensitive to them
     text = re.sub(r"\b(?:thrown off|swayed|thrown|dragged around) by\b", "sensitive to", text)
+    # "its slope is a flat one": flat as in exactly, not as in saturated
+    text = re.sub(r"\ba flat (one|1|zero|0)\b", r"exactly \1", text)
     # "at most 1/4" is a quarter, not 1 and 4 (inside a formula it stays a division)
     text = re.sub(r"(?<![\w)/^*.])1\s*/\s*4(?![\w(/^*.])", " 0.25 ", text)
     # between words, ≠ is prose: "scores ≠ calibrated probs" (a formula keeps its operator)
