@@ -49,11 +49,19 @@ _HAT_WORD = re.compile(r"\b(y|p)[ _]?(hat|pred)\b")
 # Hard boundaries: a sentence end (not a decimal point or "nn.Module"), ; : newline, dashes.
 
 
+_NUMBER_WORDS = {"three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                 "eight": "8", "nine": "9", "ten": "10", "hundred": "100"}  # fmt: skip
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b")
+
+
 def normalise(text: str) -> str:
     """Lower case with Unicode math spelled in ASCII: minus signs, superscripts, ½, Σ, ‖·‖,
     greek letters by name, hats as ``yhat``, primes as "derivative"."""
     text = unicodedata.normalize("NFC", text)
     text = _SIGMA_CALL.sub(" sigmoid", text)
+    # a bare σ before a word or a slash is the sigmoid ("σ per label", "σ/softmax"); after a
+    # number or before ² it is a standard deviation ("1.345σ", "σ²") and stays
+    text = re.sub(r"(?<![\w.])σ(?=\s+[a-zA-Z]|/)", "sigmoid", text)
     chars: list[str] = []
     for ch in text:
         if ch in SUPERSCRIPTS:
@@ -92,6 +100,12 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b(?:there is |there's )?no need (?:for|to)\b", " without ", text)
     # "less thrown off by outliers" = less sensitive to them
     text = re.sub(r"\b(?:thrown off|swayed|thrown|dragged around) by\b", "sensitive to", text)
+    text = re.sub(r"\bln\b", "log", text)  # ln(1 + eˣ) = log(1 + eˣ)
+    # "~6×", "6x faster": times; number words as digits ("six times")
+    text = re.sub(r"(\d)\s*×(?!\s*[a-z0-9(])", r"\1 times", text)
+    text = re.sub(r"(\d)x(?=\s+(?:faster|slower|speedup|more|fewer|larger|smaller|less)\b)",
+                  r"\1 times", text)  # fmt: skip
+    text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(0)], text)
     # "its slope is a flat one": flat as in exactly, not as in saturated
     text = re.sub(r"\ba flat (one|1|zero|0)\b", r"exactly \1", text)
     # "at most 1/4" is a quarter, not 1 and 4 (inside a formula it stays a division)

@@ -250,7 +250,11 @@ def tokens(text: str) -> tuple[tuple[Token, ...], str]:
             window = 1
             continue
         neg = pending % 2 == 1
-        pending = 0
+        joiner = words[index + 1] if index + 1 < len(words) else ""
+        following = words[index + 2] if index + 2 < len(words) else ""
+        joined = joiner in ("/", "or", "nor") or (joiner == "and" and following in SUBJECTS)
+        # "no σ/tanh", "not sigmoid or tanh", "avoid sigmoid and tanh": both are denied
+        pending = pending if (pending and joined) else 0
         if "-" in word and not word.startswith("-"):
             left, _, right = word.partition("-")
             out.append(Token(word, word, neg, "diff:" + "|".join(sorted((left, right)))))
@@ -353,6 +357,7 @@ def split(text: str) -> list[Clause]:
     clauses: list[Clause] = []
     # A blank line ends a claim; a single line break (a wrapped line) is only a pause.
     text = re.sub(r"\n\s*\n", " ; ", text).replace("\n", " ")
+    text = _ABBREVIATION.sub(r"\1", text)
     body = _PAREN.sub(_aside, prepare(text))
     for segment_index, segment in enumerate(_HARD.split(body)):
         for part in _CONTRAST.split(segment):
@@ -368,6 +373,14 @@ def split(text: str) -> list[Clause]:
 
 
 _PAREN = re.compile(r"\(([^()]*)\)")
+# "Prob. outputs", "indep.)", "det. (RetinaNet)": a shorthand's full stop, with the text
+# going on in lower case, ends no sentence ("bad init. Fix: …" still does)
+_ABBREVIATION = re.compile(
+    r"\b(prob|probs|approx|indep|det|eq|resp|incl|vs|cf|avg|std|var|grad|grads|deriv|fn"
+    r"|func|dist|val|init|neg|negs|pos|reg|acc|conf|ex|est|temp|dim|dims|iter|iters|norm"
+    r"|params|param|fwd|bwd|act|acts|pred|preds)\.(?=\s+[a-z0-9(]|\))",
+    re.IGNORECASE,
+)
 
 
 def _aside(match: re.Match[str]) -> str:
@@ -417,7 +430,7 @@ def _soft_split(part: str) -> list[str]:
 
 
 def _one_word(text: str) -> bool:
-    words = [w for w in re.findall(r"[a-z0-9_]+", text) if w not in STOPWORDS]
+    words = [w for w in re.findall(r"[a-z0-9_]+", text) if w not in STOPWORDS | NEGATORS]
     return len(words) <= 1
 
 
