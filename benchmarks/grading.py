@@ -47,7 +47,7 @@ class Report(NamedTuple):
 
 
 DEV_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5")  # what tuning may look at
-HELDOUT_PARTS = ("heldout", "heldout2")  # looked at only for the final figures
+HELDOUT_PARTS = ("heldout", "heldout2", "heldout3")  # looked at only for the final figures
 
 
 def load_parts(parts: tuple[str, ...]) -> list[Case]:
