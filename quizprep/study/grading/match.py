@@ -309,12 +309,20 @@ def _contains(run: str, formula: str) -> bool:
     start = run.find(formula)
     while start >= 0:
         after = run[start + len(formula) : start + len(formula) + 1]
+        word_before = re.search(r"[a-z]+$", run[:start])
+        before_char = run[start - 1 : start]
+        # "σ(x)(1 − σ(x))" or "xσ(x)" multiplies σ(x) by something: another quantity
+        product = (after.isalnum() and not formula[-1:] in "+-*/^=") or (
+            before_char.isalnum()
+            and not (word_before is not None and word_before.group(0).endswith(_CALLS))
+            and formula[:1] not in "+-*/^="
+        )
         continued = "/" in formula and after in ("+", "-")  # a longer denominator
         # "(p − y)/(p(1 − p))" is another quantity than p − y
         rest = run[start + len(formula) + 1 :]
         averaged = after == "/" and re.match(r"[nmbNMB](?![a-z0-9_])", rest) is not None  # "/n"
         divided = after in ("/", "^") and not averaged and not formula.endswith(("/", "^"))
-        if not (continued or divided):
+        if not (continued or divided or product):
             return True
         start = run.find(formula, start + 1)
     return False
@@ -327,6 +335,7 @@ _FUNCTIONS = (
 )
 _PIECE = re.compile(rf"(?:{_FUNCTIONS})(?![a-z])|[A-Z]+|[a-z]+|[0-9.]+|[^a-zA-Z0-9\s]")
 _KEEP = frozenset(_FUNCTIONS.split("|"))
+_CALLS = tuple(name for name in _KEEP if len(name) > 1)  # "Σ(ŷ − y)²" is a sum, not a product
 
 
 def _pieces(run: str) -> list[str]:

@@ -148,6 +148,8 @@ def _role(word: str) -> str:
     return {"one": "1", "zero": "0"}.get(word, word)
 
 
+_MODALS = frozenset({"need", "needs", "needed", "require", "requires", "required", "have",
+                     "has", "necessarily"})  # fmt: skip
 _PRONOUN_OBJECTS = frozenset({"it", "this", "that", "them", "these", "those"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "true", "this"})
 
@@ -225,6 +227,8 @@ def tokens(text: str) -> tuple[tuple[Token, ...], str]:
         if word in ("than", "vs", "versus", "compared"):
             out.append(Token("than", "than", False))  # a comparison: see match.role_flip
             continue
+        if pending and word in _MODALS:
+            continue  # "doesn't need to be differentiable" denies "differentiable"
         if word in STOPWORDS:
             if pending:
                 window -= 1
