@@ -22,7 +22,7 @@ from quizprep.study.grading import (
     rate,
     toggled,
 )
-from quizprep.study.grading.match import phrase
+from quizprep.study.grading.match import formula_said, phrase
 from quizprep.study.grading.text import prepare, split, tokens
 
 BUILTIN = load_catalog(include_user=False)
@@ -507,3 +507,24 @@ def test_a_formula_divided_by_more_than_a_count_is_another_quantity() -> None:
     assert verdicts(grads, "BCE's gradient wrt the logit is (p − y)/(p(1 − p)).")[1] != COVERED
     mae = builtin("deep-dives/mae-vs-mse")  # a mean over n is the same quantity
     assert verdicts(mae, "MAE: ∂ = sign(ŷ − y)/n, constant size.")[1] == COVERED
+
+
+def test_held_out_round_mechanisms() -> None:
+    hidden = builtin("activations/default-hidden-activation")
+    # a negation reaches across "/" and "or": both names are denied
+    assert [t.neg for t in tokens(prepare("no σ/tanh in hidden layers"))[0][:2]] == [True, True]
+    assert verdicts(hidden, "Avoid σ/tanh in deep hidden stacks: they saturate.")[3] == COVERED
+    softplus = builtin("modern-activations/softplus")
+    assert verdicts(softplus, "softplus(x) = ln(1+eˣ) > 0, a smooth ReLU")[0] == COVERED
+    assert verdicts(softplus, "Softplus: its derivative is σ(x).")[1] == COVERED
+    # a formula multiplied by something is another quantity
+    clause = split("SiLU′ = σ(x)(1 − σ(x))")[0]
+    assert formula_said("sigmoid_x", split("SiLU′ = σ(x)")[0]) and not formula_said(
+        "sigmoid_x", clause
+    )
+    loss = builtin("losses/loss-function")
+    assert verdicts(loss, "A loss function doesn't need to be differentiable.")[2] != COVERED
+    assert verdicts(loss, "A loss function needs to be differentiable.")[2] == COVERED
+    # a shorthand full stop followed by lower case ends no sentence; a real one still does
+    assert len({c.segment for c in split("Prob. outputs go through a sigmoid.")}) == 1
+    assert len({c.segment for c in split("Cause: bad init. Fix: He init.")}) == 2

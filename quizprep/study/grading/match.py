@@ -322,10 +322,20 @@ def _contains(run: str, formula: str) -> bool:
         rest = run[start + len(formula) + 1 :]
         averaged = after == "/" and re.match(r"[nmbNMB](?![a-z0-9_])", rest) is not None  # "/n"
         divided = after in ("/", "^") and not averaged and not formula.endswith(("/", "^"))
-        if not (continued or divided or product):
+        bounded = (start == 0 or run[start - 1] in "=,;<>~") and (
+            start + len(formula) == len(run) or after in "=,;<>~"
+        )
+        if bounded or not (
+            continued or divided or product or _inside_difference(run, start, formula)
+        ):
             return True
         start = run.find(formula, start + 1)
     return False
+
+
+def _inside_difference(run: str, start: int, formula: str) -> bool:
+    """``σ(x)`` as the subtrahend of ``1 − σ(x)``: a piece of a larger quantity."""
+    return run[start - 1 : start] in ("-", "+") and not formula[:1].isdigit()
 
 
 # Names that mean themselves in a formula; any other name is a variable.

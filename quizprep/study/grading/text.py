@@ -380,10 +380,9 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 # "Prob. outputs", "indep.)", "det. (RetinaNet)": a shorthand's full stop, with the text
 # going on in lower case, ends no sentence ("bad init. Fix: …" still does)
 _ABBREVIATION = re.compile(
-    r"\b(prob|probs|approx|indep|det|eq|resp|incl|vs|cf|avg|std|var|grad|grads|deriv|fn"
+    r"\b((?i:prob|probs|approx|indep|det|eq|resp|incl|vs|cf|avg|std|var|grad|grads|deriv|fn"
     r"|func|dist|val|init|neg|negs|pos|reg|acc|conf|ex|est|temp|dim|dims|iter|iters|norm"
-    r"|params|param|fwd|bwd|act|acts|pred|preds)\.(?=\s+[a-z0-9(]|\))",
-    re.IGNORECASE,
+    r"|params|param|fwd|bwd|act|acts|pred|preds))\.(?=\s+[a-z0-9(]|\))"
 )
 
 
