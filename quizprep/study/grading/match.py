@@ -312,7 +312,7 @@ def _contains(run: str, formula: str) -> bool:
         word_before = re.search(r"[a-z]+$", run[:start])
         before_char = run[start - 1 : start]
         # "σ(x)(1 − σ(x))" or "xσ(x)" multiplies σ(x) by something: another quantity
-        product = (after.isalnum() and not formula[-1:] in "+-*/^=") or (
+        product = (after.isalnum() and formula[-1:] not in "+-*/^=") or (
             before_char.isalnum()
             and not (word_before is not None and word_before.group(0).endswith(_CALLS))
             and formula[:1] not in "+-*/^="
