@@ -162,7 +162,7 @@ def print_report(name: str, report: Report, verbose: bool) -> None:
 def speed() -> None:
     from quizprep.decks.catalog import load_catalog
     from quizprep.study.grading import MAX_ANSWER_CHARS, grade
-    from quizprep.study.grading.text import split
+    from quizprep.study.grading.clauses import split
 
     catalog = load_catalog(include_user=False)
     card = catalog.card("losses", "mse")

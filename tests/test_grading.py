@@ -22,8 +22,10 @@ from quizprep.study.grading import (
     rate,
     toggled,
 )
+from quizprep.study.grading.clauses import split
 from quizprep.study.grading.match import formula_said, phrase
-from quizprep.study.grading.text import prepare, split, tokens
+from quizprep.study.grading.normalise import prepare
+from quizprep.study.grading.text import tokens
 
 BUILTIN = load_catalog(include_user=False)
 

@@ -214,7 +214,7 @@ def asks_question(follow_up: str, card: Card) -> bool:
     the two questions (framing like "why", "explain", "in one sentence" left out) must
     mostly coincide: half of the follow-up's and a third of the card's.
     """
-    from quizprep.study.grading.text import split
+    from quizprep.study.grading.clauses import split
 
     def words(text: str) -> set[str]:
         found = {t.key for clause in split(text) for t in clause.tokens}

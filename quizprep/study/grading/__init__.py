@@ -110,7 +110,7 @@ def toggled(card: Card, graded: Grade, index: int) -> Grade:
 
 def grade(card: Card, answer: str) -> Grade:
     """Each key point's verdict with its evidence, and the rating :func:`rate` proposes."""
-    from quizprep.study.grading.text import split
+    from quizprep.study.grading.clauses import split
 
     truncated = len(answer) > MAX_ANSWER_CHARS
     clauses = split(answer[:MAX_ANSWER_CHARS]) if answer.strip() else []
@@ -134,7 +134,7 @@ def grade(card: Card, answer: str) -> Grade:
             for i, v in enumerate(verdicts)
         )
     if any(v.evidence for v in verdicts):
-        from quizprep.study.grading.text import as_typed
+        from quizprep.study.grading.clauses import as_typed
 
         head = answer[:MAX_ANSWER_CHARS]
         verdicts = tuple(
@@ -176,9 +176,10 @@ class _Compiled(NamedTuple):
 def _compile(point: KeyPoint) -> _Compiled:
     import re
 
+    from quizprep.study.grading.clauses import frames_of
     from quizprep.study.grading.lexicon import GENERIC
     from quizprep.study.grading.match import formulas, phrase
-    from quizprep.study.grading.text import MATH_WORDS, frames_of
+    from quizprep.study.grading.text import MATH_WORDS
 
     whole = phrase(point.text, full=False)
     subject = whole.subject

@@ -1,0 +1,196 @@
+"""An answer as clauses: sentence ends, contrast words and commas split it; pronouns and
+"which" carry a subject from one clause to the next; frames (cause, fix, detect) are read
+from each clause's sentence. The clauses' words are read by :func:`.text.tokens`."""
+
+from __future__ import annotations
+
+import re
+
+from quizprep.study.grading.lexicon import FRAMES, NEGATORS, STOPWORDS, SUBJECTS
+from quizprep.study.grading.normalise import prepare
+from quizprep.study.grading.text import Clause, tokens
+
+_CONTRAST = re.compile(r"\s(?=(?:but|whereas|while|although|though|however|unlike|instead of)\b)")
+_HARD = re.compile(r"(?:(?<![a-z0-9])\.|\.(?=\s|$)|[;?\n]|!(?!=)|\s-{2,}\s)")
+
+
+def split(text: str) -> list[Clause]:
+    """An answer as clauses. Commas and "and <name>" split softly (clauses of one segment
+    may be read together as evidence); sentence ends, ``;``, ``:`` and contrast words split
+    hard."""
+    clauses: list[Clause] = []
+    # A blank line ends a claim; a single line break (a wrapped line) is only a pause.
+    text = re.sub(r"\n\s*\n", " ; ", text).replace("\n", " ")
+    text = _ABBREVIATION.sub(r"\1", text)
+    body = _PAREN.sub(_aside, prepare(text))
+    for segment_index, segment in enumerate(_HARD.split(body)):
+        for part in _CONTRAST.split(segment):
+            for piece in _soft_split(part):
+                raw = piece.strip(" ,")
+                if not raw:
+                    continue
+                found, math = tokens(raw)
+                if found:
+                    clauses.append(Clause(raw, found, math, segment_index))
+        # contrast words start a new segment: "MSE … median, whereas MAE … mean"
+    return _renumber(clauses)
+
+
+_PAREN = re.compile(r"\(([^()]*)\)")
+# "Prob. outputs", "indep.)", "det. (RetinaNet)": a shorthand's full stop, with the text
+# going on in lower case, ends no sentence ("bad init. Fix: …" still does)
+_ABBREVIATION = re.compile(
+    r"\b((?i:prob|probs|approx|indep|det|eq|resp|incl|vs|cf|avg|std|var|grad|grads|deriv|fn"
+    r"|func|dist|val|init|neg|negs|pos|reg|acc|conf|ex|est|temp|dim|dims|iter|iters|norm"
+    r"|params|param|fwd|bwd|act|acts|pred|preds))\.(?=\s+[a-z0-9(]|\))"
+)
+
+
+def _aside(match: re.Match[str]) -> str:
+    """A bracketed aside in words ("(MAE is Laplace)") is a clause of its own; a bracketed
+    formula ("(ŷ − y)²", "max(0, x)") stays where it is."""
+    inner = match.group(1)
+    if len(re.findall(r"\b[a-z]{3,}\b", inner)) >= 2:
+        return f", {inner} ,"
+    return match.group(0)
+
+
+def _soft_split(part: str) -> list[str]:
+    """Split at commas, colons, "and" and "or" outside brackets ("max(0, x)" stays whole):
+    "sigmoid is zero-centred and tanh isn't" is two claims."""
+    pieces: list[str] = []
+    depth = start = 0
+    for index, ch in enumerate(part):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth = max(0, depth - 1)
+        elif ch in ",:" and depth == 0:
+            pieces.append(part[start:index])
+            start = index + 1
+    pieces.append(part[start:])
+    out: list[str] = []
+    for piece in pieces:
+        parts = re.split(r"(\s(?:and|or|vs|versus|->)\s)", piece)
+        # "the loss and the gradient are zero", "mean and variance": a conjunct of one
+        # word is part of a noun phrase, not a claim of its own
+        merged: list[str] = []
+        carry = ""
+        for index in range(0, len(parts), 2):
+            text = carry + parts[index]
+            joiner = parts[index + 1] if index + 1 < len(parts) else ""
+            if (
+                joiner.strip() in ("and", "or")
+                and _one_word(parts[index])
+                and index + 2 < len(parts)
+            ):
+                carry = text + joiner
+                continue
+            merged.append(text)
+            carry = ""
+        out += merged
+    return [p for p in out if p and p.strip()]
+
+
+def _one_word(text: str) -> bool:
+    words = [w for w in re.findall(r"[a-z0-9_]+", text) if w not in STOPWORDS | NEGATORS]
+    return len(words) <= 1
+
+
+# "since there's no branch it is cheaper": a pronoun as the subject of a verb mid-clause
+_PRONOUN_SUBJECT = re.compile(
+    r"\b(?:it|this)\s+(?:is|isn't|was|has|does|doesn't|gets|needs|costs|can|cannot|can't"
+    r"|will|won't|would|keeps|stays|becomes|makes|gives|estimates|predicts|learns)\b"
+    r"|\bit's\b|\bits\s+(?!own\b)[a-z]+"
+)
+
+_CONSEQUENCE = re.compile(r"(?:so|hence|thus|therefore|which means|meaning)\b")
+
+CONTRAST_START = re.compile(r"(?:but|whereas|while|although|though|however|unlike|instead of)\b")
+
+
+def _renumber(clauses: list[Clause]) -> list[Clause]:
+    # Contrast words and "and <name>" mark a new claim: give each such clause its own
+    # segment so windows never read across them.
+    out: list[Clause] = []
+    segment = -1
+    previous = None
+    for clause in clauses:
+        starts_claim = re.match(
+            r"(?:but|whereas|while|although|though|however|unlike|instead of)\b",
+            clause.text,
+        )
+        if clause.segment != previous or starts_claim:
+            segment += 1
+        previous = clause.segment
+        out.append(clause._replace(segment=segment))
+    words_by_segment: dict[int, set[str]] = {}
+    for clause in out:
+        words_by_segment.setdefault(clause.segment, set()).update(
+            re.findall(r"[a-z]+", clause.text)
+        )
+    result = []
+    # A clause opening on a pronoun is about the subject before it: "unlike MAE, whose
+    # gradient is constant"; "KL(p‖q) = KL(q‖p), it is symmetric" (not across a contrast).
+    carried: tuple[int, str | None, bool] = (-1, None, False)
+    stated: str | None = None  # the last subject named outright, outside a contrast
+    compared: str | None = None  # the last thing the clause before named past its subject
+    for clause in out:
+        lead = clause.tokens[0]
+        first = lead.key if lead.key in SUBJECTS else None
+        relative = re.match(r"(?:whose|which|where|that)\b", clause.text)
+        pronoun = re.match(
+            r"(?:(?:but|and|so|yet|since|because|though|although)\s+)?(?:it|its|it's|this)\b",
+            clause.text,
+        ) or _PRONOUN_SUBJECT.search(clause.text)
+        same = carried[0] == clause.segment
+        if first is not None:
+            own = first
+        elif same and relative and compared is not None:
+            own = compared  # "Leaky ReLU, which keeps a gradient"
+        elif same and (relative or _CONSEQUENCE.match(clause.text)):
+            own = carried[1]  # "…, so units can still die": the sentence's subject goes on
+        elif pronoun and not carried[2]:
+            own = stated  # "MSE squares errors. Its gradient is 2(ŷ − y)."
+        else:
+            own = None
+        # what a "which" after this clause points back to: its last thing named past the
+        # subject ("the fix is Leaky ReLU, which…", "cheaper than sigmoid, which…")
+        named = [
+            t.key
+            for t in clause.tokens[1:]
+            if t.key in SUBJECTS and not t.neg and t.key not in clause.math  # not σ(x)
+        ]
+        compared = named[-1] if named else None
+        opens = carried[0] != clause.segment  # the sentence's first clause: its subject
+        carried = (clause.segment, own, bool(first is not None and lead.neg))
+        if opens and first is not None and not lead.neg and not CONTRAST_START.match(clause.text):
+            stated = first
+        result.append(
+            clause._replace(frames=frames_of(words_by_segment[clause.segment]), subject=own)
+        )
+    return result
+
+
+def frames_of(words: set[str] | list[str]) -> frozenset[str]:
+    return frozenset(name for name, cue in FRAMES.items() if cue & set(words))
+
+
+_ORIGINAL_SPLIT = re.compile(
+    r"[.](?=\s|$)|(?<![0-9])[.](?![0-9a-z])|[;!?\n,:—]|\s(?=(?:and|or|but|whereas|while|unlike)\s)"
+)
+
+
+def as_typed(answer: str, clause_text: str) -> str:
+    """The stretch of the answer as typed that a (normalised) clause came from, for showing
+    as evidence; the normalised text when no piece lines up."""
+    wanted = clause_text.strip(" ,")
+    pieces = [p.strip(" ,") for p in _ORIGINAL_SPLIT.split(answer) if p and p.strip(" ,")]
+    for size in (1, 2, 3):
+        for i in range(len(pieces) - size + 1):
+            piece = ", ".join(pieces[i : i + size])
+            if len(piece) > 4 * len(wanted) + 40:
+                continue
+            if wanted and wanted in prepare(piece).strip(" ,"):
+                return piece
+    return wanted
