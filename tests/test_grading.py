@@ -210,6 +210,8 @@ def test_two_words_said_the_other_way_in_passing_are_not_a_contradiction() -> No
     assert verdicts(card, "its own weights never receive gradient again") != [CONTRADICTED]
     for card in BUILTIN.cards:  # a card's own model answer contradicts none of its points
         assert CONTRADICTED not in verdicts(card, card.answer), card.ref
+        if card.short:  # nor does its short answer
+            assert CONTRADICTED not in verdicts(card, card.short), card.ref
 
 
 def test_a_clause_naming_a_sibling_is_not_evidence_for_the_subject() -> None:

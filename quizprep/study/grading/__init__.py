@@ -229,7 +229,9 @@ def _support(card: Card, singles: list[Unit], subjects: frozenset[str]) -> list[
     return out
 
 
-_SUPPOSITION_WORDS = r"(?:if|unless|without|suppose|supposing|imagine|had)\b"
+# "if you put a sigmoid on the logits, …": a hypothetical action ("if I remember right, …" and
+# "if the noise is Gaussian, MSE …" still claim what follows)
+_SUPPOSITION_WORDS = r"(?:if (?:you|we|one)|suppose|supposing|imagine)\b"
 
 
 # Words of a card's id and aliases too general to say which card an answer is about.

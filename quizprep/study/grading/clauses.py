@@ -5,6 +5,7 @@ from each clause's sentence. The clauses' words are read by :func:`.text.tokens`
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from quizprep.study.grading.lexicon import FRAMES, NEGATORS, STOPWORDS, SUBJECTS
 from quizprep.study.grading.normalise import prepare
@@ -161,7 +162,14 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
             for t in clause.tokens[1:]
             if t.key in SUBJECTS and not t.neg and t.key not in clause.math  # not σ(x)
         ]
-        compared = named[-1] if named else None
+        keys = [t.key for t in clause.tokens]
+        after = keys[keys.index("than") + 1 :] if "than" in keys else []
+        if after and after[0] in SUBJECTS:
+            compared = after[0]  # "cheaper than sigmoid, which …"
+        elif own is None and named:
+            compared = named[-1]  # "the fix is Leaky ReLU, which …"
+        else:
+            compared = None  # "tanh is a rescaled sigmoid, which …" is still about tanh
         opens = carried[0] != clause.segment  # the sentence's first clause: its subject
         carried = (clause.segment, own, bool(first is not None and lead.neg))
         if opens and first is not None and not lead.neg and not CONTRAST_START.match(clause.text):
@@ -185,12 +193,23 @@ def as_typed(answer: str, clause_text: str) -> str:
     """The stretch of the answer as typed that a (normalised) clause came from, for showing
     as evidence; the normalised text when no piece lines up."""
     wanted = clause_text.strip(" ,")
-    pieces = [p.strip(" ,") for p in _ORIGINAL_SPLIT.split(answer) if p and p.strip(" ,")]
+    pieces = _typed_pieces(answer)
     for size in (1, 2, 3):
         for i in range(len(pieces) - size + 1):
             piece = ", ".join(pieces[i : i + size])
             if len(piece) > 4 * len(wanted) + 40:
                 continue
-            if wanted and wanted in prepare(piece).strip(" ,"):
+            if wanted and wanted in _prepared_piece(piece):
                 return piece
     return wanted
+
+
+@lru_cache(maxsize=8)
+def _typed_pieces(answer: str) -> tuple[str, ...]:
+    # one answer's pieces are looked up once per point with evidence: split it once
+    return tuple(p.strip(" ,") for p in _ORIGINAL_SPLIT.split(answer) if p and p.strip(" ,"))
+
+
+@lru_cache(maxsize=4096)
+def _prepared_piece(piece: str) -> str:
+    return prepare(piece).strip(" ,")

@@ -191,6 +191,8 @@ PHRASES: dict[str, str] = {
     "n_out": "fan_out",
     "moves away from": "away from",
     "move away from": "away from",
+    "active side": "positive inputs",
+    "active region": "positive inputs",
     "val": "validation",
     "val set": "validation",
     "iters": "iterations",

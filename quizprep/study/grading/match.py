@@ -340,10 +340,14 @@ def _inside_difference(run: str, start: int, formula: str) -> bool:
 
 # Names that mean themselves in a formula; any other name is a variable.
 _FUNCTIONS = (
-    "max|min|exp|log|ln|sum|prod|sqrt|abs|sign|softmax|sigmoid|tanh|gausscdf|relu|gelu"
-    "|logsumexp|argmax|onehot|kl|ce|mse|var|mean|std|e"
+    "logsumexp|softmax|softplus|sigmoid|gausscdf|argmax|onehot|tanh|relu|gelu|silu|swish|mish"
+    "|selu|elu|max|min|exp|log|ln|sum|prod|sqrt|abs|sign|kl|ce|mse|var|mean|std|e"
 )
-_PIECE = re.compile(rf"(?:{_FUNCTIONS})(?![a-z])|[A-Z]+|[a-z]+|[0-9.]+|[^a-zA-Z0-9\s]")
+# a function name, also when another follows it unspaced ("tanhsoftplus" is tanh(softplus))
+_PIECE = re.compile(
+    rf"(?:{_FUNCTIONS})(?![a-z])|(?:{_FUNCTIONS})(?=(?:{_FUNCTIONS}))|[A-Z]+|[a-z]+|[0-9.]+"
+    r"|[^a-zA-Z0-9\s]"
+)
 _KEEP = frozenset(_FUNCTIONS.split("|"))
 _CALLS = tuple(name for name in _KEEP if len(name) > 1)  # "Σ(ŷ − y)²" is a sum, not a product
 
@@ -370,8 +374,9 @@ def _skeleton(formula: str) -> tuple[str, ...] | None:
     pieces = _pieces(formula)
     operators = sum(p in "+-*/^=<>|" for p in pieces)
     variables = {p for p in pieces if p[0].islower() and p not in _KEEP}
-    if operators < 2 or not variables or len(pieces) < 5:
-        return None
+    anchored = any(p in _KEEP or p[0].isdigit() or p[0].isupper() for p in pieces)
+    if operators < 2 or not variables or len(pieces) < 5 or not anchored:
+        return None  # "v0 − v1 + v2" would match most formulas of that shape
     return _rename(pieces)
 
 

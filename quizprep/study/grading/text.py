@@ -28,6 +28,7 @@ from quizprep.study.grading.lexicon import (
 )
 
 NUMBER_KEYS = frozenset({"zero", "one", "two", "0.25"})
+_COMPARISONS = frozenset({"=", "<", ">", "<=", ">=", "~", "!="})
 OPERATORS = frozenset({"-", "+", "*", "/", "^", "=", "<", ">", "<=", ">=", "!=", "~", "|", "->"})
 MATH_WORDS = frozenset(
     {"exp", "log", "ln", "sum", "prod", "max", "min", "sqrt", "abs", "e", "sign", "softmax",
@@ -251,7 +252,7 @@ def tokens(text: str) -> tuple[tuple[Token, ...], str]:
         neg = pending % 2 == 1
         joiner = words[index + 1] if index + 1 < len(words) else ""
         following = words[index + 2] if index + 2 < len(words) else ""
-        joined = joiner in ("/", "or", "nor") or (joiner == "and" and following in SUBJECTS)
+        joined = joiner in ("/", "or", "nor", "and") and following in SUBJECTS
         # "no σ/tanh", "not sigmoid or tanh", "avoid sigmoid and tanh": both are denied
         pending = pending if (pending and joined) else 0
         if "-" in word and not word.startswith("-"):
@@ -301,7 +302,8 @@ def _math_runs(words: list[str]) -> tuple[str, frozenset[int]]:
         if has_op and sum(ch.isalnum() for ch in text) >= 2:
             runs.append(text)
             if _arithmetic(run):
-                inside.update(current)
+                # "σ′ = σ(1 − σ) ≤ 0.25": a number after a comparison is a bound, a claim
+                inside.update(i for i in current if i == 0 or words[i - 1] not in _COMPARISONS)
         current = []
     return " ".join(runs), frozenset(inside)
 
