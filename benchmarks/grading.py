@@ -187,6 +187,14 @@ def speed() -> None:
 
 
 def main() -> None:
+    try:  # quizprep's own dependencies: run from the environment quizprep is installed in
+        import platformdirs  # noqa: F401
+        import yaml  # noqa: F401
+    except ModuleNotFoundError as missing:
+        raise SystemExit(
+            f"benchmarks/grading.py: {missing.name} is not installed here; run it with the "
+            "project's environment: .venv/bin/python benchmarks/grading.py"
+        ) from None
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", action="store_true", help="dev part only")
     parser.add_argument("--speed", action="store_true", help="speed only")

@@ -246,18 +246,23 @@ _GENERAL = frozenset(
 def _names_topic(card: Card, clauses: list[Clause]) -> bool:
     """Does the answer name what this card is about: its subjects, or a specific word of
     its id or aliases?"""
+    wanted = _topic_words(card.id, card.aliases, card.question)
+    return any(t.key in wanted for clause in clauses for t in clause.tokens)
+
+
+@lru_cache(maxsize=1024)
+def _topic_words(card_id: str, aliases: tuple[str, ...], question: str) -> frozenset[str]:
     from quizprep.study.grading.match import _prepared
     from quizprep.study.grading.text import tokens
 
-    wanted = set(card_subjects(card))
-    for alias in card.aliases:  # a one-word alias names the card ("svm loss" is a neighbour)
+    wanted = set(_subjects(card_id, aliases, question))
+    for alias in aliases:  # a one-word alias names the card ("svm loss" is a neighbour)
         found = tokens(_prepared(alias))[0]
         if len(found) == 1:
             wanted.add(found[0].key)
-    named = {t.key for t in tokens(_prepared(card.id.replace("-", " ")))[0]}
+    named = {t.key for t in tokens(_prepared(card_id.replace("-", " ")))[0]}
     # general words drop out, unless they are all the id has ("loss function")
-    wanted = (wanted - _GENERAL) | (named - _GENERAL or named)
-    return any(t.key in wanted for clause in clauses for t in clause.tokens)
+    return frozenset((wanted - _GENERAL) | (named - _GENERAL or named))
 
 
 def _nearly_all(found: Match) -> bool:
