@@ -105,6 +105,11 @@ _PRONOUN_SUBJECT = re.compile(
     r"|\bit's\b|\bits\s+(?!own\b)[a-z]+"
 )
 
+# A sentence opening on one of these verbs is advice: a fix ("Use He init", "Try GELU").
+_IMPERATIVE_FIX = frozenset(
+    {"use", "try", "add", "apply", "switch", "lower", "reduce", "decrease", "clip", "swap"}
+)
+
 _CONSEQUENCE = re.compile(r"(?:so|hence|thus|therefore|which means|meaning)\b")
 
 CONTRAST_START = re.compile(r"(?:but|whereas|while|although|though|however|unlike|instead of)\b")
@@ -127,9 +132,10 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
         out.append(clause._replace(segment=segment))
     words_by_segment: dict[int, set[str]] = {}
     for clause in out:
-        words_by_segment.setdefault(clause.segment, set()).update(
-            re.findall(r"[a-z]+", clause.text)
-        )
+        words = re.findall(r"[a-z]+", clause.text)
+        if clause.segment not in words_by_segment and words and words[0] in _IMPERATIVE_FIX:
+            words.append("fix")  # "Use Leaky ReLU and a smaller learning rate." is a fix
+        words_by_segment.setdefault(clause.segment, set()).update(words)
     result = []
     # A clause opening on a pronoun is about the subject before it: "unlike MAE, whose
     # gradient is constant"; "KL(p‖q) = KL(q‖p), it is symmetric" (not across a contrast).
