@@ -46,7 +46,7 @@ class Report(NamedTuple):
     disagreements: list[str]
 
 
-DEV_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5")  # what tuning may look at
+DEV_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9")  # what tuning may look at
 HELDOUT_PARTS = ("heldout", "heldout2", "heldout3")  # looked at only for the final figures
 
 
@@ -203,6 +203,9 @@ def main() -> None:
     )
     parser.add_argument("--verbose", action="store_true", help="list every disagreement")
     parser.add_argument(
+        "--part", action="append", metavar="NAME", help="only this dev part (a new part's first run)"
+    )
+    parser.add_argument(
         "--grader",
         default="local",
         metavar="local|llm:MODEL",
@@ -214,6 +217,12 @@ def main() -> None:
     model = parse_grader(args.grader)
     if model is not None:
         print(f"grader: llm:{model} (answers it cannot grade fall back to the local grader)")
+    if args.part:
+        for part in args.part:
+            if part not in DEV_PARTS:
+                parser.error(f"--part {part}: not a dev part ({', '.join(DEV_PARTS)})")
+            print_report(part, evaluate(load(part), model), args.verbose)
+        return
     if not args.speed:
         print_report("dev", evaluate(load_parts(DEV_PARTS), model), args.verbose)
     if not args.dev and not args.speed:

@@ -133,8 +133,12 @@ def _find(want: Token, have: tuple[Token, ...], both_poles: frozenset[str]) -> i
             continue  # the 0 and 1 of "max(0, 1 − y·s)" say nothing about "0/1 labels"
         if token.key == want.key:
             flip = int(token.neg != want.neg)
+        elif _bare(token.key) == _bare(want.key) and not want.key.isalpha():
+            flip = int(token.neg != want.neg)  # "1 − σ(x)" says "1 − σ"
         elif want.axis is not None and token.axis == want.axis and want.axis not in both_poles:
             flip = 1 - int(token.neg != want.neg)
+        elif _other_number(want, token):
+            flip = 1  # "peaks at 0.5" against "at most 0.25": another value in its place
         elif _typo(want.stem, token.stem):
             flip = int(token.neg != want.neg)
         else:
@@ -143,6 +147,21 @@ def _find(want: Token, have: tuple[Token, ...], both_poles: frozenset[str]) -> i
             return 0
         best = 1
     return best
+
+
+def _value(key: str) -> float | None:
+    try:
+        return float(key)
+    except ValueError:
+        return None
+
+
+def _other_number(want: Token, token: Token) -> bool:
+    """Two plain numbers (not inside formulas) of different value."""
+    if want.in_formula or token.in_formula or not want.key[:1].isdigit():
+        return False
+    a, b = _value(want.key), _value(token.key)
+    return a is not None and b is not None and a != b
 
 
 def role_flip(
@@ -285,9 +304,15 @@ def match(
 
 def formula_said(formula: str, clause: Clause) -> bool:
     """The formula is in the clause as written, or with its variables named otherwise
-    (``max(0, 1 − y·f(x))`` says ``max(0, 1 − y·s)``; ``2/n_in`` says ``2/fan_in``)."""
+    (``max(0, 1 − y·f(x))`` says ``max(0, 1 − y·s)``; ``2/n_in`` says ``2/fan_in``), or
+    with a function's one-letter argument left out on one side (``σ(x)(1 − σ(x))`` says
+    ``σ(1 − σ)``)."""
     runs = clause.math.split()
     if any(_contains(run, formula) for run in runs):
+        return True
+    bare = _bare(formula)
+    # only a compound formula: a lone "σ" would be found in any clause with σ(x) in it
+    if any(op in bare for op in "+-/^") and any(_contains(_bare(run), bare) for run in runs):
         return True
     want = _skeleton(formula)
     if want is None:
@@ -333,6 +358,13 @@ def _contains(run: str, formula: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)
+def _bare(formula: str) -> str:
+    """The formula with the one-letter arguments of its functions dropped: ``sigmoid_x`` →
+    ``sigmoid`` (a longer argument, ``sigmoid_2x``, is kept: it is another quantity)."""
+    return _ARGUMENT.sub(r"\1", formula)
+
+
 def _inside_difference(run: str, start: int, formula: str) -> bool:
     """``σ(x)`` as the subtrahend of ``1 − σ(x)``: a piece of a larger quantity."""
     return run[start - 1 : start] in ("-", "+") and not formula[:1].isdigit()
@@ -349,6 +381,7 @@ _PIECE = re.compile(
     r"|[^a-zA-Z0-9\s]"
 )
 _KEEP = frozenset(_FUNCTIONS.split("|"))
+_ARGUMENT = re.compile(rf"(?<![a-z])({_FUNCTIONS})_[a-z](?![a-z0-9_])")
 _CALLS = tuple(name for name in _KEEP if len(name) > 1)  # "Σ(ŷ − y)²" is a sum, not a product
 
 

@@ -62,6 +62,8 @@ def normalise(text: str) -> str:
     # a bare σ before a word or a slash is the sigmoid ("σ per label", "σ/softmax"); after a
     # number or before ² it is a standard deviation ("1.345σ", "σ²") and stays
     text = re.sub(r"(?<![\w.])σ(?=\s+[a-zA-Z]|/)", "sigmoid", text)
+    # "σ(1 − σ)": the σ subtracted from 1 is the sigmoid too (a deviation is not taken from 1)
+    text = re.sub(r"(\b1\s*[−-]\s*)σ(?![\w²^])", r"\1sigmoid", text)
     chars: list[str] = []
     for ch in text:
         if ch in SUPERSCRIPTS:
@@ -79,6 +81,8 @@ def normalise(text: str) -> str:
     decomposed = re.sub(r"([A-Za-z])" + _HAT, r"\1hat", decomposed)
     text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     text = unicodedata.normalize("NFKC", text).lower()
+    # an index on a letter names an entry of the same vector: "s_k − t_k" says "s − t"
+    text = re.sub(r"(?<![\w.])([a-z])_([ijkcn])(?![\w(])", r"\1", text)
     text = "".join(f" {GREEK[ch]} " if ch in GREEK else ch for ch in text)
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
