@@ -169,7 +169,8 @@ class _Compiled(NamedTuple):
     whole: Phrase  # the point's text, matched by share
     claims: tuple[Phrase, ...]  # its sub-claims and accept phrasings, matched in full
     rejects: tuple[Phrase, ...]
-    formulas: tuple[str, ...]
+    formulas: tuple[str, ...]  # the point's own: also read for contradictions
+    said_by: tuple[str, ...]  # any of these said covers the point
 
 
 @lru_cache(maxsize=2048)
@@ -205,9 +206,18 @@ def _compile(point: KeyPoint) -> _Compiled:
             continue  # "many zeros" would credit any clause with a zero in it
         claims.append(accepted)
     rejects = tuple(phrase(text, full=True) for text in point.reject)
+    # an accept written as a formula ("0.5 x (1 + tanh u)") is said by that formula in any
+    # spelling: "½x(1+tanh(u))", "0.5*x*(1 + np.tanh(u))", its variables renamed
+    said = [f for text in point.accept for f in formulas(text) if _structured(f)]
     lead = re.findall(r"[a-z]+", point.text.lower())[:2]
     frame = next(iter(frames_of(lead)), None)
-    return _Compiled(frame, whole, tuple(claims), rejects, formulas(point.text))
+    own = formulas(point.text)
+    return _Compiled(frame, whole, tuple(claims), rejects, own, tuple(dict.fromkeys([*own, *said])))
+
+
+def _structured(formula: str) -> bool:
+    """A formula with an operator and a function or two operands: enough to be itself."""
+    return sum(ch in "+-*/^" for ch in formula) >= 1 and sum(ch.isalnum() for ch in formula) >= 4
 
 
 def _support(card: Card, singles: list[Unit], subjects: frozenset[str]) -> list[dict[int, int]]:
@@ -340,7 +350,7 @@ def _judge(
         if any(formula_contradicted(f, clause) for f in compiled.formulas):
             return verdict(CONTRADICTED, clause.text)
     for clause, keep in zip(clauses, kept, strict=True):
-        if keep and any(formula_said(f, clause) for f in compiled.formulas):
+        if keep and any(formula_said(f, clause) for f in compiled.said_by):
             return verdict(COVERED, clause.text)
     for start, end, run in units:
         if not all(kept[start:end]):

@@ -43,7 +43,7 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 _ABBREVIATION = re.compile(
     r"\b((?i:prob|probs|approx|indep|det|eq|resp|incl|vs|cf|avg|std|var|grad|grads|deriv|fn"
     r"|func|dist|val|init|neg|negs|pos|reg|acc|conf|ex|est|temp|dim|dims|iter|iters|norm"
-    r"|params|param|fwd|bwd|act|acts|pred|preds))\.(?=\s+[a-z0-9(]|\))"
+    r"|params|param|fwd|bwd|act|acts|pred|preds|prod|mult|diff|eps|opt|avg|sym|elem|coef|coeff))\.(?=\s+[a-z0-9(]|\))"
 )
 
 

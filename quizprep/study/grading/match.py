@@ -312,7 +312,10 @@ def formula_said(formula: str, clause: Clause) -> bool:
         return True
     bare = _bare(formula)
     # only a compound formula: a lone "σ" would be found in any clause with σ(x) in it
-    if any(op in bare for op in "+-/^") and any(_contains(_bare(run), bare) for run in runs):
+    if any(op in bare for op in "+-/^") and any(
+        _contains(_bare(run), bare) or _contains(_call_free(run), _call_free(bare))
+        for run in runs
+    ):
         return True
     want = _skeleton(formula)
     if want is None:
@@ -363,6 +366,11 @@ def _bare(formula: str) -> str:
     """The formula with the one-letter arguments of its functions dropped: ``sigmoid_x`` →
     ``sigmoid`` (a longer argument, ``sigmoid_2x``, is kept: it is another quantity)."""
     return _ARGUMENT.sub(r"\1", formula)
+
+
+def _call_free(formula: str) -> str:
+    """``tanh_u`` (typed ``tanh(u)``) and ``tanhu`` (typed ``tanh u``) spelled alike."""
+    return formula.replace("_", "")
 
 
 def _inside_difference(run: str, start: int, formula: str) -> bool:

@@ -54,10 +54,18 @@ _NUMBER_WORDS = {"three": "3", "four": "4", "five": "5", "six": "6", "seven": "7
 _NUMBER_WORD = re.compile(r"\b(?:" + "|".join(_NUMBER_WORDS) + r")\b")
 
 
+# "np.tanh(u)", "torch.sigmoid(z)", "F.softplus(x)": a library's function is the function
+_LIBRARY = re.compile(
+    r"\b(?:np|numpy|torch|tf|jnp|jax\.nn|math|scipy\.special|special|F|nn\.functional"
+    r"|torch\.nn\.functional)\.(?=[A-Za-z_])"
+)
+
+
 def normalise(text: str) -> str:
     """Lower case with Unicode math spelled in ASCII: minus signs, superscripts, ½, Σ, ‖·‖,
     greek letters by name, hats as ``yhat``, primes as "derivative"."""
     text = unicodedata.normalize("NFC", text)
+    text = _LIBRARY.sub("", text)
     text = _SIGMA_CALL.sub(" sigmoid", text)
     # a bare σ before a word or a slash is the sigmoid ("σ per label", "σ/softmax"); after a
     # number or before ² it is a standard deviation ("1.345σ", "σ²") and stays
@@ -114,6 +122,9 @@ def normalise(text: str) -> str:
     text = re.sub(r"\ba flat (one|1|zero|0)\b", r"exactly \1", text)
     # "at most 1/4" is a quarter, not 1 and 4 (inside a formula it stays a division)
     text = re.sub(r"(?<![\w)/^*.])1\s*/\s*4(?![\w(/^*.])", " 0.25 ", text)
+    # "½x(1 + tanh u)" and "0.5x(1 + tanh u)": a half as a coefficient is one number
+    text = re.sub(r"(?<![\w)/^*.])1\s*/\s*2(?=\s*[a-z(]|\s*\*)(?!\s*[a-z]{3})", " 0.5 ", text)
+    text = re.sub(r"\bprod\.?\s+rule\b", "product rule", text)
     # between words, ≠ is prose: "scores ≠ calibrated probs" (a formula keeps its operator)
     text = re.sub(r"(?<=[a-z]{3})\s*!=\s*(?=[a-z]{3,}\b(?!\s*\())", " is not ", text)
     text = re.sub(
