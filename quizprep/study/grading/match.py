@@ -123,7 +123,12 @@ def _distance(a: str, b: str, cap: int) -> int:
     return previous[-1]
 
 
-def _find(want: Token, have: tuple[Token, ...], both_poles: frozenset[str]) -> int | None:
+def _find(
+    want: Token,
+    have: tuple[Token, ...],
+    both_poles: frozenset[str],
+    own: frozenset[str] = frozenset(),
+) -> int | None:
     """0 for a match, 1 for a flipped one (opposite or negated), None when absent.
     ``both_poles``: axes the phrase itself names both ends of ("mean vs median"), where
     an opposite is the other half of the phrase, not a flip."""
@@ -137,7 +142,7 @@ def _find(want: Token, have: tuple[Token, ...], both_poles: frozenset[str]) -> i
             flip = int(token.neg != want.neg)  # "1 − σ(x)" says "1 − σ"
         elif want.axis is not None and token.axis == want.axis and want.axis not in both_poles:
             flip = 1 - int(token.neg != want.neg)
-        elif _other_number(want, token):
+        elif token.key not in own and _other_number(want, token):
             flip = 1  # "peaks at 0.5" against "at most 0.25": another value in its place
         elif _typo(want.stem, token.stem):
             flip = int(token.neg != want.neg)
@@ -258,9 +263,10 @@ def match(
         if token.axis is not None:
             poles.setdefault(token.axis, set()).add(token.key)
     both = frozenset(axis for axis, keys in poles.items() if len(keys) > 1)
+    keys = frozenset(t.key for t in p.tokens)  # the phrase's own numbers are no other value
     domain_flips = 0
     for want in p.tokens:
-        found = _find(want, have, both)
+        found = _find(want, have, both, keys)
         if found is not None:
             matched += 1
             flips += found
