@@ -249,7 +249,8 @@ _GENERAL = frozenset(
     {"loss", "function", "activation", "class", "layer", "network", "gradient", "zero",
      "vs", "why", "what", "choice", "choosing", "output", "regression", "classification",
      "training", "train", "deep", "signal", "properties", "property", "modern", "default",
-     "hidden", "one", "two", "speed", "derivative", "at"}
+     "hidden", "one", "two", "speed", "derivative", "at", "cod", "code", "implement",
+     "derive", "exercise", "exercis"}
 )  # fmt: skip
 
 

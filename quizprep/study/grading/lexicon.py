@@ -210,6 +210,23 @@ GENERIC = frozenset(
      "unit", "deep", "constant", "average", "distribution", "outlier", "regression"}
 )  # fmt: skip
 
+# Shorthand a terse answer uses for a whole word ("const, indep. of |u|", "pos/neg pairs").
+ABBREVIATIONS: dict[str, str] = {
+    "const": "constant", "consts": "constants", "indep": "independent", "neg": "negative",
+    "negs": "negatives", "pos": "positive", "elem": "element", "denom": "denominator",
+    "mult": "multiply", "equiv": "equivalent", "distr": "distribution", "temp": "temperature",
+    "reg": "regularization", "sim": "similarity", "sims": "similarities", "dim": "dimension",
+    "dims": "dimensions", "vec": "vector", "vecs": "vectors", "mat": "matrix", "emb": "embedding",
+    "embs": "embeddings", "seq": "sequence", "seqs": "sequences", "tok": "token",
+    "toks": "tokens", "vocab": "vocabulary", "fg": "foreground", "bg": "background",
+    "deriv": "derivative", "derivs": "derivatives", "fn": "function", "func": "function",
+    "val": "value", "vals": "values", "var": "variance", "obj": "objective", "eq": "equation",
+    "coef": "coefficient", "coeff": "coefficient", "coeffs": "coefficients", "sym": "symmetric",
+    "asym": "asymmetric", "avg": "average", "acts": "activations", "act": "activation",
+    "approx": "approximately", "w/o": "without", "w/": "with", "smth": "smooth",
+    "nonneg": "nonnegative", "diff": "difference", "diffs": "differences", "est": "estimate",
+}  # fmt: skip
+
 # Words (or their stems) that mean the same thing here: all map to the first.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "gradient": ("gradient", "grad", "derivative", "slope", "nabla", "jacobian", "partial"),
@@ -242,7 +259,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "differentiable": ("differentiable", "differentiability", "smooth", "c1"),
     "monotonic": ("monotonic", "monotone"),
     "symmetric": ("symmetric", "symmetry"),
-    "bounded": ("bounded", "capped", "clipped", "clip", "limited"),
+    "bounded": ("bounded", "capped", "clipped", "clip", "clamp", "clamped", "limited"),
     "sparse": ("sparse", "sparsity"),
     "stable": ("stable", "stability"),
     "overfit": ("overfit", "overfitting"),

@@ -61,11 +61,24 @@ _LIBRARY = re.compile(
 )
 
 
+# "x.max(axis=-1)", "e.sum(-1, keepdims=True)": a method is the function applied to its object
+_METHOD = re.compile(
+    r"\b([a-z_][a-z0-9_]*(?:\[[^\[\]]*\])?)\.(max|min|sum|mean|exp|log|abs|clip|clamp|sqrt"
+    r"|std|var|softmax|log_softmax|sigmoid|tanh|argmax|logsumexp|pow|square)\(\s*(\)?)"
+)
+
+
+def _method(match: re.Match[str]) -> str:
+    obj, name, closed = match.group(1), match.group(2), match.group(3)
+    return f"{name}({obj})" if closed else f"{name}({obj}, "
+
+
 def normalise(text: str) -> str:
     """Lower case with Unicode math spelled in ASCII: minus signs, superscripts, ½, Σ, ‖·‖,
     greek letters by name, hats as ``yhat``, primes as "derivative"."""
     text = unicodedata.normalize("NFC", text)
     text = _LIBRARY.sub("", text)
+    text = _METHOD.sub(_method, text)
     text = _SIGMA_CALL.sub(" sigmoid", text)
     # a bare σ before a word or a slash is the sigmoid ("σ per label", "σ/softmax"); after a
     # number or before ² it is a standard deviation ("1.345σ", "σ²") and stays
@@ -90,7 +103,8 @@ def normalise(text: str) -> str:
     text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     text = unicodedata.normalize("NFKC", text).lower()
     # an index on a letter names an entry of the same vector: "s_k − t_k" says "s − t"
-    text = re.sub(r"(?<![\w.])([a-z])_([ijkcn])(?![\w(])", r"\1", text)
+    # (d_k, d_v are dimensions, not entries)
+    text = re.sub(r"(?<![\w.])([a-ce-z])_([ijkcn])(?![\w(])", r"\1", text)
     text = "".join(f" {GREEK[ch]} " if ch in GREEK else ch for ch in text)
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)

@@ -19,6 +19,7 @@ from quizprep.study.grading.lexicon import (
     NEGATED_PREFIXES,
     NEGATORS,
     PHRASES,
+    ABBREVIATIONS,
     ROLE_P,
     ROLE_Y,
     STOPWORDS,
@@ -102,6 +103,7 @@ _MAX_PHRASE = max(len(key) for key in _PHRASES)
 
 def concept(word: str) -> tuple[str, str, str | None]:
     """(key, stem, axis) of one word: its synonym group or antonym axis, else its stem."""
+    word = ABBREVIATIONS.get(word, word)
     if word in ANTONYMS:
         axis, sign = ANTONYMS[word]
         return f"{axis}{'+' if sign > 0 else '-'}", stem(word), axis
@@ -137,9 +139,11 @@ def _fold_phrases(words: list[str]) -> list[str]:
 
 
 def _role(word: str) -> str:
-    if word in ROLE_P:
+    # "softmax(x)", "onehot(t)": a prediction or a target whatever its argument is called
+    called = re.sub(r"^(softmax|sigmoid|onehot|one_hot)_[a-z]$", r"\1", word)
+    if word in ROLE_P or called in ROLE_P:
         return "P"
-    if word in ROLE_Y:
+    if word in ROLE_Y or called in ROLE_Y:
         return "Y"
     return {"one": "1", "zero": "0"}.get(word, word)
 
