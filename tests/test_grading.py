@@ -532,3 +532,53 @@ def test_held_out_round_mechanisms() -> None:
     # a shorthand full stop followed by lower case ends no sentence; a real one still does
     assert len({c.segment for c in split("Prob. outputs go through a sigmoid.")}) == 1
     assert len({c.segment for c in split("Cause: bad init. Fix: He init.")}) == 2
+
+
+def test_derivation_cards_check_the_typed_derivative_numerically() -> None:
+    """A derivative typed inside a prose answer is parsed (never eval-ed) and compared with
+    the reference at random points: right in any spelling covers, a wrong final one
+    contradicts, a wrong intermediate step or a constant value says nothing."""
+    sigmoid = builtin("exercises/derive-sigmoid")
+    assert verdicts(sigmoid, "σ'(x) = σ(x)(1 − σ(x)), max 0.25 at x=0") == [COVERED, COVERED]
+    assert verdicts(sigmoid, "σ'(x) = σ(x)(1 + σ(x))")[0] == CONTRADICTED
+    l2 = builtin("exercises/derive-l2")
+    assert verdicts(l2, "the square brings down a 2, so the gradient is 2 * lam * w")[0] == (
+        CONTRADICTED
+    )
+    assert verdicts(l2, "∂/∂w = λw; weight decay shrinks w each step") == [COVERED, COVERED]
+    focal = builtin("exercises/derive-focal-pt")
+    right = "Typed: g*(1-p)**(g-1)*log(p) - (1-p)**g/p"
+    assert verdicts(focal, right)[0] == COVERED
+    assert verdicts(focal, right.replace("Typed: g", "Typed: -g"))[0] == CONTRADICTED
+    tanh = builtin("exercises/derive-tanh")
+    assert verdicts(tanh, "1 − tanh²(x); at the origin the slope is 1")[0] == COVERED
+    elu = builtin("exercises/derive-elu")  # "is 1" on one side is a value, not the answer
+    assert verdicts(elu, "for x > 0 the derivative there is 1")[0] != CONTRADICTED
+
+
+def test_terse_and_code_spellings_read_as_the_math_they_mean() -> None:
+    # an index names an entry of the same vector; d_k is a dimension and keeps its name
+    assert prepare("s_k - t_k").split() == ["s", "-", "t"]
+    assert "d_k" in prepare("sqrt(d_k)")
+    # library prefixes and methods
+    assert "tanh_u" in prepare("np.tanh(u)") and "np" not in prepare("np.tanh(u)")
+    assert "max(x" in prepare("x.max(axis=-1)")
+    ce = builtin("exercises/derive-ce-softmax")
+    assert verdicts(ce, "dL/dz_k = s_k - t_k since Σt = 1")[0] == COVERED
+    # shorthand words
+    pinball = builtin("modern-losses/pinball-loss")
+    assert verdicts(pinball, "pinball grad: const −τ or 1−τ, indep. of the error size")[1] == (
+        COVERED
+    )
+    # another number where the point has one is a different claim
+    assert verdicts(builtin("exercises/derive-sigmoid"), "it peaks at 0.5 at x = 0")[1] == (
+        CONTRADICTED
+    )
+    # "unlike X, it …": "it" is the card's subject, not X
+    mish = builtin("modern-activations/mish")
+    said = "Mish is x·tanh(softplus(x)). Unlike ReLU it doesn't zero out the negative side, "
+    said += "so there is still some gradient for negative inputs."
+    assert verdicts(mish, said)[2] == COVERED
+    # advice in the imperative is a fix, not a cause
+    dead = builtin("activations/dead-relu")
+    assert CONTRADICTED not in verdicts(dead, "Use Leaky ReLU and a smaller learning rate.")

@@ -133,6 +133,8 @@ def grade(card: Card, answer: str) -> Grade:
             v._replace(verdict=MISSED, evidence=None) if i == covered[0] else v
             for i, v in enumerate(verdicts)
         )
+    if card.derive and verdicts:
+        verdicts = _with_expression(card.derive, answer[:MAX_ANSWER_CHARS], verdicts)
     if any(v.evidence for v in verdicts):
         from quizprep.study.grading.clauses import as_typed
 
@@ -141,6 +143,23 @@ def grade(card: Card, answer: str) -> Grade:
             v._replace(evidence=as_typed(head, v.evidence)) if v.evidence else v for v in verdicts
         )
     return Grade(verdicts, rate(card, [v.verdict for v in verdicts]), truncated)
+
+
+def _with_expression(
+    derive: str, answer: str, verdicts: tuple[PointVerdict, ...]
+) -> tuple[PointVerdict, ...]:
+    """A derivation card's formula point (its first) decided by the derivative typed in the
+    answer, checked numerically, when there is one: a match covers it, a wrong final answer
+    contradicts it."""
+    from quizprep.study.grading.expression import judge
+
+    typed = judge(derive, answer)
+    if typed is None:
+        return verdicts
+    first = verdicts[0]._replace(
+        verdict=COVERED if typed.right else CONTRADICTED, evidence=typed.evidence
+    )
+    return (first, *verdicts[1:])
 
 
 def card_subjects(card: Card) -> frozenset[str]:

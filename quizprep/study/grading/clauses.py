@@ -151,7 +151,9 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
             clause.text,
         ) or _PRONOUN_SUBJECT.search(clause.text)
         same = carried[0] == clause.segment
-        if first is not None:
+        if first is not None and lead.neg and pronoun and stated not in (None, first):
+            own = stated  # "Unlike ReLU it keeps a gradient": "it" is the thing stated before
+        elif first is not None:
             own = first
         elif same and relative and compared is not None:
             own = compared  # "Leaky ReLU, which keeps a gradient"

@@ -1,0 +1,114 @@
+"""A derivative typed inside a prose answer, checked as an expression.
+
+A derivation card (``derive:``) asks for a gradient the drill checks numerically. When the
+same card is answered in words (``quizprep grade``, a typed answer), the answer usually
+carries the expression too: "σ'(x) = σ(x)(1 − σ(x))", "Type: 2*(yhat - y)". Each such
+stretch is rewritten into the expression grammar of :mod:`quizprep.core.expr` (safe: parsed
+by hand, never evaluated as Python) and compared with the reference at random points by
+:func:`quizprep.core.derivations.check`.
+
+- any stretch that matches the reference says the card's formula point;
+- the final answer (after "type:", or the right side of ``d…/d… =``, ``…' =``, ``grad =``)
+  parsing to something else contradicts it; an intermediate step that does not match says
+  nothing (it may be a piece of the derivation).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+# What people type for the grammar's names (per variable, only when the card has it).
+_GREEK = {"α": "alpha", "λ": "lam", "δ": "d", "γ": "g", "σ": "sigmoid"}
+_POWERS = {"²": "**2", "³": "**3"}
+_FINAL = re.compile(r"\b(?:typed|type|answer|final|i\.e\.?)\s*[:.]?\s+", re.IGNORECASE)
+# "so the gradient is 2*lam*w": a derivative named, then what it is
+_NAMED = re.compile(r"\b(?:gradient|derivative|grad|slope)\b[^=]{0,40}?\bis\s+", re.IGNORECASE)
+# the left side of a derivative: d/dx, ∂L/∂z, σ'(x), f′, grad, derivative
+# (a prime on an inner quantity, "u' = …", is a step, not the answer)
+_DERIVATIVE_LEFT = re.compile(
+    r"(?:[∂d]\s*\w*\s*/\s*[∂d]|(?:\)|\b(?:f|y|l|σ|sigmoid|tanh|silu|softplus|elu|gelu|huber|mse"
+    r"|focal|loss))\s*['′]|\bgrad|\bderivative|∇)",
+    re.I,
+)
+MAX_PIECES = 40  # an answer has a handful of formulas; a paste of hundreds is not re-parsed
+
+
+class ExpressionVerdict(NamedTuple):
+    right: bool  # True: the typed derivative matches; False: the final one does not
+    evidence: str
+
+
+def judge(derive: str, answer: str) -> ExpressionVerdict | None:
+    """Whether the answer types the derivative ``derive`` names, rightly or wrongly; None
+    when it types no expression the grammar reads."""
+    from quizprep.core.derivations import BY_NAME, check
+
+    found = BY_NAME.get(derive)
+    if found is None:
+        return None
+    names = {v.name for v in found.variables}
+    wrong: ExpressionVerdict | None = None
+    for piece, final in _candidates(answer)[:MAX_PIECES]:
+        text = _spelled(piece, names)
+        if not text or not re.search(r"[A-Za-z0-9]", text):
+            continue
+        result = check(found, text)
+        if not result.rated:
+            continue
+        if result.ok:
+            return ExpressionVerdict(True, piece.strip())
+        # a constant ("the slope is 1 at 0") is a value of the derivative, not the derivative
+        uses = any(re.search(rf"\b{re.escape(name)}\b", text) for name in names)
+        if final and wrong is None and uses:
+            wrong = ExpressionVerdict(False, piece.strip())
+    return wrong
+
+
+def _candidates(answer: str) -> list[tuple[str, bool]]:
+    """Stretches that may be an expression, each with whether it is the final answer."""
+    out: list[tuple[str, bool]] = []
+    for part in re.split(r"[;\n]|(?<=[a-z)\]])\.\s+|,\s+(?=[a-zA-Z]{3,}\s)", answer):
+        part = part.strip().rstrip(".")
+        if not part:
+            continue
+        typed = _FINAL.search(part) or _NAMED.search(part)
+        if typed is not None:
+            out.append((part[typed.end() :], True))
+        sides = re.split(r"(?<![<>=!])=(?!=)", part)
+        for index in range(1, len(sides)):
+            left = sides[index - 1]
+            out.append((sides[index], bool(_DERIVATIVE_LEFT.search(left[-24:]))))
+        out.append((part, len(sides) == 1 and typed is None and _bare_expression(part)))
+        if ":" in part:  # "Written out in x: 0.5*(1 + tanh(u)) + …"
+            out.append((part.rsplit(":", 1)[1], False))
+    return out
+
+
+def _bare_expression(part: str) -> bool:
+    """A stretch with no words of prose: the whole answer is an expression."""
+    words = re.findall(r"[A-Za-z]{4,}", part)
+    allowed = {"sigmoid", "tanh", "softmax", "softplus", "relu", "where", "clip", "sqrt",
+               "sech", "alpha", "yhat", "logsumexp", "expm1", "log1p", "cosh", "sign"}  # fmt: skip
+    return all(w.lower() in allowed for w in words)
+
+
+def _spelled(piece: str, names: set[str]) -> str:
+    """The stretch in the grammar's spelling: Greek letters by the card's variable names,
+    superscript powers, implicit products made explicit."""
+    text = piece.strip().strip(",:")
+    text = re.sub(r"^[^=]*\bis\s+", "", text)  # "the derivative is 2(ŷ − y)"
+    text = text.replace("ŷ", "yhat").replace("y_hat", "yhat").replace("ŷ", "yhat")
+    for letter, name in _GREEK.items():
+        if name in names or name == "sigmoid":
+            text = text.replace(letter, name)
+    for power, spelled in _POWERS.items():
+        text = text.replace(power, spelled)
+    text = re.sub(r"sech\s*\*\*\s*2\s*\(([^()]*)\)", r"(1 - tanh(\1)**2)", text)
+    # "tanh²(x)": the function's value squared
+    text = re.sub(r"\b([a-z]+)\s*\*\*\s*(\d)\s*\(([^()]*)\)", r"\1(\3)**\2", text)
+    text = text.replace("⊙", "*").replace("−", "-").replace("·", "*").replace("×", "*")
+    text = re.sub(r"(?<=[\d)])\s*(?=\()", "*", text)  # 2(…), (…)(…)
+    text = re.sub(r"(?<=\))\s*(?=[A-Za-z\d])", "*", text)  # (…)x
+    text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?=[A-Za-z])(?!e[-+\d])", r"\1*", text)  # 2x
+    return text.strip()
