@@ -46,7 +46,17 @@ class Report(NamedTuple):
     disagreements: list[str]
 
 
-DEV_PARTS = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9")  # what tuning may look at
+DEV_PARTS = (
+    "dev",
+    "dev2",
+    "dev3",
+    "dev4",
+    "dev5",
+    "dev6",
+    "dev7",
+    "dev8",
+    "dev9",
+)  # what tuning may look at
 HELDOUT_PARTS = ("heldout", "heldout2", "heldout3")  # looked at only for the final figures
 
 
@@ -203,7 +213,10 @@ def main() -> None:
     )
     parser.add_argument("--verbose", action="store_true", help="list every disagreement")
     parser.add_argument(
-        "--part", action="append", metavar="NAME", help="only this dev part (a new part's first run)"
+        "--part",
+        action="append",
+        metavar="NAME",
+        help="only this dev part (a new part's first run)",
     )
     parser.add_argument(
         "--grader",

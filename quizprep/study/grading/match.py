@@ -319,8 +319,7 @@ def formula_said(formula: str, clause: Clause) -> bool:
     bare = _bare(formula)
     # only a compound formula: a lone "σ" would be found in any clause with σ(x) in it
     if any(op in bare for op in "+-/^") and any(
-        _contains(_bare(run), bare) or _contains(_call_free(run), _call_free(bare))
-        for run in runs
+        _contains(_bare(run), bare) or _contains(_call_free(run), _call_free(bare)) for run in runs
     ):
         return True
     want = _skeleton(formula)

@@ -14,12 +14,12 @@ import re
 from typing import NamedTuple
 
 from quizprep.study.grading.lexicon import (
+    ABBREVIATIONS,
     ANTONYMS,
     NEGATABLE_ROOTS,
     NEGATED_PREFIXES,
     NEGATORS,
     PHRASES,
-    ABBREVIATIONS,
     ROLE_P,
     ROLE_Y,
     STOPWORDS,
