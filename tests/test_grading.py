@@ -582,3 +582,13 @@ def test_terse_and_code_spellings_read_as_the_math_they_mean() -> None:
     # advice in the imperative is a fix, not a cause
     dead = builtin("activations/dead-relu")
     assert CONTRADICTED not in verdicts(dead, "Use Leaky ReLU and a smaller learning rate.")
+
+
+def test_a_claim_denied_after_it_is_stated_is_denied() -> None:
+    ce = builtin("exercises/derive-ce-softmax")
+    assert verdicts(ce, "The fact that t sums to one isn't needed here.")[1] == CONTRADICTED
+    assert verdicts(ce, "It uses that t sums to one.")[1] == COVERED
+    relu0 = builtin("activations/relu-derivative-at-zero")  # "so it doesn't matter" stays
+    assert verdicts(relu0, "You never land exactly on zero, so it does not matter.")[3] != (
+        CONTRADICTED
+    )

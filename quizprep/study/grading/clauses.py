@@ -31,6 +31,12 @@ def split(text: str) -> list[Clause]:
                 if not raw:
                     continue
                 found, math = tokens(raw)
+                denied = _POST_NEGATION.search(raw)
+                before = tokens(raw[: denied.start()])[0] if denied is not None else ()
+                if denied is not None and len(before) >= 2:
+                    # "the fact that t sums to 1 isn't needed": what comes before is denied
+                    after, _ = tokens(raw[denied.start() :])
+                    found = tuple(t._replace(neg=not t.neg) for t in before) + after
                 if found:
                     clauses.append(Clause(raw, found, math, segment_index))
         # contrast words start a new segment: "MSE … median, whereas MAE … mean"
@@ -38,6 +44,11 @@ def split(text: str) -> list[Clause]:
 
 
 _PAREN = re.compile(r"\(([^()]*)\)")
+# A claim denied after it is stated: "… is not needed", "… is not true", "… is a myth".
+_POST_NEGATION = re.compile(
+    r"\b(?:is|are|was|were)\s+not\s+(?:needed|required|necessary|used|true|the case)\b"
+    r"|\b(?:is|are)\s+(?:unnecessary|a myth)\b"
+)
 # "Prob. outputs", "indep.)", "det. (RetinaNet)": a shorthand's full stop, with the text
 # going on in lower case, ends no sentence ("bad init. Fix: …" still does)
 _ABBREVIATION = re.compile(
