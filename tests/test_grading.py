@@ -592,3 +592,13 @@ def test_a_claim_denied_after_it_is_stated_is_denied() -> None:
     assert verdicts(relu0, "You never land exactly on zero, so it does not matter.")[3] != (
         CONTRADICTED
     )
+
+
+def test_transposes_and_squared_functions_in_any_spelling() -> None:
+    mlp = builtin("exercises/code-mlp-backward")
+    for typed in ("dW2 = hᵀg", "dW2 = h.T @ g", "dW2 = h^T g"):
+        assert verdicts(mlp, typed)[0] == COVERED, typed
+    tanh = builtin("exercises/derive-tanh")
+    for typed in ("1 − tanh²x", "1 - tanh^2(x)", "1 − tanh²(x)"):
+        assert verdicts(tanh, f"tanh derivative: {typed}")[0] == COVERED, typed
+    assert prepare("σ²").strip() == "σ^2"  # a variance stays a variance

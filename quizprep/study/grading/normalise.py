@@ -68,6 +68,9 @@ _METHOD = re.compile(
 )
 
 
+_POWERED = "tanh|sech|cosh|sinh|sigmoid|cos|sin|softplus"
+
+
 def _method(match: re.Match[str]) -> str:
     obj, name, closed = match.group(1), match.group(2), match.group(3)
     return f"{name}({obj})" if closed else f"{name}({obj}, "
@@ -79,6 +82,8 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _LIBRARY.sub("", text)
     text = _METHOD.sub(_method, text)
+    # a transpose however typed: hᵀg, h.T @ g, h^T g
+    text = re.sub(r"(?<=[\w)])(?:ᵀ|\.T\b|\^T\b|\^\{T\})", " transpose ", text)
     text = _SIGMA_CALL.sub(" sigmoid", text)
     # a bare σ before a word or a slash is the sigmoid ("σ per label", "σ/softmax"); after a
     # number or before ² it is a standard deviation ("1.345σ", "σ²") and stays
@@ -111,6 +116,12 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bsigma\s*(?=\(|'\s*\(|′)", "sigmoid", text)
     text = _PRIME.sub(r"\1 derivative ", text)
     text = text.replace("||", "|").replace("**", "^").replace("e^", "exp ")
+    # "tanh²(x)", "sech^2 u": the function of the argument, squared ("tanh_x^2")
+    text = re.sub(
+        rf"\b({_POWERED})\^(\d)\s*(?:\(\s*([a-z0-9_]{{1,4}})\s*\)|([a-z])\b(?!\s*\())",
+        lambda m: f"{m.group(1)}_{m.group(3) or m.group(4)}^{m.group(2)}",
+        text,
+    )
     text = _HAT_WORD.sub(r"\1hat", text)
     # Inequalities on the input read as words: "x<0" is "negative inputs".
     text = re.sub(r"\b[xz]\s*(?:<|<=)\s*0\b", " negative inputs ", text)
