@@ -602,3 +602,15 @@ def test_transposes_and_squared_functions_in_any_spelling() -> None:
     for typed in ("1 − tanh²x", "1 - tanh^2(x)", "1 − tanh²(x)"):
         assert verdicts(tanh, f"tanh derivative: {typed}")[0] == COVERED, typed
     assert prepare("σ²").strip() == "σ^2"  # a variance stays a variance
+
+
+def test_more_opposites_flip_a_claim() -> None:
+    gan = builtin("modern-losses/gan-losses")
+    wrong = "The original generator loss saturates late in training, once G is winning."
+    assert verdicts(gan, wrong)[1] == CONTRADICTED
+    assert verdicts(gan, "The original generator loss saturates early in training.")[1] == (COVERED)
+    # "plus" and "minus" are operators, not a claim about adding: no flip on them
+    stable = builtin("deep-dives/stable-softmax")
+    said = "The log of the normaliser becomes the largest score plus the log of the sum of the "
+    said += "shifted exponentials."
+    assert CONTRADICTED not in verdicts(stable, said)

@@ -343,6 +343,15 @@ for _axis, _plus, _minus in (
                  ("some", "sometimes", "few", "several", "occasionally")),
     ("quality", ("better", "improve", "improves", "improved", "helps"),
                 ("worse", "hurt", "hurts", "degrade", "degrades", "harm", "harms")),
+    # "saturates late in training" against "early"; "add log Q" against "subtract log Q"
+    ("time", ("early", "earlier", "initially"), ("late", "later")),
+    ("contest", ("winning", "wins", "ahead"), ("losing", "loses", "behind")),
+    ("addition", ("add", "adds", "added", "adding"),
+                 ("subtract", "subtracts", "subtracted", "subtracting")),
+    ("side", ("inside", "within"), ("outside", "beyond")),
+    ("position", ("above",), ("below",)),
+    ("dependence", ("depends", "dependent", "coupled"), ("independent", "decoupled")),
+    ("scope", ("global",), ("local",)),
 ):  # fmt: skip
     for _word in _plus:
         ANTONYMS[_word] = (_axis, 1)
