@@ -614,3 +614,14 @@ def test_more_opposites_flip_a_claim() -> None:
     said = "The log of the normaliser becomes the largest score plus the log of the sum of the "
     said += "shifted exponentials."
     assert CONTRADICTED not in verdicts(stable, said)
+
+
+def test_a_long_accept_may_leave_out_one_common_word_only() -> None:
+    card = make(
+        KeyPoint(
+            "a bounded gradient on outliers keeps training stable",
+            ("outliers get a bounded gradient push",),
+        )
+    )
+    assert verdicts(card, "outliers get a bounded push") == [COVERED]  # "gradient" is common
+    assert verdicts(card, "outliers get a gradient push") != [COVERED]  # "bounded" is the claim
