@@ -625,3 +625,12 @@ def test_a_long_accept_may_leave_out_one_common_word_only() -> None:
     )
     assert verdicts(card, "outliers get a bounded push") == [COVERED]  # "gradient" is common
     assert verdicts(card, "outliers get a gradient push") != [COVERED]  # "bounded" is the claim
+
+
+def test_shares_defaults_and_example_numbers() -> None:
+    dead = builtin("activations/dead-relu")
+    assert verdicts(dead, "Detect it: % of zero activations over a batch.")[4] == COVERED
+    assert verdicts(builtin("losses/mse"), "MSE is the default for regression.")[4] == COVERED
+    calibration = builtin("training-signals/calibration")  # 90% for 80% is an example
+    said = "Calibrated: when the model says 90%, it should be right 90% of the time."
+    assert verdicts(calibration, said)[0] == COVERED

@@ -162,8 +162,9 @@ def _value(key: str) -> float | None:
 
 
 def _other_number(want: Token, token: Token) -> bool:
-    """Two plain numbers (not inside formulas) of different value."""
-    if want.in_formula or token.in_formula or not want.key[:1].isdigit():
+    """Two plain numbers (not inside formulas) of different value, the wanted one a
+    fraction (0.25, 1.0507): whole numbers are often examples ("at 80%, 80% are right")."""
+    if want.in_formula or token.in_formula or not want.key[:1].isdigit() or "." not in want.key:
         return False
     a, b = _value(want.key), _value(token.key)
     return a is not None and b is not None and a != b

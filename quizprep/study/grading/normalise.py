@@ -82,6 +82,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _LIBRARY.sub("", text)
     text = _METHOD.sub(_method, text)
+    text = re.sub(r"(?<=\S)\s*%", " percent", text).replace("%", " percent ")  # "% of units"
     # a transpose however typed: hᵀg, h.T @ g, h^T g
     text = re.sub(r"(?<=[\w)])(?:ᵀ|\.T\b|\^T\b|\^\{T\})", " transpose ", text)
     text = _SIGMA_CALL.sub(" sigmoid", text)
