@@ -127,3 +127,26 @@ def test_bom_and_crlf_decks_load_with_their_line_numbers(tmp_path: Path, encode)
     assert problems == [] and deck is not None
     assert deck.cards[0].line == 5
     assert deck.cards[0].question == "What is the smallest valid card?"
+
+
+def test_an_accept_or_reject_phrasing_with_unbalanced_brackets_is_an_error() -> None:
+    # [clip(a, -d, d), …] unquoted: YAML splits it on the commas into 'clip(a', '-d', 'd)'
+    bad = DECKS / "bad" / "unbalanced-phrasing.yaml"
+    report = validate_paths([bad])
+    first = f"{bad}:18: card 'huber-grad': key_points[0]: accept[0] 'clip(a' has an unclosed '('"
+    assert any(p.startswith(first) for p in report.problems), report.problems
+    assert any(p.startswith(f"{bad}:22: ") and "closes '(' with '}'" in p for p in report.problems)
+    assert all("quote it" in p for p in report.problems)
+    # the card is left out; its balanced phrasings ('-d', "d sign(a) outside") are not named
+    assert report.decks == [] and len(report.problems) == 4
+    assert not any("sign(a)" in p or "'-d'" in p for p in report.problems)
+
+
+def test_balanced_brackets_and_half_open_intervals_pass() -> None:
+    good = DECKS / "good" / "balanced-phrasing.yaml"
+    assert validate_paths([good]).problems == []
+    deck, problems = load_deck(good)
+    assert problems == [] and deck is not None
+    point = deck.cards[0].key_points[0]
+    assert point.accept[0] == "clip(a, −δ, δ)" and "{a, −a} at the kink" in point.accept
+    assert deck.cards[0].key_points[0].reject == ("gradient in [0, 1)", "(0, 1] only", "sign(a)")

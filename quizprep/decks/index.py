@@ -35,7 +35,7 @@ from quizprep.decks.problem import Problem
 __all__ = ["FORMAT", "CardIndex", "CardRow", "Source"]
 
 # A new release may parse or check decks differently, so its index starts afresh.
-FORMAT = f"3/{__version__}"
+FORMAT = f"4/{__version__}"
 BUSY_TIMEOUT_S = 10.0
 
 # Ranking weight of each FTS column (bm25): how much a word found there is worth.

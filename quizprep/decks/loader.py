@@ -281,8 +281,8 @@ def _key_points(col: _Collector, node: Mapping, what: str) -> tuple[KeyPoint, ..
                 item, {"text": True, "accept": False, "reject": False, "optional": False}, where
             )
             text = col.text(item, "text", where, required=True)
-            accept = col.text_list(item, "accept", where)
-            reject = col.text_list(item, "reject", where)
+            accept = col.text_list(item, "accept", where, _check_brackets)
+            reject = col.text_list(item, "reject", where, _check_brackets)
             optional = item.get("optional", False)
             if not isinstance(optional, bool):
                 col.add(line_of(item, "optional"), f"{where}: 'optional' must be true or false")
@@ -322,6 +322,34 @@ def _follow_ups(col: _Collector, node: Mapping, what: str) -> tuple[FollowUp, ..
                 line_of(value, i), f"{where} must be text or a mapping with 'question' and 'card'"
             )
     return tuple(out)
+
+
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+
+
+def _check_brackets(phrase: str) -> str | None:
+    """An accept or reject phrasing whose (), [] or {} do not pair up. Usually an unquoted
+    item of a flow list: ``[clip(a, −δ, δ), …]`` splits on its commas into 'clip(a', '−δ' and
+    'δ)'. A half-open interval, ``[0, 1)`` or ``(0, 1]``, counts as paired."""
+    stack: list[str] = []
+    for ch in phrase:
+        if ch in _OPENERS:
+            stack.append(ch)
+        elif ch in _CLOSERS:
+            top = stack[-1] if stack else None
+            interval = ch in ")]" and top in ("(", "[")
+            if top is None:
+                return f"{phrase!r} has a {ch!r} with no opening bracket before it{_FLOW_HINT}"
+            if top != _CLOSERS[ch] and not interval:
+                return f"{phrase!r} closes {top!r} with {ch!r}{_FLOW_HINT}"
+            stack.pop()
+    if stack:
+        return f"{phrase!r} has an unclosed {stack[-1]!r}{_FLOW_HINT}"
+    return None
+
+
+_FLOW_HINT = " (an unquoted item of a flow list [a, b, c] ends at the next comma: quote it)"
 
 
 def _check_ref(ref: str) -> str | None:
