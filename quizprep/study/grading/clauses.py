@@ -62,6 +62,8 @@ def _aside(match: re.Match[str]) -> str:
     """A bracketed aside in words ("(MAE is Laplace)") is a clause of its own; a bracketed
     formula ("(ŷ − y)²", "max(0, x)") stays where it is."""
     inner = match.group(1)
+    if "=" in inner:  # "sum(e, -1, keepdims=true)": code arguments, not an aside
+        return match.group(0)
     if len(re.findall(r"\b[a-z]{3,}\b", inner)) >= 2:
         return f", {inner} ,"
     return match.group(0)
