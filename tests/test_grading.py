@@ -634,3 +634,8 @@ def test_shares_defaults_and_example_numbers() -> None:
     calibration = builtin("training-signals/calibration")  # 90% for 80% is an example
     said = "Calibrated: when the model says 90%, it should be right 90% of the time."
     assert verdicts(calibration, said)[0] == COVERED
+
+
+def test_one_minus_a_function_typed_in_ascii_keeps_its_minus() -> None:
+    assert prepare("1-tanh(x)**2").split()[:3] == ["1", "-", "tanh_x^2"]
+    assert "-" not in prepare("one-vs-rest").split()  # a compound of words stays one

@@ -69,6 +69,7 @@ _METHOD = re.compile(
 
 
 _POWERED = "tanh|sech|cosh|sinh|sigmoid|cos|sin|softplus"
+_CALLED = _POWERED + "|softmax|exp|log|relu|gelu|silu|elu"
 
 
 def _method(match: re.Match[str]) -> str:
@@ -190,7 +191,9 @@ def _hyphens(text: str) -> str:
         def operand(word: str) -> bool:
             return word in ROLE_P or word in ROLE_Y or len(word) <= 1 or word.isdigit()
 
-        if (operand(lw) and operand(rw)) or ")" in lw or "(" in rw:
+        # "1-tanh(x)", "1-sigmoid(z)": one minus a function's value
+        called = lw.isdigit() and re.match(rf"(?:{_CALLED})_[a-z0-9]", rw) is not None
+        if (operand(lw) and operand(rw)) or called or ")" in lw or "(" in rw:
             return " - "
         return " "
 
