@@ -365,7 +365,9 @@ def _judge(
             ):
                 said = support[start]
                 stronger = any(n > found.matched for i, n in said.items() if i != index)
-                if not stronger:
+                # ... nor as denying this point when, in other words, it says it as fully
+                agrees = said.get(index, 0) >= found.matched
+                if not stronger and not agrees:
                     return verdict(CONTRADICTED, clause.text)
         if any(formula_contradicted(f, clause) for f in compiled.formulas):
             return verdict(CONTRADICTED, clause.text)
