@@ -230,7 +230,8 @@ def _compile(point: KeyPoint) -> _Compiled:
     said = [f for text in point.accept for f in formulas(text) if _structured(f)]
     lead = re.findall(r"[a-z]+", point.text.lower())[:2]
     frame = next(iter(frames_of(lead)), None)
-    own = formulas(point.text)
+    # a signed lone name ("+αFP" cut from "TP/(TP + αFP)") is no formula of the point's
+    own = tuple(f for f in formulas(point.text) if any(ch in "+-*/^=<>_|" for ch in f[1:]))
     return _Compiled(frame, whole, tuple(claims), rejects, own, tuple(dict.fromkeys([*own, *said])))
 
 
@@ -377,6 +378,7 @@ def _judge(
     for start, end, run in units:
         if not all(kept[start:end]):
             continue
+        best = 0  # the most words any phrasing matches here: weak only if all match few
         for candidate in (compiled.whole, *compiled.claims):
             if not candidate.tokens and subjects == {candidate.subject}:
                 continue  # the card's own name ("logistic function" on sigmoid) says nothing
@@ -384,5 +386,7 @@ def _judge(
                 continue  # a name in a list of fixes counts only where a fix is spoken of
             found = match(candidate, run, subjects, run.subject)
             if found is not None and found.flips % 2 == 0 and not found.swapped:
-                return verdict(COVERED, run.text, weak=found.matched <= 2)
+                best = max(best, found.matched)
+        if best:
+            return verdict(COVERED, run.text, weak=best <= 2)
     return verdict(MISSED, None)

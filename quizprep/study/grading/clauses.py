@@ -31,12 +31,6 @@ def split(text: str) -> list[Clause]:
                 if not raw:
                     continue
                 found, math = tokens(raw)
-                denied = _POST_NEGATION.search(raw)
-                before = tokens(raw[: denied.start()])[0] if denied is not None else ()
-                if denied is not None and len(before) >= 2:
-                    # "the fact that t sums to 1 isn't needed": what comes before is denied
-                    after, _ = tokens(raw[denied.start() :])
-                    found = tuple(t._replace(neg=not t.neg) for t in before) + after
                 if found:
                     clauses.append(Clause(raw, found, math, segment_index))
         # contrast words start a new segment: "MSE … median, whereas MAE … mean"
@@ -44,11 +38,6 @@ def split(text: str) -> list[Clause]:
 
 
 _PAREN = re.compile(r"\(([^()]*)\)")
-# A claim denied after it is stated: "… is not needed", "… is not true", "… is a myth".
-_POST_NEGATION = re.compile(
-    r"\b(?:is|are|was|were)\s+not\s+(?:needed|required|necessary|used|true|the case)\b"
-    r"|\b(?:is|are)\s+(?:unnecessary|a myth)\b"
-)
 # "Prob. outputs", "indep.)", "det. (RetinaNet)": a shorthand's full stop, with the text
 # going on in lower case, ends no sentence ("bad init. Fix: …" still does)
 _ABBREVIATION = re.compile(
@@ -60,8 +49,11 @@ _ABBREVIATION = re.compile(
 
 def _aside(match: re.Match[str]) -> str:
     """A bracketed aside in words ("(MAE is Laplace)") is a clause of its own; a bracketed
-    formula ("(ŷ − y)²", "max(0, x)") stays where it is."""
+    formula ("(ŷ − y)²", "max(0, x)", "2Σpg/(Σp + Σg)") stays where it is."""
     inner = match.group(1)
+    before = match.string[max(0, match.start() - 2) : match.start()].rstrip()
+    if before[-1:] in ("/", "*", "^", "_"):  # a denominator, a factor, a power
+        return match.group(0)
     if "=" in inner:  # "sum(e, -1, keepdims=true)": code arguments, not an aside
         return match.group(0)
     if len(re.findall(r"\b[a-z]{3,}\b", inner)) >= 2:

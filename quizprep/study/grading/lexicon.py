@@ -241,6 +241,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "unit": ("unit", "neuron", "node", "relus"),
     "die": ("die", "dead", "dying", "death"),
     "loss": ("loss", "objective", "criterion"),
+    "mining": ("mining", "mine", "mined", "mines"),  # not "min"
+    "correction": ("correction", "corrected", "corrections", "correcting"),  # not "correct"
     "fraction": ("fraction", "percentage", "percent"),
     "frozen": ("frozen", "stuck", "freeze", "freezes"),
     "default": ("default", "standard", "usual", "typical"),
@@ -358,6 +360,10 @@ for _axis, _plus, _minus in (
     ("position", ("above",), ("below",)),
     ("dependence", ("depends", "dependent", "coupled"), ("independent", "decoupled")),
     ("scope", ("global",), ("local",)),
+    ("estimate", ("overpredict", "overpredicts", "overprediction", "overpredictions",
+                  "overestimate", "overestimates", "overestimation", "overshoot"),
+                 ("underpredict", "underpredicts", "underprediction", "underpredictions",
+                  "underestimate", "underestimates", "underestimation", "undershoot")),
 ):  # fmt: skip
     for _word in _plus:
         ANTONYMS[_word] = (_axis, 1)
@@ -368,7 +374,7 @@ for _axis, _plus, _minus in (
 NEGATORS = frozenset(
     {"not", "no", "never", "cannot", "without", "nor", "neither", "none", "non", "prevent",
      "prevents", "preventing", "avoid", "avoids", "avoiding",
-     "unlike", "lack", "lacks", "fails", "fail"}
+     "unlike", "lack", "lacks", "fails", "fail", "nothing"}
 )  # fmt: skip
 
 # What a point is about: its cause, its fix, how to detect it. A clause framed as another

@@ -81,8 +81,13 @@ def normalise(text: str) -> str:
     """Lower case with Unicode math spelled in ASCII: minus signs, superscripts, ½, Σ, ‖·‖,
     greek letters by name, hats as ``yhat``, primes as "derivative"."""
     text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"\bCLIP\b", "clipmodel", text)  # the model, not clipping
     text = _LIBRARY.sub("", text)
     text = _METHOD.sub(_method, text)
+    # "(p * g).sum()": a method on a bracketed expression
+    text = re.sub(
+        r"\(([^()]*)\)\.(max|min|sum|mean|exp|log|abs|sqrt|std|var)\(\s*\)", r"\2(\1)", text
+    )
     text = re.sub(r"(?<=\S)\s*%", " percent", text).replace("%", " percent ")  # "% of units"
     # a transpose however typed: hᵀg, h.T @ g, h^T g
     text = re.sub(r"(?<=[\w)])(?:ᵀ|\.T\b|\^T\b|\^\{T\})", " transpose ", text)
@@ -112,7 +117,12 @@ def normalise(text: str) -> str:
     # an index on a letter names an entry of the same vector: "s_k − t_k" says "s − t"
     # (d_k, d_v are dimensions, not entries)
     text = re.sub(r"(?<![\w.])([a-ce-z])_([ijkcn])(?![\w(])", r"\1", text)
+    # π_ref stays one name; a letter elsewhere is a word of its own
+    text = re.sub("[" + "".join(GREEK) + "](?=_)", lambda m: " " + GREEK[m.group(0)], text)
     text = "".join(f" {GREEK[ch]} " if ch in GREEK else ch for ch in text)
+    text = re.sub(r"σ", " sigma ", text)  # a σ no rule above read as the sigmoid: a std
+    text = re.sub(r"\bno longer\b", "not", text)
+    text = re.sub(r"\b(over|under)[- ]?(predict|estimat|shoot)", r"\1\2", text)
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
     text = re.sub(r"\bsigma\s*(?=\(|'\s*\(|′)", "sigmoid", text)
@@ -166,6 +176,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # possessive: "example's loss"
     text = _BRITISH.sub(r"\1iz\2", text).replace("centred", "centered").replace("centre", "center")
     text = re.sub(r"\bsigma\s*(?=\()", "sigmoid", text)
+    text = re.sub(r"\bnonzero\b", "non zero", text)  # = "not zero" = "non-zero"
     for _ in range(2):  # f(g(x)) → f_g_x
         text = _CALL.sub(r"\1_\2", text)
     return text

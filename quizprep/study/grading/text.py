@@ -198,8 +198,26 @@ def _is_adjective(word: str) -> bool:
     )
 
 
+# A claim denied after it is stated: "… is not needed", "… is not true", "… is a myth".
+_POST_NEGATION = re.compile(
+    r"\b(?:is|are|was|were)\s+not\s+(?:needed|required|necessary|used|true|the case)\b"
+    r"|\b(?:is|are)\s+(?:unnecessary|a myth)\b"
+)
+
+
 def tokens(text: str) -> tuple[tuple[Token, ...], str]:
-    """The content tokens of one clause (already normalised), and its compact math."""
+    """The content tokens of one clause (already normalised), and its compact math; what
+    comes before "… is not needed" is denied ("the fact that t sums to 1 isn't needed")."""
+    denied = _POST_NEGATION.search(text)
+    if denied is not None:
+        before, _ = _tokens(text[: denied.start()])
+        if len(before) >= 2:
+            after, _ = _tokens(text[denied.start() :])
+            return tuple(t._replace(neg=not t.neg) for t in before) + after, _tokens(text)[1]
+    return _tokens(text)
+
+
+def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
     words = _differences(_fold_phrases(_TOKEN.findall(text)))
     math, in_formula = _math_runs(words)
     out: list[Token] = []
@@ -241,9 +259,10 @@ def tokens(text: str) -> tuple[tuple[Token, ...], str]:
             and out[-1].key in ZEROABLE
             and _zero_follows(words, index)
         ):
-            # "gradient is zero", "grad 0" = "no gradient"
+            # "gradient is zero", "grad 0" = "no gradient"; "never zero" = some gradient
             last = out.pop()
-            out.append(last._replace(neg=not last.neg))
+            out.append(last._replace(neg=last.neg if pending % 2 else not last.neg))
+            pending = 0
             continue
         if (
             word in ("zero", "0")
