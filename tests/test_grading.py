@@ -661,3 +661,15 @@ def test_names_and_phrasings_a_content_pass_tripped_over() -> None:
     assert over.axis == under.axis == "estimate" and over.key != under.key
     # a rejected claim stated and then denied ("… is not needed") is denied in a phrase too
     assert all(t.neg for t in tokens(prepare("smoothing epsilon is not needed"))[0][:2])
+
+
+def test_a_derivative_stated_mid_sentence_is_checked_and_overrides_a_step() -> None:
+    softplus = builtin("exercises/derive-softplus")
+    said = "The outer log gives 1/(1 + e^x), times e^x, so e^x/(1 + e^x): the sigmoid."
+    assert verdicts(softplus, said)[0] == COVERED
+
+
+def test_a_reject_about_one_thing_does_not_fire_on_a_clause_about_another() -> None:
+    accuracy = builtin("losses/why-not-accuracy")
+    said = "train CE instead (smooth surrogate, ∇ = p − y ≠ 0, keeps pushing margins)"
+    assert CONTRADICTED not in verdicts(accuracy, said)

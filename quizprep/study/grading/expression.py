@@ -31,6 +31,11 @@ _DERIVATIVE_LEFT = re.compile(
     r"|focal|loss))\s*['′]|\bgrad|\bderivative|∇)",
     re.I,
 )
+# the expression a sentence ends on: maths characters and function names, no other words
+_TAIL = re.compile(
+    r"(?:\b(?:sigmoid|tanh|softmax|softplus|relu|exp|log|sqrt|sech|where|clip|sum|max|min"
+    r"|alpha|lam|yhat|[a-zA-Z])\b|[σαλδγŷ]|[\d\s.+\-−*/^()·×⊙²³,<>=])+$"
+)
 MAX_PIECES = 40  # an answer has a handful of formulas; a paste of hundreds is not re-parsed
 
 
@@ -82,6 +87,9 @@ def _candidates(answer: str) -> list[tuple[str, bool]]:
         out.append((part, len(sides) == 1 and typed is None and _bare_expression(part)))
         if ":" in part:  # "Written out in x: 0.5*(1 + tanh(u)) + …"
             out.append((part.rsplit(":", 1)[1], False))
+        tail = _TAIL.search(part)  # "… and you get 1/(1 + e^(-x))"
+        if tail is not None and tail.start() > 0:
+            out.append((tail.group(0), False))
     return out
 
 

@@ -176,7 +176,6 @@ def normalise(text: str) -> str:
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # possessive: "example's loss"
     text = _BRITISH.sub(r"\1iz\2", text).replace("centred", "centered").replace("centre", "center")
     text = re.sub(r"\bsigma\s*(?=\()", "sigmoid", text)
-    text = re.sub(r"\bnonzero\b", "non zero", text)  # = "not zero" = "non-zero"
     for _ in range(2):  # f(g(x)) → f_g_x
         text = _CALL.sub(r"\1_\2", text)
     return text
