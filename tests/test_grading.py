@@ -665,7 +665,7 @@ def test_names_and_phrasings_a_content_pass_tripped_over() -> None:
 
 def test_a_derivative_stated_mid_sentence_is_checked_and_overrides_a_step() -> None:
     softplus = builtin("exercises/derive-softplus")
-    said = "The outer log gives 1/(1 + e^x), times e^x, so e^x/(1 + e^x): the sigmoid."
+    said = "The outer log gives 1/(1 + e^x), times e^x, so e^x/(1 + e^x). That is the sigmoid."
     assert verdicts(softplus, said)[0] == COVERED
 
 

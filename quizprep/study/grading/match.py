@@ -257,9 +257,14 @@ def match(
         return None  # a claim about another thing needs that thing named
     if strict and p.subject and total <= 1 and not named and said != p.subject:
         return None  # "accuracy is differentiable": one word needs its subject said
-    if strict and p.subject and not named and said is None:
-        if any(t.key in SUBJECTS and t.key != p.subject and not t.neg for t in have):
-            return None  # "train CE: smooth, ∇ ≠ 0" says it of CE, not of accuracy
+    if (
+        strict
+        and p.subject
+        and not named
+        and said is None
+        and any(t.key in SUBJECTS and t.key != p.subject and not t.neg for t in have)
+    ):
+        return None  # "train CE: smooth, ∇ ≠ 0" says it of CE, not of accuracy
     role = role_flip(p.subject, have, card_subjects, said)
     if role is None:
         return None
