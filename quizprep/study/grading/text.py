@@ -205,6 +205,10 @@ _POST_NEGATION = re.compile(
 )
 
 
+# nouns that only introduce the claim denied after it ("the fact that t sums to 1 …")
+_FILLERS = frozenset({"fact", "idea", "notion", "thing", "assumption", "claim", "part"})
+
+
 def tokens(text: str) -> tuple[tuple[Token, ...], str]:
     """The content tokens of one clause (already normalised), and its compact math; what
     comes before "… is not needed" is denied ("the fact that t sums to 1 isn't needed")."""
@@ -212,8 +216,11 @@ def tokens(text: str) -> tuple[tuple[Token, ...], str]:
     if denied is not None:
         before, _ = _tokens(text[: denied.start()])
         if len(before) >= 2:
+            # one negation, on the claim's head word, as "not subtracting the max" would be
             after, _ = _tokens(text[denied.start() :])
-            return tuple(t._replace(neg=not t.neg) for t in before) + after, _tokens(text)[1]
+            at = next((i for i, t in enumerate(before) if t.key not in _FILLERS), 0)
+            head = before[at]._replace(neg=not before[at].neg)
+            return (*before[:at], head, *before[at + 1 :], *after), _tokens(text)[1]
     return _tokens(text)
 
 
