@@ -267,7 +267,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "differentiable": ("differentiable", "differentiability", "smooth", "c1"),
     "monotonic": ("monotonic", "monotone"),
     "symmetric": ("symmetric", "symmetry"),
-    "bounded": ("bounded", "capped", "clipped", "clip", "clamp", "clamped", "limited"),
+    "bounded": ("bounded", "capped", "clipped", "clip", "limited"),
     "sparse": ("sparse", "sparsity"),
     "stable": ("stable", "stability"),
     "overfit": ("overfit", "overfitting"),
@@ -374,7 +374,7 @@ for _axis, _plus, _minus in (
 NEGATORS = frozenset(
     {"not", "no", "never", "cannot", "without", "nor", "neither", "none", "non", "prevent",
      "prevents", "preventing", "avoid", "avoids", "avoiding",
-     "unlike", "lack", "lacks", "fails", "fail", "nothing"}
+     "unlike", "lack", "lacks", "fails", "fail"}
 )  # fmt: skip
 
 # What a point is about: its cause, its fix, how to detect it. A clause framed as another

@@ -236,10 +236,12 @@ def match(
         )
         if possible < needed:
             return None
+        # a wrong equation must be said whole, not only its right side ("= √d_k")
+        whole = [f for f in p.math if "=" in f] or p.math
         if (
             strict
             and p.math
-            and not any(_contains(run, f) for f in p.math for run in have.math.split())
+            and not any(_contains(run, f) for f in whole for run in have.math.split())
         ):
             return None  # a wrong formula ("GELU is x·σ(x)") must be said as a formula
         have = have.tokens

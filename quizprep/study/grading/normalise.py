@@ -84,6 +84,8 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bCLIP\b", "clipmodel", text)  # the model, not clipping
     text = _LIBRARY.sub("", text)
     text = _METHOD.sub(_method, text)
+    text = re.sub(r"\bclamp(?=\()", "clip", text)  # torch.clamp(a, -d, d) is np.clip (a "hard
+    # clamp" in prose stays a clamp: soft-capping is not one)
     # "(p * g).sum()": a method on a bracketed expression
     text = re.sub(
         r"\(([^()]*)\)\.(max|min|sum|mean|exp|log|abs|sqrt|std|var)\(\s*\)", r"\2(\1)", text
@@ -122,6 +124,8 @@ def normalise(text: str) -> str:
     text = "".join(f" {GREEK[ch]} " if ch in GREEK else ch for ch in text)
     text = re.sub(r"σ", " sigma ", text)  # a σ no rule above read as the sigmoid: a std
     text = re.sub(r"\bno longer\b", "not", text)
+    # "contribute nothing to the gradient" (but "says nothing about the level" denies nothing)
+    text = re.sub(r"\bnothing to (?:the |its |their )?(gradients?|loss|updates?)\b", r"no \1", text)
     text = re.sub(r"\b(over|under)[- ]?(predict|estimat|shoot)", r"\1\2", text)
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
