@@ -56,6 +56,8 @@ DEV_PARTS = (
     "dev7",
     "dev8",
     "dev9",
+    "dev10",
+    "dev11",
 )  # what tuning may look at
 HELDOUT_PARTS = ("heldout", "heldout2", "heldout3")  # looked at only for the final figures
 
