@@ -673,3 +673,17 @@ def test_a_reject_about_one_thing_does_not_fire_on_a_clause_about_another() -> N
     accuracy = builtin("losses/why-not-accuracy")
     said = "train CE instead (smooth surrogate, ∇ = p − y ≠ 0, keeps pushing margins)"
     assert CONTRADICTED not in verdicts(accuracy, said)
+
+
+def test_roles_swapped_with_an_opposite_are_not_read_either_way() -> None:
+    triplet = builtin("modern-losses/triplet-loss")
+    said = (
+        "The loss wants the negative at least a margin farther from the anchor than the positive."
+    )
+    assert CONTRADICTED not in verdicts(triplet, said)
+    # a reject is said as written: a double negation is no restatement of it
+    relu0 = builtin("activations/relu-derivative-at-zero")
+    said = "It's not defined at 0 because the left derivative is 0 and the right one is 1."
+    assert verdicts(relu0, said)[0] != CONTRADICTED
+    # indexed predictions are the predictions
+    assert verdicts(builtin("losses/mse"), "MSE = (1/n) Σ (ŷᵢ − yᵢ)²")[0] == COVERED

@@ -352,7 +352,8 @@ def _judge(
         supposed = re.match(_SUPPOSITION_WORDS, clause.text) is not None
         for reject in () if supposed else compiled.rejects:
             found = match(reject, one, subjects, one.subject, strict=True)
-            if found is not None and found.flips % 2 == 0 and not found.swapped:
+            # said as written: two flips ("not defined … derivative is 0") are no restatement
+            if found is not None and found.flips == 0 and not found.swapped:
                 return verdict(CONTRADICTED, clause.text)
         for claim in (*compiled.claims, compiled.whole) if backwards else ():
             found = match(claim, one, subjects, one.subject)

@@ -279,13 +279,14 @@ def match(
             poles.setdefault(token.axis, set()).add(token.key)
     both = frozenset(axis for axis, keys in poles.items() if len(keys) > 1)
     keys = frozenset(t.key for t in p.tokens)  # the phrase's own numbers are no other value
-    domain_flips = 0
+    domain_flips = ordered_flips = 0
     for want in p.tokens:
         found = _find(want, have, both, keys)
         if found is not None:
             matched += 1
             flips += found
             domain_flips += found and want.axis == "sign"
+            ordered_flips += found and want.axis is not None
         elif loose and (want.key not in GENERIC or want.axis is not None):
             return None  # only a common word may be left out, never the claim's own terms
         elif any(ch in want.key for ch in "-_=") and (
@@ -295,6 +296,19 @@ def match(
             # it by something ("(p − y)/(p(1 − p))") does not say the point
             return None
     if matched < needed:
+        return None
+    # the roles may be named by the phrase or only by the clause ("anchor closer to the
+    # positive" against "the negative farther than the positive")
+    named_axes = {t.axis for t in p.tokens if t.axis is not None}
+    clause_poles: dict[str, set[str]] = {}
+    for token in have:
+        if token.axis in named_axes and token.axis not in ("level", "amount", "quality"):
+            clause_poles.setdefault(token.axis, set()).add(token.key)
+    roles = both or any(len(keys) > 1 for keys in clause_poles.values())
+    if roles and ordered_flips % 2:
+        # a phrase naming two roles ("the positive closer than the negative") said with an
+        # opposite ("the negative farther than the positive") may be the same claim with the
+        # roles swapped: words alone cannot tell, so neither side is taken
         return None
     region = any(t.key in _DOMAIN for t in p.tokens)
     if domain_flips and region:

@@ -118,7 +118,7 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     # an index on a letter names an entry of the same vector: "s_k − t_k" says "s − t"
     # (d_k, d_v are dimensions, not entries)
-    text = re.sub(r"(?<![\w.])([a-ce-z])_([ijkcn])(?![\w(])", r"\1", text)
+    text = re.sub(r"(?<![\w.])([a-ce-z]|[yp]hat)_([ijkcn])(?![\w(])", r"\1", text)
     # π_ref stays one name; a letter elsewhere is a word of its own
     text = re.sub("[" + "".join(GREEK) + "](?=_)", lambda m: " " + GREEK[m.group(0)], text)
     text = "".join(f" {GREEK[ch]} " if ch in GREEK else ch for ch in text)
