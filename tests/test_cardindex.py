@@ -361,3 +361,21 @@ def test_the_old_marshal_cache_is_removed_when_the_index_is_made(quizprep_home: 
     load_catalog()
     assert not old.exists()
     assert (quizprep_home / "cache" / "cards.sqlite3").is_file()
+
+
+def test_a_cache_another_process_just_made_or_holds_is_filled_in_place(
+    quizprep_home: Path,
+) -> None:
+    """Two quizprep processes starting at once, or two releases sharing a data folder: the
+    index file is never deleted from under the other one; it is filled or rebuilt in place."""
+    cache = quizprep_home / "cache" / "cards.sqlite3"
+    cache.parent.mkdir(parents=True)
+    other = sqlite3.connect(cache, isolation_level=None)  # made the file, no tables yet
+    other.execute("PRAGMA user_version")
+    assert len(load_catalog().cards) == BUILTIN_CARDS
+    assert other.execute("SELECT value FROM meta").fetchone() == (cardindex.FORMAT,)
+    other.execute("UPDATE meta SET value = '0/old' WHERE key = 'format'")  # another release
+    assert len(load_catalog().cards) == BUILTIN_CARDS
+    assert other.execute("SELECT value FROM meta").fetchone() == (cardindex.FORMAT,)
+    assert other.execute("SELECT COUNT(*) FROM cards").fetchone() == (BUILTIN_CARDS,)
+    other.close()

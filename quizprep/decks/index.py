@@ -141,6 +141,7 @@ class CardIndex:
     def _open_file(cls, path: Path) -> CardIndex:
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        damaged = False
         try:
             has_meta = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
             row = has_meta and db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
@@ -148,11 +149,29 @@ class CardIndex:
             db.close()  # locked or unreadable: leave the file alone, work in memory
             raise
         except sqlite3.DatabaseError:
-            row = None  # not a database at all
+            has_meta, row, damaged = None, None, True  # not a database at all
         if row and row[0] == FORMAT:
             _tune(db)
             return cls(db, path)
-        # Missing, from another release, or not an index at all: start afresh.
+        if not damaged and not has_meta:
+            # Empty (just made, maybe by another process opening it at this moment): fill it
+            # in place; deleting it would pull it from under that process.
+            return cls._create(db, path)
+        if not damaged:
+            # Another release's index, perhaps open in another process: rebuilt in place,
+            # under the write lock, so whoever reads it sees one format or the other.
+            _tune(db)
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                _reset(db)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            index = cls(db, path)
+            index.created = True
+            return index
+        # Not a database at all: nothing can be using it as one, so start afresh.
         db.close()
         for suffix in ("", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -161,6 +180,7 @@ class CardIndex:
 
     @classmethod
     def _create(cls, db: sqlite3.Connection, path: Path | None) -> CardIndex:
+        """An index on ``db``, its tables made unless another process made them first."""
         _tune(db)
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -713,6 +733,33 @@ class CardIndex:
                 "SELECT DISTINCT n.name FROM names n JOIN temp.vis v ON v.file = n.file"
             )
         ]
+
+
+def _reset(db: sqlite3.Connection) -> None:
+    """Inside the caller's write transaction: drop another format's tables (unless another
+    process has already rebuilt them) and make this format's."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+    if row is not None and row[0] == FORMAT:
+        return
+    virtual = [
+        name
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
+        )
+    ]
+    for name in virtual:  # an FTS table drops its own shadow tables
+        db.execute(f'DROP TABLE IF EXISTS "{name}"')
+    tables = [
+        name
+        for (name,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    for name in tables:
+        db.execute(f'DROP TABLE IF EXISTS "{name}"')
+    for statement in SCHEMA:
+        db.execute(statement)
+    db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
 
 
 def _tune(db: sqlite3.Connection) -> None:
