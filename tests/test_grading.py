@@ -687,3 +687,14 @@ def test_roles_swapped_with_an_opposite_are_not_read_either_way() -> None:
     assert verdicts(relu0, said)[0] != CONTRADICTED
     # indexed predictions are the predictions
     assert verdicts(builtin("losses/mse"), "MSE = (1/n) Σ (ŷᵢ − yᵢ)²")[0] == COVERED
+
+
+def test_bounds_mirrors_modifiers_and_variables_read_as_meant() -> None:
+    temperature = builtin("training-signals/temperature-scaling")
+    assert verdicts(temperature, "T < 1 softens an overconfident network")[2] == CONTRADICTED
+    assert verdicts(temperature, "T < 1 sharpens an underconfident one")[2] != CONTRADICTED
+    assert "relushaped" in prepare("a ReLU-shaped curve")  # a modifier, not a subject
+    assert "little" in prepare("almost no gradient")  # some gradient, not none
+    assert "exp(x)" in prepare("log(1 + eˣ)") or "exp_x" in prepare("log(1 + eˣ)")
+    assert len(split("apply RMSNorm to q and k before the dot product")) == 1
+    assert tokens(prepare("the fix is Leaky ReLU"))[0][0].key == "remedy"

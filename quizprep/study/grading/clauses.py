@@ -85,9 +85,14 @@ def _soft_split(part: str) -> list[str]:
         for index in range(0, len(parts), 2):
             text = carry + parts[index]
             joiner = parts[index + 1] if index + 1 < len(parts) else ""
+            letters = (  # "apply RMSNorm to q and k": two variables, one claim
+                index + 2 < len(parts)
+                and re.search(r"(?<![\w'])[a-z]\s*$", parts[index]) is not None
+                and re.match(r"\s*[a-z](?![\w'])", parts[index + 2]) is not None
+            )
             if (
                 joiner.strip() in ("and", "or")
-                and _one_word(parts[index])
+                and (_one_word(parts[index]) or letters)
                 and index + 2 < len(parts)
             ):
                 carry = text + joiner

@@ -177,6 +177,9 @@ PHRASES: dict[str, str] = {
     "w.r.t.": "wrt",
     "wrt": "wrt",
     "raw scores": "logit",
+    "soft capping": "softcapping",
+    "soft caps": "softcapping",
+    "soft cap": "softcapping",
     "standard deviation": "std",
     "standard deviations": "std",
     "raw score": "logit",
@@ -226,7 +229,7 @@ ABBREVIATIONS: dict[str, str] = {
     "coef": "coefficient", "coeff": "coefficient", "coeffs": "coefficients", "sym": "symmetric",
     "asym": "asymmetric", "avg": "average", "acts": "activations", "act": "activation",
     "approx": "approximately", "w/o": "without", "w/": "with", "smth": "smooth",
-    "nonneg": "nonnegative", "diff": "difference", "diffs": "differences", "est": "estimate",
+    "nonneg": "nonnegative", "kd": "distillation", "diff": "difference", "diffs": "differences", "est": "estimate",
 }  # fmt: skip
 
 # Words (or their stems) that mean the same thing here: all map to the first.
@@ -242,6 +245,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "die": ("die", "dead", "dying", "death"),
     "loss": ("loss", "objective", "criterion"),
     "mining": ("mining", "mine", "mined", "mines"),  # not "min"
+    "remedy": ("fix", "fixes", "fixing"),  # the noun and verb, not "fixed" (not learned)
+    "fit": ("fit", "fits", "fitted", "fitting"),
     "correction": ("correction", "corrected", "corrections", "correcting"),  # not "correct"
     "fraction": ("fraction", "percentage", "percent"),
     "frozen": ("frozen", "stuck", "freeze", "freezes"),

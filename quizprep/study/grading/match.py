@@ -305,6 +305,10 @@ def match(
         if token.axis in named_axes and token.axis not in ("level", "amount", "quality"):
             clause_poles.setdefault(token.axis, set()).add(token.key)
     roles = both or any(len(keys) > 1 for keys in clause_poles.values())
+    if flips >= 3 and flips % 2:
+        # every term turned over ("T < 1 sharpens an underconfident net" against "T > 1
+        # softens an overconfident one") is the mirror claim, not the opposite one
+        return None
     if roles and ordered_flips % 2:
         # a phrase naming two roles ("the positive closer than the negative") said with an
         # opposite ("the negative farther than the positive") may be the same claim with the

@@ -25,7 +25,7 @@ SYMBOLS = {
     "√": " sqrt ", "≤": " <= ", "≥": " >= ", "≠": " != ", "≈": " ~ ", "∼": " ~ ", "→": " -> ",
     "⇒": " -> ", "⟶": " -> ", "⟹": " -> ", "∞": " infinity ", "∈": " in ", "½": " 1/2 ",
     "¼": " 1/4 ", "¾": " 3/4 ", "’": "'", "‘": "'", "“": '"', "”": '"', "Φ": " gausscdf",
-    "…": " ",
+    "…": " ", "←": " = ", "⟵": " = ", ":=": " = ",
 }  # fmt: skip
 
 _HAT = "\u0302"
@@ -124,6 +124,10 @@ def normalise(text: str) -> str:
     text = "".join(f" {GREEK[ch]} " if ch in GREEK else ch for ch in text)
     text = re.sub(r"σ", " sigma ", text)  # a σ no rule above read as the sigmoid: a std
     text = re.sub(r"\bno longer\b", "not", text)
+    # "almost no gradient" is a little gradient, not none
+    text = re.sub(r"\b(?:almost|nearly|hardly|barely|virtually)\s+(?:no|any)\b", "little", text)
+    # "a ReLU-shaped curve", "sigmoid-like": a name used as a modifier is no subject
+    text = re.sub(r"\b([a-z0-9]+)-(shaped|like|style|type|based)\b", r"\1\2", text)
     # "contribute nothing to the gradient" (but "says nothing about the level" denies nothing)
     text = re.sub(r"\bnothing to (?:the |its |their )?(gradients?|loss|updates?)\b", r"no \1", text)
     text = re.sub(r"\b(over|under)[- ]?(predict|estimat|shoot)", r"\1\2", text)
@@ -132,6 +136,7 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bsigma\s*(?=\(|'\s*\(|′)", "sigmoid", text)
     text = _PRIME.sub(r"\1 derivative ", text)
     text = text.replace("||", "|").replace("**", "^").replace("e^", "exp ")
+    text = re.sub(r"\bexp\s+([a-z0-9])\b(?!\s*[(^])", r"exp(\1)", text)  # eˣ = exp(x)
     # "tanh²(x)", "sech^2 u": the function of the argument, squared ("tanh_x^2")
     text = re.sub(
         rf"\b({_POWERED})\^(\d)\s*(?:\(\s*([a-z0-9_]{{1,4}})\s*\)|([a-z])\b(?!\s*\())",
@@ -142,6 +147,9 @@ def normalise(text: str) -> str:
     # Inequalities on the input read as words: "x<0" is "negative inputs".
     text = re.sub(r"\b[xz]\s*(?:<|<=)\s*0\b", " negative inputs ", text)
     text = re.sub(r"\b[xz]\s*(?:>|>=)\s*0\b", " positive inputs ", text)
+    # "T < 1", "τ > 1": a bound in words keeps its direction (T above 1 is not T below 1)
+    text = re.sub(r"\b([a-z]\w{0,5})\s*(?:>|>=)\s*(\d[\d.]*)(?![\w.])", r"\1 above \2", text)
+    text = re.sub(r"\b([a-z]\w{0,5})\s*(?:<|<=)\s*(\d[\d.]*)(?![\w.])", r"\1 below \2", text)
     text = re.sub(r"\bc\^1\b", "c1", text)
     # "the gap between the prediction and the target" is the residual ŷ − y
     text = _RESIDUAL.sub(r" \1 yhat - y ", text)
