@@ -229,7 +229,8 @@ ABBREVIATIONS: dict[str, str] = {
     "coef": "coefficient", "coeff": "coefficient", "coeffs": "coefficients", "sym": "symmetric",
     "asym": "asymmetric", "avg": "average", "acts": "activations", "act": "activation",
     "approx": "approximately", "w/o": "without", "w/": "with", "smth": "smooth",
-    "nonneg": "nonnegative", "kd": "distillation", "diff": "difference", "diffs": "differences", "est": "estimate",
+    "nonneg": "nonnegative", "kd": "distillation", "diff": "difference",
+    "diffs": "differences", "est": "estimate",
 }  # fmt: skip
 
 # Words (or their stems) that mean the same thing here: all map to the first.
