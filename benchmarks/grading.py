@@ -58,6 +58,8 @@ DEV_PARTS = (
     "dev9",
     "dev10",
     "dev11",
+    "dev12",
+    "dev13",
 )  # what tuning may look at
 HELDOUT_PARTS = ("heldout", "heldout2", "heldout3")  # looked at only for the final figures
 
