@@ -17,6 +17,7 @@ verdicts. Pure standard library; nothing typed is ever evaluated.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
@@ -227,12 +228,25 @@ def _compile(point: KeyPoint) -> _Compiled:
     rejects = tuple(phrase(text, full=True) for text in point.reject)
     # an accept written as a formula ("0.5 x (1 + tanh u)") is said by that formula in any
     # spelling: "½x(1+tanh(u))", "0.5*x*(1 + np.tanh(u))", its variables renamed
-    said = [f for text in point.accept for f in formulas(text) if _structured(f)]
+    said = [
+        f for text in point.accept if _bare_formula(text) for f in formulas(text) if _structured(f)
+    ]
     lead = re.findall(r"[a-z]+", point.text.lower())[:2]
     frame = next(iter(frames_of(lead)), None)
     # a signed lone name ("+αFP" cut from "TP/(TP + αFP)") is no formula of the point's
     own = tuple(f for f in formulas(point.text) if any(ch in "+-*/^=<>_|" for ch in f[1:]))
     return _Compiled(frame, whole, tuple(claims), rejects, own, tuple(dict.fromkeys([*own, *said])))
+
+
+_MATH_NAMES = re.compile(
+    r"\b(?:sigmoid|softmax|softplus|tanh|relu|gelu|silu|exp|log|log1p|sqrt|abs|max|min|sum|mean"
+    r"|clip|where|sign|alpha|beta|gamma|delta|lambda|tau|sigma|lam|yhat|keepdims|axis|np|torch)\b"
+)
+
+
+def _bare_formula(text: str) -> bool:
+    """An accept that is a formula, not a sentence about one ("never log(1 + exp(x))")."""
+    return len(re.findall(r"[A-Za-z]{3,}", _MATH_NAMES.sub(" ", text.lower()))) <= 1
 
 
 def _structured(formula: str) -> bool:
