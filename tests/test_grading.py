@@ -698,3 +698,11 @@ def test_bounds_mirrors_modifiers_and_variables_read_as_meant() -> None:
     assert "exp(x)" in prepare("log(1 + eˣ)") or "exp_x" in prepare("log(1 + eˣ)")
     assert len(split("apply RMSNorm to q and k before the dot product")) == 1
     assert tokens(prepare("the fix is Leaky ReLU"))[0][0].key == "remedy"
+
+
+def test_not_as_fast_is_a_comparison_and_0_centred_is_zero_centred() -> None:
+    tanh = builtin("activations/tanh-vs-sigmoid")
+    said = "tanh's slope reaches 1 while the sigmoid's tops out at 0.25, so the gradient "
+    said += "doesn't shrink as fast going back through the layers."
+    assert CONTRADICTED not in verdicts(tanh, said)
+    assert verdicts(tanh, "tanh ∈ (−1,1), 0-centred vs σ ∈ (0,1)")[0] == COVERED

@@ -124,6 +124,7 @@ def normalise(text: str) -> str:
     text = "".join(f" {GREEK[ch]} " if ch in GREEK else ch for ch in text)
     text = re.sub(r"σ", " sigma ", text)  # a σ no rule above read as the sigmoid: a std
     text = re.sub(r"\bno longer\b", "not", text)
+    text = re.sub(r"(?<![\w.])0[- ](?=[a-z]{4,})", "zero ", text)  # 0-centred, 0-mean
     # "almost no gradient" is a little gradient, not none
     text = re.sub(r"\b(?:almost|nearly|hardly|barely|virtually)\s+(?:no|any)\b", "little", text)
     # "a ReLU-shaped curve", "sigmoid-like": a name used as a modifier is no subject
@@ -133,6 +134,13 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b(over|under)[- ]?(predict|estimat|shoot)", r"\1\2", text)
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
+    # "doesn't shrink as fast" is a comparison (shrinks less), not a denial of shrinking
+    text = re.sub(
+        r"\b(?:does not|do not|did not|is not|are not|not)\s+(\w+)\s+as\s+"
+        r"(?:fast|much|quickly|badly|strongly|severely|rapidly)\b",
+        r"\1 less",
+        text,
+    )
     text = re.sub(r"\bsigma\s*(?=\(|'\s*\(|′)", "sigmoid", text)
     text = _PRIME.sub(r"\1 derivative ", text)
     text = text.replace("||", "|").replace("**", "^").replace("e^", "exp ")
