@@ -54,7 +54,7 @@ def _aside(match: re.Match[str]) -> str:
     before = match.string[max(0, match.start() - 2) : match.start()].rstrip()
     if before[-1:] in ("/", "*", "^", "_"):  # a denominator, a factor, a power
         return match.group(0)
-    if "=" in inner:  # "sum(e, -1, keepdims=true)": code arguments, not an aside
+    if re.search(r"\b[a-z_]+=[\w'\".-]", inner):  # "sum(e, -1, keepdims=true)": code arguments
         return match.group(0)
     if len(re.findall(r"\b[a-z]{3,}\b", inner)) >= 2:
         return f", {inner} ,"
