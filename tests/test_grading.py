@@ -706,3 +706,15 @@ def test_not_as_fast_is_a_comparison_and_0_centred_is_zero_centred() -> None:
     said += "doesn't shrink as fast going back through the layers."
     assert CONTRADICTED not in verdicts(tanh, said)
     assert verdicts(tanh, "tanh ∈ (−1,1), 0-centred vs σ ∈ (0,1)")[0] == COVERED
+
+
+def test_a_split_formula_is_covered_whole_and_a_piece_alone_decides_nothing() -> None:
+    gelu = builtin("exercises/derive-gelu-tanh")
+    whole = "d/dx = 0.5*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3))) + 0.5*x*(1 - "
+    whole += "tanh(sqrt(2/pi)*(x + 0.044715*x**3))**2)*sqrt(2/pi)*(1 + 3*0.044715*x**2)"
+    assert verdicts(gelu, whole) == [COVERED, COVERED]
+    piece = "The first term: 0.5*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))"
+    assert CONTRADICTED not in verdicts(gelu, piece)
+    elu = builtin("exercises/derive-elu")  # an expression closing the answer is its answer
+    said = "ELU'(x) is 1 for x > 0, and otherwise: where(x > 0, 1, alpha*(exp(x) - 1))"
+    assert verdicts(elu, said)[0] == CONTRADICTED

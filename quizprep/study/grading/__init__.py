@@ -151,16 +151,26 @@ def _with_expression(
 ) -> tuple[PointVerdict, ...]:
     """A derivation card's formula point (its first) decided by the derivative typed in the
     answer, checked numerically, when there is one: a match covers it, a wrong final answer
-    contradicts it."""
+    contradicts it. When the formula is split over the first points ("… plus half x sech² u
+    …", "minus (1 − p)^γ over p"), a match covers each piece, and a mismatch (perhaps one
+    piece typed alone) decides nothing unless it is given as the answer ("Type: …")."""
     from quizprep.study.grading.expression import judge
 
     typed = judge(derive, answer)
     if typed is None:
         return verdicts
-    first = verdicts[0]._replace(
-        verdict=COVERED if typed.right else CONTRADICTED, evidence=typed.evidence
+    pieces = 1
+    while pieces < len(verdicts) and re.match(r"(?:plus|minus)\b", verdicts[pieces].text):
+        pieces += 1
+    if not typed.right and pieces > 1 and not typed.typed:
+        return verdicts
+    if not typed.right:
+        pieces = 1  # which piece is wrong, a number cannot say: the first point stands for it
+    decided = COVERED if typed.right else CONTRADICTED
+    return tuple(
+        v._replace(verdict=decided, evidence=typed.evidence) if i < pieces else v
+        for i, v in enumerate(verdicts)
     )
-    return (first, *verdicts[1:])
 
 
 def card_subjects(card: Card) -> frozenset[str]:

@@ -42,6 +42,7 @@ MAX_PIECES = 40  # an answer has a handful of formulas; a paste of hundreds is n
 class ExpressionVerdict(NamedTuple):
     right: bool  # True: the typed derivative matches; False: the final one does not
     evidence: str
+    typed: bool = False  # the wrong one was given as the answer in so many words ("Type: …")
 
 
 def judge(derive: str, answer: str) -> ExpressionVerdict | None:
@@ -55,6 +56,7 @@ def judge(derive: str, answer: str) -> ExpressionVerdict | None:
     names = {v.name for v in found.variables}
     wrong: ExpressionVerdict | None = None
     for piece, final in _candidates(answer)[:MAX_PIECES]:
+        said = final == "typed"
         text = _spelled(piece, names)
         if not text or not re.search(r"[A-Za-z0-9]", text):
             continue
@@ -66,27 +68,31 @@ def judge(derive: str, answer: str) -> ExpressionVerdict | None:
         # a constant ("the slope is 1 at 0") is a value of the derivative, not the derivative
         uses = any(re.search(rf"\b{re.escape(name)}\b", text) for name in names)
         if final and wrong is None and uses:
-            wrong = ExpressionVerdict(False, piece.strip())
+            wrong = ExpressionVerdict(False, piece.strip(), said)
     return wrong
 
 
-def _candidates(answer: str) -> list[tuple[str, bool]]:
-    """Stretches that may be an expression, each with whether it is the final answer."""
-    out: list[tuple[str, bool]] = []
-    for part in re.split(r"[;\n]|(?<=[a-z)\]])\.\s+|,\s+(?=[a-zA-Z]{3,}\s)", answer):
-        part = part.strip().rstrip(".")
-        if not part:
-            continue
-        typed = _FINAL.search(part) or _NAMED.search(part)
-        if typed is not None:
-            out.append((part[typed.end() :], True))
+def _candidates(answer: str) -> list[tuple[str, bool | str]]:
+    """Stretches that may be an expression, each with whether it is the final answer
+    ("typed" when the answer says so in words: "Type: …", "the answer is …")."""
+    out: list[tuple[str, bool | str]] = []
+    parts = [
+        p.strip().rstrip(".")
+        for p in re.split(r"[;\n]|(?<=[a-z)\]])\.\s+|,\s+(?=[a-zA-Z]{3,}\s)", answer)
+    ]
+    parts = [p for p in parts if p]
+    for number, part in enumerate(parts):
+        typed = _FINAL.search(part)
+        named = typed or _NAMED.search(part)
+        if named is not None:
+            out.append((part[named.end() :], "typed" if typed else True))
         sides = re.split(r"(?<![<>=!])=(?!=)", part)
         for index in range(1, len(sides)):
             left = sides[index - 1]
             out.append((sides[index], bool(_DERIVATIVE_LEFT.search(left[-24:]))))
         out.append((part, len(sides) == 1 and typed is None and _bare_expression(part)))
-        if ":" in part:  # "Written out in x: 0.5*(1 + tanh(u)) + …"
-            out.append((part.rsplit(":", 1)[1], False))
+        if ":" in part:  # "Written out in x: 0.5*(1 + tanh(u)) + …", at the end: the answer
+            out.append((part.rsplit(":", 1)[1], number == len(parts) - 1))
         tail = _TAIL.search(part)  # "… and you get 1/(1 + e^(-x))"
         if tail is not None and tail.start() > 0:
             out.append((tail.group(0), False))
