@@ -718,3 +718,9 @@ def test_a_split_formula_is_covered_whole_and_a_piece_alone_decides_nothing() ->
     elu = builtin("exercises/derive-elu")  # an expression closing the answer is its answer
     said = "ELU'(x) is 1 for x > 0, and otherwise: where(x > 0, 1, alpha*(exp(x) - 1))"
     assert verdicts(elu, said)[0] == CONTRADICTED
+
+
+def test_shrinking_less_is_the_opposite_change() -> None:
+    tanh = builtin("activations/tanh-vs-sigmoid")
+    assert verdicts(tanh, "tanh's slope is 1 vs 0.25, so it shrinks gradients less")[2] == COVERED
+    assert tokens(prepare("the gradient shrinks less"))[0][1].key == "level+"

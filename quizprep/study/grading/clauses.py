@@ -152,6 +152,7 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
     carried: tuple[int, str | None, bool] = (-1, None, False)
     stated: str | None = None  # the last subject named outright, outside a contrast
     compared: str | None = None  # the last thing the clause before named past its subject
+    after_contrast = False  # the clause before opened on "while", "whereas", "but"…
     for clause in out:
         lead = clause.tokens[0]
         first = lead.key if lead.key in SUBJECTS else None
@@ -167,6 +168,8 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
             own = first
         elif same and relative and compared is not None:
             own = compared  # "Leaky ReLU, which keeps a gradient"
+        elif same and _CONSEQUENCE.match(clause.text) and after_contrast and stated:
+            own = stated  # "tanh's slope is 1 while sigmoid's is 0.25, so …": back to tanh
         elif same and (relative or _CONSEQUENCE.match(clause.text)):
             own = carried[1]  # "…, so units can still die": the sentence's subject goes on
         elif pronoun and not carried[2]:
@@ -190,6 +193,7 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
             compared = None  # "tanh is a rescaled sigmoid, which …" is still about tanh
         opens = carried[0] != clause.segment  # the sentence's first clause: its subject
         carried = (clause.segment, own, bool(first is not None and lead.neg))
+        after_contrast = CONTRAST_START.match(clause.text) is not None
         if opens and first is not None and not lead.neg and not CONTRAST_START.match(clause.text):
             stated = first
         result.append(

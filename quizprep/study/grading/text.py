@@ -298,7 +298,24 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
         key, stemmed, axis = concept(word)
         numeric = key in NUMBER_KEYS or key.replace(".", "", 1).isdigit()
         out.append(Token(key, stemmed, neg, axis, numeric and index in in_formula))
-    return tuple(out), math
+    return _less_of(tuple(out)), math
+
+
+def _less_of(found: tuple[Token, ...]) -> tuple[Token, ...]:
+    """ "shrinks less" is growing relative to the other: a change followed by "less" is
+    read as the opposite change ("vanishes less" is not "vanishes")."""
+    if not any(t.key == "amount-" for t in found):
+        return found
+    out: list[Token] = []
+    for token in found:
+        changes = [i for i, t in enumerate(out) if t.axis == "level"]
+        if token.key == "amount-" and changes and not token.neg:
+            at = changes[-1]  # "shrinks gradients less": the change it qualifies
+            other = "level+" if out[at].key.endswith("-") else "level-"
+            out[at] = out[at]._replace(key=other)
+            continue
+        out.append(token)
+    return tuple(out)
 
 
 def _mathy(word: str) -> bool:
