@@ -724,3 +724,9 @@ def test_shrinking_less_is_the_opposite_change() -> None:
     tanh = builtin("activations/tanh-vs-sigmoid")
     assert verdicts(tanh, "tanh's slope is 1 vs 0.25, so it shrinks gradients less")[2] == COVERED
     assert tokens(prepare("the gradient shrinks less"))[0][1].key == "level+"
+
+
+def test_snake_case_code_names_read_as_their_words() -> None:
+    assert tokens(prepare("F.cross_entropy(z, y)"))[0][0].key == "ce"
+    assert [t.key for t in tokens(prepare("softmax(z) - one_hot(y)"))[0]] == ["P-Y"]
+    assert "log_input=true" in prepare("log_input=True")  # a flag keeps its name

@@ -84,6 +84,12 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bCLIP\b", "clipmodel", text)  # the model, not clipping
     text = _LIBRARY.sub("", text)
     text = _METHOD.sub(_method, text)
+    # snake_case names read as their words: cross_entropy, weight_decay, nll_loss
+    text = re.sub(r"\b(log|one)_(softmax|sigmoid|hot)\b", r"\1\2", text)  # log_softmax(z)
+    # (a flag keeps its name: log_input=True is not "log input true")
+    text = re.sub(
+        r"\b([A-Za-z]{3,})_(?=[A-Za-z]{3,}\b(?!\s*=\s*(?:true|false)\b))", r"\1 ", text, flags=re.I
+    )
     text = re.sub(r"\bclamp(?=\()", "clip", text)  # torch.clamp(a, -d, d) is np.clip (a "hard
     # clamp" in prose stays a clamp: soft-capping is not one)
     # "(p * g).sum()": a method on a bracketed expression
