@@ -730,3 +730,12 @@ def test_snake_case_code_names_read_as_their_words() -> None:
     assert tokens(prepare("F.cross_entropy(z, y)"))[0][0].key == "ce"
     assert [t.key for t in tokens(prepare("softmax(z) - one_hot(y)"))[0]] == ["P-Y"]
     assert "log_input=true" in prepare("log_input=True")  # a flag keeps its name
+
+
+def test_one_region_or_another_topic_does_not_contradict_a_derivative() -> None:
+    elu = builtin("exercises/derive-elu")
+    assert CONTRADICTED not in verdicts(elu, "For x ≤ 0 the ELU derivative is α·e^x.")
+    # an answer about the sigmoid, not ELU, does not contradict ELU's derivative unless
+    # it is given as this card's answer
+    assert CONTRADICTED not in verdicts(elu, "σ'(x) = σ(x)(1 − σ(x)), at most 0.25.")
+    assert verdicts(elu, "Type: sigmoid(x) * (1 - sigmoid(x))")[0] == CONTRADICTED

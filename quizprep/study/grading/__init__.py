@@ -135,7 +135,8 @@ def grade(card: Card, answer: str) -> Grade:
             for i, v in enumerate(verdicts)
         )
     if card.derive and verdicts:
-        verdicts = _with_expression(card.derive, answer[:MAX_ANSWER_CHARS], verdicts)
+        named = _names_topic(card, clauses)
+        verdicts = _with_expression(card.derive, answer[:MAX_ANSWER_CHARS], verdicts, named)
     if any(v.evidence for v in verdicts):
         from quizprep.study.grading.clauses import as_typed
 
@@ -147,7 +148,7 @@ def grade(card: Card, answer: str) -> Grade:
 
 
 def _with_expression(
-    derive: str, answer: str, verdicts: tuple[PointVerdict, ...]
+    derive: str, answer: str, verdicts: tuple[PointVerdict, ...], named: bool = True
 ) -> tuple[PointVerdict, ...]:
     """A derivation card's formula point (its first) decided by the derivative typed in the
     answer, checked numerically, when there is one: a match covers it, a wrong final answer
@@ -164,6 +165,8 @@ def _with_expression(
         pieces += 1
     if not typed.right and pieces > 1 and not typed.typed:
         return verdicts
+    if not typed.right and not named and not typed.typed:
+        return verdicts  # another function's derivative, in an answer about something else
     if not typed.right:
         pieces = 1  # which piece is wrong, a number cannot say: the first point stands for it
     decided = COVERED if typed.right else CONTRADICTED

@@ -36,6 +36,11 @@ _TAIL = re.compile(
     r"(?:\b(?:sigmoid|tanh|softmax|softplus|relu|exp|log|sqrt|sech|where|clip|sum|max|min"
     r"|alpha|lam|yhat|[a-zA-Z])\b|[σαλδγŷ]|[\d\s.+\-−*/^()·×⊙²³,<>=])+$"
 )
+_REGION = re.compile(
+    r"\b(?:for|if|when|while|where)\b[^.;]*?(?:[<>≤≥]|\b(?:negative|positive|large|small)\b)"
+    r"|\b(?:inside|outside|beyond|below|above)\b|[<>≤≥]\s*[-−]?\s*(?:0|δ|d|delta)\b",
+    re.IGNORECASE,
+)
 MAX_PIECES = 40  # an answer has a handful of formulas; a paste of hundreds is not re-parsed
 
 
@@ -84,12 +89,15 @@ def _candidates(answer: str) -> list[tuple[str, bool | str]]:
     for number, part in enumerate(parts):
         typed = _FINAL.search(part)
         named = typed or _NAMED.search(part)
+        # "for x ≤ 0 it is α·eˣ": one region of a piecewise derivative is no whole answer
+        region = _REGION.search(part) is not None and "where(" not in part
         if named is not None:
-            out.append((part[named.end() :], "typed" if typed else True))
+            out.append((part[named.end() :], "typed" if typed else not region))
         sides = re.split(r"(?<![<>=!])=(?!=)", part)
         for index in range(1, len(sides)):
             left = sides[index - 1]
-            out.append((sides[index], bool(_DERIVATIVE_LEFT.search(left[-24:]))))
+            final = bool(_DERIVATIVE_LEFT.search(left[-24:])) and not region
+            out.append((sides[index], final))
         out.append((part, len(sides) == 1 and typed is None and _bare_expression(part)))
         if ":" in part:  # "Written out in x: 0.5*(1 + tanh(u)) + …", at the end: the answer
             out.append((part.rsplit(":", 1)[1], number == len(parts) - 1))
