@@ -61,7 +61,12 @@ DEV_PARTS = (
     "dev12",
     "dev13",
 )  # what tuning may look at
-HELDOUT_PARTS = ("heldout", "heldout2", "heldout3", "heldout4")  # looked at only for the final figures
+HELDOUT_PARTS = (
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+)  # looked at only for the final figures
 
 
 def load_parts(parts: tuple[str, ...]) -> list[Case]:

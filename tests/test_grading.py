@@ -377,7 +377,12 @@ def test_rating_thresholds(given: list[str], rating: int) -> None:
 def test_optional_points_are_never_needed_for_good() -> None:
     card = make("a", "b", KeyPoint("extra", optional=True), KeyPoint("more", optional=True))
     assert rate(card, [C, C, M, M]) == GOOD
-    assert rate(card, [C, M, C, C]) == GOOD  # two optional points stand in for one core
+    # on a card of three core points or fewer, no optional point stands in for a core one
+    assert rate(card, [C, M, C, C]) == HARD
+    three = make("a", "b", "c", KeyPoint("extra", optional=True))
+    assert rate(three, [C, C, M, C]) == HARD and rate(three, [C, C, C, M]) == GOOD
+    five = make("a", "b", "c", "d", KeyPoint("extra", optional=True))
+    assert rate(five, [C, C, C, M, C]) == GOOD  # four core: all but one still Good
     assert rate(card, [C, M, M, M]) == HARD
     assert rate(card, [C, C, X, M]) == AGAIN  # a contradicted optional point still caps
     only_optional = make(KeyPoint("extra", optional=True))

@@ -73,6 +73,7 @@ def rate(card: Card, verdicts: Sequence[str]) -> int:
       three points covered in all, optional ones included (on a card with fewer core points,
       as many as it has) → Good; so every core point covered is always Good, and three of
       five is Hard (what the hand-labelled answers in tests/grading_eval call "about half");
+      a card of three core points or fewer needs every one of them for Good;
     - at least 40% of the core points ("about half") → Hard;
     - less → Again.
 
@@ -92,7 +93,16 @@ def rate(card: Card, verdicts: Sequence[str]) -> int:
     covered = min(core.count(COVERED) + 0.5 * extra.count(COVERED), len(core))
     share = covered / len(core)
     said = core.count(COVERED) + extra.count(COVERED)
-    if share >= GOOD_SHARE and said >= min(GOOD_POINTS, len(core)) and len(core) - covered <= 1:
+    missing = len(core) - core.count(COVERED)
+    # a card of three core points or fewer needs every one: an optional point makes up for
+    # none of them (what every labelled answer says of 2 of 3 core points plus an extra)
+    complete = missing == 0 or len(core) > GOOD_POINTS
+    if (
+        share >= GOOD_SHARE
+        and said >= min(GOOD_POINTS, len(core))
+        and len(core) - covered <= 1
+        and complete
+    ):
         return GOOD
     if share >= HARD_SHARE:
         return HARD
