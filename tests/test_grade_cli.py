@@ -75,3 +75,9 @@ def test_a_megabyte_paste_is_cut_with_a_note() -> None:
     assert result.returncode == 0, result.stderr
     assert f"only its first {MAX_ANSWER_CHARS:,} characters" in result.stderr
     assert json.loads(result.stdout)["rating_name"] == "Again"
+
+
+def test_a_mistyped_ref_suggests_the_nearest_refs() -> None:
+    result = run("grade", "exercises/derive-sigmoidd", "--answer", "x", "--json")
+    assert result.exit_code == 1
+    assert json.loads(result.output)["suggestions"][0] == "exercises/derive-sigmoid"

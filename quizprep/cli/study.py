@@ -459,6 +459,12 @@ def _resolve_card(catalog, query: str, as_json: bool):  # type: ignore[no-untype
     hints = list(result.suggestions)
     if result.corrected and result.matches:
         hints = [result.matches[0].card.ref, *hints]
+    if deck_id:  # "exercises/derive-sigmoidd": the nearest refs, spelled as refs
+        import difflib
+
+        refs = [card.ref for card in catalog.cards]
+        near = difflib.get_close_matches(query.strip(), refs, n=3, cutoff=0.75)
+        hints = near or hints
     if as_json:
         print_json({"error": f"no card covers {query!r}", "suggestions": hints})
         raise typer.Exit(1)
