@@ -66,6 +66,7 @@ HELDOUT_PARTS = (
     "heldout2",
     "heldout3",
     "heldout4",
+    "heldout5",
 )  # looked at only for the final figures
 
 
