@@ -744,3 +744,15 @@ def test_one_region_or_another_topic_does_not_contradict_a_derivative() -> None:
     # it is given as this card's answer
     assert CONTRADICTED not in verdicts(elu, "σ'(x) = σ(x)(1 − σ(x)), at most 0.25.")
     assert verdicts(elu, "Type: sigmoid(x) * (1 - sigmoid(x))")[0] == CONTRADICTED
+
+
+def test_zero_after_an_adverb_and_outputting_zero() -> None:
+    triplet = builtin("exercises/code-triplet-margin")
+    assert verdicts(triplet, "Rows whose loss is already zero give no gradient.")[2] != (
+        CONTRADICTED
+    )
+    dead = builtin("activations/dead-relu")
+    said = (
+        "A ReLU gets stuck outputting zero for all inputs: its pre-activation is always negative."
+    )
+    assert verdicts(dead, said)[0] != CONTRADICTED

@@ -376,7 +376,8 @@ def _zero_follows(words: list[str], index: int) -> bool:
         for w in words[max(0, index - 4) : index]
         if w not in ("is", "are", "=", "~", "exactly", "basically", "essentially", "nearly",
                      "almost", "practically", "effectively", "virtually", "approximately",
-                     "roughly", "about", "then", "becomes", "goes")
+                     "roughly", "about", "then", "becomes", "goes", "already", "still", "now",
+                     "always", "stays", "remains", "just")
     ]  # fmt: skip
     if not before or words[index - 1] in OPERATORS - {"="} or words[index - 1] == "(":
         return False
