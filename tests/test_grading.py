@@ -756,3 +756,10 @@ def test_zero_after_an_adverb_and_outputting_zero() -> None:
         "A ReLU gets stuck outputting zero for all inputs: its pre-activation is always negative."
     )
     assert verdicts(dead, said)[0] != CONTRADICTED
+
+
+def test_means_as_a_verb_is_not_the_statistic() -> None:
+    robust = builtin("deep-dives/robust-regression-outliers")
+    said = "MAE's constant magnitude means it doesn't taper off near the optimum."
+    assert CONTRADICTED not in verdicts(robust, said)
+    assert "mean" in prepare("MSE estimates the conditional mean")

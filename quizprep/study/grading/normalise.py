@@ -130,6 +130,14 @@ def normalise(text: str) -> str:
     text = "".join(f" {GREEK[ch]} " if ch in GREEK else ch for ch in text)
     text = re.sub(r"σ", " sigma ", text)  # a σ no rule above read as the sigmoid: a std
     text = re.sub(r"\bno longer\b", "not", text)
+    # "which means it…", "that constant size means there…": the verb, not the statistic
+    text = re.sub(
+        r"\bmeans(?=\s+(?:that|it|its|the|a|an|you|we|they|no|not|there|each|every|both|all"
+        r"|any|more|less|fewer|your|our|one)\b)",
+        "implies",
+        text,
+    )
+    text = re.sub(r"\b(which|this|that) means\b", r"\1 implies", text)
     text = re.sub(r"(?<![\w.])0[- ](?=[a-z]{4,})", "zero ", text)  # 0-centred, 0-mean
     # "almost no gradient" is a little gradient, not none
     text = re.sub(r"\b(?:almost|nearly|hardly|barely|virtually)\s+(?:no|any)\b", "little", text)
