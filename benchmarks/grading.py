@@ -67,6 +67,7 @@ HELDOUT_PARTS = (
     "heldout3",
     "heldout4",
     "heldout5",
+    "heldout6",
 )  # looked at only for the final figures
 
 
