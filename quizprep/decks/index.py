@@ -149,28 +149,15 @@ class CardIndex:
             db.close()  # locked or unreadable: leave the file alone, work in memory
             raise
         except sqlite3.DatabaseError:
-            has_meta, row, damaged = None, None, True  # not a database at all
+            row, damaged = None, True  # not a database at all
         if row and row[0] == FORMAT:
             _tune(db)
             return cls(db, path)
-        if not damaged and not has_meta:
-            # Empty (just made, maybe by another process opening it at this moment): fill it
-            # in place; deleting it would pull it from under that process.
-            return cls._create(db, path)
         if not damaged:
-            # Another release's index, perhaps open in another process: rebuilt in place,
-            # under the write lock, so whoever reads it sees one format or the other.
-            _tune(db)
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                _reset(db)
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            index = cls(db, path)
-            index.created = True
-            return index
+            # Empty (just made, maybe by another process opening it at this moment) or
+            # another release's, perhaps open in another process: filled or rebuilt in place
+            # under the write lock; deleting it would pull it from under that process.
+            return cls._create(db, path)
         # Not a database at all: nothing can be using it as one, so start afresh.
         db.close()
         for suffix in ("", "-journal"):
@@ -180,14 +167,12 @@ class CardIndex:
 
     @classmethod
     def _create(cls, db: sqlite3.Connection, path: Path | None) -> CardIndex:
-        """An index on ``db``, its tables made unless another process made them first."""
+        """An index on ``db``, its tables made (or another format's replaced) unless another
+        process has made them first."""
         _tune(db)
         db.execute("BEGIN IMMEDIATE")
         try:
-            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
-                for statement in SCHEMA:
-                    db.execute(statement)
-                db.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
+            _reset(db)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -736,11 +721,12 @@ class CardIndex:
 
 
 def _reset(db: sqlite3.Connection) -> None:
-    """Inside the caller's write transaction: drop another format's tables (unless another
-    process has already rebuilt them) and make this format's."""
-    row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-    if row is not None and row[0] == FORMAT:
-        return
+    """Inside the caller's write transaction: this format's tables, made in an empty file or
+    in place of another format's (unless another process has already done it)."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is not None:
+        row = db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        if row is not None and row[0] == FORMAT:
+            return
     virtual = [
         name
         for (name,) in db.execute(

@@ -137,7 +137,8 @@ def grade(card: Card, answer: str) -> Grade:
     verdicts = tuple(v for v, _ in judged)
     covered = [i for i, (v, _) in enumerate(judged) if v.verdict == COVERED]
     lone = len(covered) == 1 and len(verdicts) >= 3 and judged[covered[0]][1]
-    if lone and not _names_topic(card, clauses):
+    named = _names_topic(card, clauses) if lone or card.derive else True
+    if lone and not named:
         # One point met by a word or two ("SVM", "hard negatives") in an answer that never
         # names this card's topic is an answer to another question sharing a term.
         verdicts = tuple(
@@ -145,7 +146,6 @@ def grade(card: Card, answer: str) -> Grade:
             for i, v in enumerate(verdicts)
         )
     if card.derive and verdicts:
-        named = _names_topic(card, clauses)
         verdicts = _with_expression(card.derive, answer[:MAX_ANSWER_CHARS], verdicts, named)
     if any(v.evidence for v in verdicts):
         from quizprep.study.grading.clauses import as_typed
@@ -218,8 +218,6 @@ class _Compiled(NamedTuple):
 
 @lru_cache(maxsize=2048)
 def _compile(point: KeyPoint) -> _Compiled:
-    import re
-
     from quizprep.study.grading.clauses import frames_of
     from quizprep.study.grading.lexicon import GENERIC
     from quizprep.study.grading.match import formulas, phrase
@@ -364,7 +362,6 @@ def _judge(
     support: list[dict[int, int]],
 ) -> tuple[PointVerdict, bool]:
     """The point's verdict, and whether it rests on a match of only a word or two."""
-    import re
 
     from quizprep.study.grading.match import formula_contradicted, formula_said, match
 

@@ -18,6 +18,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from quizprep.core.expr import FUNCTIONS
+
+# Words an expression may hold: the grammar's functions, and names people type for variables.
+_MATH_WORDS = frozenset(FUNCTIONS) | {"alpha", "lam", "yhat", "sech", "pi"}
 # What people type for the grammar's names (per variable, only when the card has it).
 _GREEK = {"α": "alpha", "λ": "lam", "δ": "d", "γ": "g", "σ": "sigmoid"}
 _POWERS = {"²": "**2", "³": "**3"}
@@ -33,8 +37,8 @@ _DERIVATIVE_LEFT = re.compile(
 )
 # the expression a sentence ends on: maths characters and function names, no other words
 _TAIL = re.compile(
-    r"(?:\b(?:sigmoid|tanh|softmax|softplus|relu|exp|log|sqrt|sech|where|clip|sum|max|min"
-    r"|alpha|lam|yhat|[a-zA-Z])\b|[σαλδγŷ]|[\d\s.+\-−*/^()·×⊙²³,<>=])+$"
+    rf"(?:\b(?:{'|'.join(sorted(_MATH_WORDS, key=len, reverse=True))}|[a-zA-Z])\b"
+    r"|[σαλδγŷ]|[\d\s.+\-−*/^()·×⊙²³,<>=])+$"
 )
 _REGION = re.compile(
     r"\b(?:for|if|when|while|where)\b[^.;]*?(?:[<>≤≥]|\b(?:negative|positive|large|small)\b)"
@@ -109,10 +113,7 @@ def _candidates(answer: str) -> list[tuple[str, bool | str]]:
 
 def _bare_expression(part: str) -> bool:
     """A stretch with no words of prose: the whole answer is an expression."""
-    words = re.findall(r"[A-Za-z]{4,}", part)
-    allowed = {"sigmoid", "tanh", "softmax", "softplus", "relu", "where", "clip", "sqrt",
-               "sech", "alpha", "yhat", "logsumexp", "expm1", "log1p", "cosh", "sign"}  # fmt: skip
-    return all(w.lower() in allowed for w in words)
+    return all(w.lower() in _MATH_WORDS for w in re.findall(r"[A-Za-z]{4,}", part))
 
 
 def _spelled(piece: str, names: set[str]) -> str:
@@ -120,7 +121,7 @@ def _spelled(piece: str, names: set[str]) -> str:
     superscript powers, implicit products made explicit."""
     text = piece.strip().strip(",:")
     text = re.sub(r"^[^=]*\bis\s+", "", text)  # "the derivative is 2(ŷ − y)"
-    text = text.replace("ŷ", "yhat").replace("y_hat", "yhat").replace("ŷ", "yhat")
+    text = text.replace("ŷ", "yhat").replace("y\u0302", "yhat").replace("y_hat", "yhat")
     for letter, name in _GREEK.items():
         if name in names or name == "sigmoid":
             text = text.replace(letter, name)
@@ -129,7 +130,7 @@ def _spelled(piece: str, names: set[str]) -> str:
     text = re.sub(r"sech\s*\*\*\s*2\s*\(([^()]*)\)", r"(1 - tanh(\1)**2)", text)
     # "tanh²(x)": the function's value squared
     text = re.sub(r"\b([a-z]+)\s*\*\*\s*(\d)\s*\(([^()]*)\)", r"\1(\3)**\2", text)
-    text = text.replace("⊙", "*").replace("−", "-").replace("·", "*").replace("×", "*")
+    text = text.replace("⊙", "*")  # the grammar reads −, · and × itself
     text = re.sub(r"(?<=[\d)])\s*(?=\()", "*", text)  # 2(…), (…)(…)
     text = re.sub(r"(?<=\))\s*(?=[A-Za-z\d])", "*", text)  # (…)x
     text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(?=[A-Za-z])(?!e[-+\d])", r"\1*", text)  # 2x
