@@ -60,6 +60,9 @@ DEV_PARTS = (
     "dev11",
     "dev12",
     "dev13",
+    "dev14",
+    "dev15",
+    "dev16",
 )  # what tuning may look at
 HELDOUT_PARTS = (
     "heldout",

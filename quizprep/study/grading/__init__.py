@@ -245,6 +245,13 @@ def _compile(point: KeyPoint) -> _Compiled:
         lone = accepted.tokens[0] if len(accepted.tokens) == 1 else None
         if lone and lone.key in GENERIC and not lone.neg and not accepted.explicit:
             continue  # "many zeros" would credit any clause with a zero in it
+        if (
+            accepted.tokens
+            and not accepted.math
+            and not accepted.explicit
+            and all(_number(t.key) and not t.neg for t in accepted.tokens)
+        ):
+            continue  # "any value between 0 and 1" is, in words, only two numbers
         claims.append(accepted)
     rejects = tuple(phrase(text, full=True) for text in point.reject)
     # an accept written as a formula ("0.5 x (1 + tanh u)") is said by that formula in any
@@ -257,6 +264,11 @@ def _compile(point: KeyPoint) -> _Compiled:
     # a signed lone name ("+αFP" cut from "TP/(TP + αFP)") is no formula of the point's
     own = tuple(f for f in formulas(point.text) if any(ch in "+-*/^=<>_|" for ch in f[1:]))
     return _Compiled(frame, whole, tuple(claims), rejects, own, tuple(dict.fromkeys([*own, *said])))
+
+
+def _number(key: str) -> bool:
+    """0, 1 and 2 in words or figures: numbers most clauses about gradients mention."""
+    return key in ("zero", "one", "two", "0", "1", "2")
 
 
 _MATH_NAMES = re.compile(
@@ -331,6 +343,14 @@ def _topic_words(card_id: str, aliases: tuple[str, ...], question: str) -> froze
     return frozenset((wanted - _GENERAL) | (named - _GENERAL or named))
 
 
+def _both_poles(phrase: Phrase, one: Unit) -> bool:
+    """The clause names both ends of an axis the phrase names one end of (easy and hard):
+    which end goes with the phrase's other words, a bag of words cannot tell."""
+    axes = {t.axis for t in phrase.tokens if t.axis is not None}
+    keys = {t.key for t in one.tokens if t.axis in axes}
+    return any(sum(key.startswith(axis) for key in keys) > 1 for axis in axes)
+
+
 def _nearly_all(found: Match) -> bool:
     return found.matched == found.total or (found.total >= 4 and found.matched >= 0.8 * found.total)
 
@@ -388,6 +408,8 @@ def _judge(
             found = match(reject, one, subjects, one.subject, strict=True)
             # said as written: two flips ("not defined … derivative is 0") are no restatement
             if found is not None and found.flips == 0 and not found.swapped:
+                if _both_poles(reject, one) and support[start].get(index, 0) >= found.matched:
+                    continue  # "less loss on easy ones, so it focuses on hard ones": word order
                 return verdict(CONTRADICTED, clause.text)
         for claim in (*compiled.claims, compiled.whole) if backwards else ():
             found = match(claim, one, subjects, one.subject)

@@ -162,8 +162,11 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
             clause.text,
         ) or _PRONOUN_SUBJECT.search(clause.text)
         same = carried[0] == clause.segment
+        later = [t.key for t in clause.tokens[1:] if t.key in SUBJECTS and not t.neg]
         if first is not None and lead.neg and pronoun and stated not in (None, first):
             own = stated  # "Unlike ReLU it keeps a gradient": "it" is the thing stated before
+        elif first is not None and lead.neg and later and later[0] not in clause.math:
+            own = later[0]  # "unlike a ReLU a softplus unit can't die": softplus
         elif first is not None:
             own = first
         elif same and relative and compared is not None:
@@ -172,6 +175,8 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
             own = stated  # "tanh's slope is 1 while sigmoid's is 0.25, so …": back to tanh
         elif same and (relative or _CONSEQUENCE.match(clause.text)):
             own = carried[1]  # "…, so units can still die": the sentence's subject goes on
+        elif pronoun and same and compared is not None and not carried[2]:
+            own = compared  # "so I default to MSE: it is the most robust…": the last named
         elif pronoun and not carried[2]:
             own = stated  # "MSE squares errors. Its gradient is 2(ŷ − y)."
         else:

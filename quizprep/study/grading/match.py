@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from quizprep.study.grading.lexicon import ENTITY_GROUP, GENERIC, SUBJECTS
-from quizprep.study.grading.text import Clause, Token, subject, tokens
+from quizprep.study.grading.text import Clause, Token, distance, subject, tokens, typo
 
 # A point's own text rarely comes back word for word: this share of its words in one
 # stretch of the answer covers it. Accept and reject phrasings must match in full.
@@ -94,35 +94,6 @@ def formulas(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _typo(a: str, b: str) -> bool:
-    """One slip in a word of 5+ letters, two in one of 9+; never in the first letter nor
-    between max and min (un-, de-, max/min turn a word into its opposite)."""
-    if len(a) < 5 or len(b) < 5 or a[0] != b[0] or not (a.isalpha() and b.isalpha()):
-        return False
-    allowed = 1 if len(a) < 9 else 2
-    if abs(len(a) - len(b)) > allowed or {a[:3], b[:3]} == {"max", "min"}:
-        return False
-    return _distance(a, b, allowed) <= allowed
-
-
-@lru_cache(maxsize=65536)
-def _distance(a: str, b: str, cap: int) -> int:
-    """Damerau–Levenshtein (adjacent swaps count one), stopping once past ``cap``."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, previous2[j - 2] + 1)
-            current.append(cost)
-        if min(current) > cap:
-            return cap + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
 def _find(
     want: Token,
     have: tuple[Token, ...],
@@ -144,7 +115,7 @@ def _find(
             flip = 1 - int(token.neg != want.neg)
         elif token.key not in own and _other_number(want, token):
             flip = 1  # "peaks at 0.5" against "at most 0.25": another value in its place
-        elif _typo(want.stem, token.stem):
+        elif typo(want.stem, token.stem):
             flip = int(token.neg != want.neg)
         else:
             continue
@@ -185,6 +156,8 @@ def role_flip(
     if wanted is None:
         if said is None or said in card_subjects or not card_subjects:
             return 0
+        if named.get(said):
+            return 0  # "you can't use softmax because …": the sibling is set aside, not claimed
         siblings = {ENTITY_GROUP.get(s) for s in card_subjects}
         if ENTITY_GROUP.get(said) not in siblings:
             return 0
@@ -481,4 +454,4 @@ def formula_contradicted(formula: str, clause: Clause) -> bool:
     other = re.split(r"[,;]", said[1])[0][: len(right) + 2]
     if not other or other.startswith(right):
         return False
-    return _distance(other[: len(right)], right, 3) <= 3 and len(right) >= 4
+    return distance(other[: len(right)], right, 3) <= 3 and len(right) >= 4

@@ -11,6 +11,7 @@ Nothing here evaluates anything typed; it only rewrites strings.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from quizprep.study.grading.lexicon import (
@@ -149,7 +150,8 @@ def _role(word: str) -> str:
 
 
 _MODALS = frozenset({"need", "needs", "needed", "require", "requires", "required", "have",
-                     "has", "necessarily"})  # fmt: skip
+                     "has", "necessarily", "go", "goes", "get", "gets", "become",
+                     "becomes"})  # fmt: skip
 _PRONOUN_OBJECTS = frozenset({"it", "this", "that", "them", "these", "those"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "true", "this"})
 
@@ -188,6 +190,41 @@ def _differences(words: list[str]) -> list[str]:
     return out
 
 
+def typo(a: str, b: str) -> bool:
+    """One slip in a word of 5+ letters, two in one of 9+; never in the first letter nor
+    between max and min (un-, de-, max/min turn a word into its opposite)."""
+    if len(a) < 5 or len(b) < 5 or a[0] != b[0] or not (a.isalpha() and b.isalpha()):
+        return False
+    allowed = 1 if len(a) < 9 else 2
+    if abs(len(a) - len(b)) > allowed or {a[:3], b[:3]} == {"max", "min"}:
+        return False
+    return distance(a, b, allowed) <= allowed
+
+
+@lru_cache(maxsize=65536)
+def distance(a: str, b: str, cap: int) -> int:
+    """Damerau–Levenshtein (adjacent swaps count one), stopping once past ``cap``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        if min(current) > cap:
+            return cap + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+@lru_cache(maxsize=4096)
+def _zeroable(key: str) -> bool:
+    """A quantity that can be zero ("gradient"), also misspelt ("gradiant")."""
+    return key in ZEROABLE or any(typo(key, word) for word in ZEROABLE if len(word) >= 7)
+
+
 def _is_adjective(word: str) -> bool:
     stemmed = stem(word)
     return (
@@ -201,7 +238,8 @@ def _is_adjective(word: str) -> bool:
 # A claim denied after it is stated: "… is not needed", "… is not true", "… is a myth".
 _POST_NEGATION = re.compile(
     r"\b(?:is|are|was|were)\s+not\s+(?:needed|required|necessary|used|true|the case)\b"
-    r"|\b(?:is|are)\s+(?:unnecessary|a myth)\b"
+    r"|\b(?:is|are)\s+(?:unnecessary|a myth|a bad idea|a bad choice|a poor choice|a mistake"
+    r"|discouraged|not recommended|best avoided|to be avoided)\b"
 )
 
 
@@ -219,8 +257,11 @@ def tokens(text: str) -> tuple[tuple[Token, ...], str]:
             # one negation, on the claim's head word, as "not subtracting the max" would be
             after, _ = _tokens(text[denied.start() :])
             at = next((i for i, t in enumerate(before) if t.key not in _FILLERS), 0)
-            head = before[at]._replace(neg=not before[at].neg)
-            return (*before[:at], head, *before[at + 1 :], *after), _tokens(text)[1]
+            heads = [at]  # "sigmoid and tanh are a bad idea …": both are set aside
+            while heads[-1] + 1 < len(before) and before[heads[-1] + 1].key in SUBJECTS:
+                heads.append(heads[-1] + 1)
+            flipped = [t._replace(neg=not t.neg) if i in heads else t for i, t in enumerate(before)]
+            return (*flipped, *after), _tokens(text)[1]
     return _tokens(text)
 
 
@@ -230,6 +271,7 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
     out: list[Token] = []
     pending = 0  # negations waiting for their content word
     window = 0
+    wrt_object = -1
     for index, word in enumerate(words):
         if word in OPERATORS or word in ("(", ")"):
             continue
@@ -237,6 +279,14 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
             if index + 1 < len(words) and words[index + 1] in ("of", "than"):
                 pending += 1  # "instead of X", "rather than X" negate X
                 window = 4
+            continue
+        if (
+            word == "away"
+            and words[index + 1 : index + 2] == ["from"]
+            and _number_at(words, index + 2)
+        ):
+            pending += 1  # "move the threshold away from 0.5" is "not 0.5"
+            window = 2
             continue
         if word in NEGATORS:
             if index + 1 < len(words) and words[index + 1] in _PRONOUN_OBJECTS:
@@ -260,17 +310,18 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
                 if window <= 0:
                     pending = 0
             continue
-        if (
-            word in ("zero", "0")
-            and out
-            and out[-1].key in ZEROABLE
-            and _zero_follows(words, index)
-        ):
+        if word == "wrt":
+            wrt_object = len(out) + 1  # "the gradient wrt the weights is zero": the gradient
+        # "slope 0 on the left, 1 on the right" gives values of two one-sided slopes
+        if word in ("zero", "0") and out and _zero_follows(words, index) and "left" not in words:
             # "gradient is zero", "grad 0" = "no gradient"; "never zero" = some gradient
-            last = out.pop()
-            out.append(last._replace(neg=last.neg if pending % 2 else not last.neg))
-            pending = 0
-            continue
+            at = len(out) - 1
+            if at == wrt_object and at > 1:
+                at -= 2
+            if _zeroable(out[at].key):
+                out[at] = out[at]._replace(neg=out[at].neg if pending % 2 else not out[at].neg)
+                pending = 0
+                continue
         if (
             word in ("zero", "0")
             and _content_next(words, index)
@@ -296,9 +347,15 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
         if root is not None:
             word, neg = root, not neg
         key, stemmed, axis = concept(word)
+        if word == "right" and "left" in words:
+            key, stemmed, axis = word, word, None  # "from the right": a side, not "correct"
         numeric = key in NUMBER_KEYS or key.replace(".", "", 1).isdigit()
         out.append(Token(key, stemmed, neg, axis, numeric and index in in_formula))
     return _less_of(tuple(out)), math
+
+
+def _number_at(words: list[str], index: int) -> bool:
+    return index < len(words) and words[index].replace(".", "", 1).isdigit()
 
 
 def _less_of(found: tuple[Token, ...]) -> tuple[Token, ...]:

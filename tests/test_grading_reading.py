@@ -1,0 +1,83 @@
+"""Typed-answer grading: how a clause's words are bound to what they are about (which thing
+"it" is, what a negation or a "zero" applies to, which side a word is on). Each test is a
+sentence a fair interviewer reads one way and a bag of words read the other way."""
+
+from __future__ import annotations
+
+from quizprep.decks.catalog import load_catalog
+from quizprep.decks.model import Card
+from quizprep.study.grading import CONTRADICTED, COVERED, grade
+from quizprep.study.grading.normalise import prepare
+from quizprep.study.grading.text import tokens
+
+BUILTIN = load_catalog(include_user=False)
+
+
+def builtin(ref: str) -> Card:
+    deck, _, card_id = ref.partition("/")
+    found = BUILTIN.card(deck, card_id)
+    assert found is not None, ref
+    return found
+
+
+def verdicts(ref: str, answer: str) -> list[str]:
+    return [p.verdict for p in grade(builtin(ref), answer).points]
+
+
+def keys(text: str) -> list[str]:
+    return [t.key + ("~" if t.neg else "") for t in tokens(prepare(text))[0]]
+
+
+def test_it_is_the_thing_named_last_in_the_sentence() -> None:
+    said = (
+        "I default to MSE: for regression it's actually the most robust option when there "
+        "are outliers."
+    )
+    assert verdicts("losses/choosing-a-loss", said)[1] == CONTRADICTED
+
+
+def test_unlike_x_the_subject_is_the_thing_named_next() -> None:
+    said = "Unlike a ReLU, a softplus unit can't go dead."
+    assert verdicts("exercises/derive-softplus", said)[1] == COVERED
+
+
+def test_right_beside_left_is_a_side_not_correctness() -> None:
+    assert "truth+" not in keys("the slope is 0 from the left and 1 from the right")
+    assert "truth+" in keys("that is the right answer")
+    said = "It's not defined at 0, since the slope jumps from 0 on the left to 1 on the right."
+    assert verdicts("activations/relu-derivative-at-zero", said)[0] == COVERED
+
+
+def test_away_from_a_number_sets_the_number_aside() -> None:
+    assert keys("move the threshold away from 0.5")[-1] == "0.5~"
+    assert not keys("push the negative away from the anchor")[-1].endswith("~")
+    said = "You can also move the decision threshold away from 0.5."
+    assert verdicts("deep-dives/imbalanced-cross-entropy", said)[2] == COVERED
+
+
+def test_a_sibling_set_aside_is_not_the_subject_of_the_claim() -> None:
+    said = "You can't use softmax because the labels aren't mutually exclusive."
+    assert CONTRADICTED not in verdicts("losses/multi-label", said)
+    assert CONTRADICTED in verdicts(
+        "losses/multi-label", "Softmax works just as well for multi-label."
+    )
+
+
+def test_both_ends_of_an_axis_leave_word_order_undecided() -> None:
+    said = "Focal loss reduces the loss on easy examples so the model focuses on the hard ones."
+    assert verdicts("deep-dives/imbalanced-cross-entropy", said)[1] == COVERED
+    wrong = "Focal loss focuses training on the easy examples."
+    assert verdicts("deep-dives/imbalanced-cross-entropy", wrong)[1] == CONTRADICTED
+
+
+def test_zero_applies_to_the_gradient_not_what_it_is_taken_with_respect_to() -> None:
+    assert keys("its gradient wrt the weights is zero")[:1] == ["gradient~"]
+    assert keys("its gradiant with respect to the weights is zero")[:1] == ["gradiant~"]
+    said = "Its gradiant with respect to the weights is zero almost everywhere."
+    assert verdicts("losses/why-not-accuracy", said)[1] == COVERED
+
+
+def test_a_bad_idea_sets_aside_every_thing_it_names() -> None:
+    assert keys("sigmoid and tanh are a bad idea in hidden layers")[:2] == ["sigmoid~", "tanh~"]
+    said = "Sigmoid and tanh are a bad idea in deep hidden layers since they saturate."
+    assert verdicts("activations/default-hidden-activation", said)[3] == COVERED
