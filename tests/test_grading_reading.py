@@ -81,3 +81,18 @@ def test_a_bad_idea_sets_aside_every_thing_it_names() -> None:
     assert keys("sigmoid and tanh are a bad idea in hidden layers")[:2] == ["sigmoid~", "tanh~"]
     said = "Sigmoid and tanh are a bad idea in deep hidden layers since they saturate."
     assert verdicts("activations/default-hidden-activation", said)[3] == COVERED
+
+
+def test_averaging_is_taking_the_mean() -> None:
+    assert keys("average the micro-batch losses")[0] == keys("the mean of the losses")[0]
+    said = "Token-level averaging weights every sequence equally regardless of its length."
+    assert CONTRADICTED in verdicts("training-signals/lm-loss-masking", said)
+
+
+def test_a_bracketed_factor_of_a_product_is_not_the_quantity() -> None:
+    assert keys("softmax(z)_i * (1 - softmax(z)_i)")[-1].startswith("*")
+    assert not keys("2(ŷ − y)")[-1].startswith("*")  # a scalar times the residual
+    wrong = "It's the softmax derivative, softmax(z)_i * (1 - softmax(z)_i)."
+    assert verdicts("exercises/derive-log-softmax-diag", wrong)[0] != COVERED
+    said = "On the diagonal it is 1 - softmax(z)_i."
+    assert verdicts("exercises/derive-log-softmax-diag", said)[0] == COVERED

@@ -227,7 +227,7 @@ ABBREVIATIONS: dict[str, str] = {
     "deriv": "derivative", "derivs": "derivatives", "fn": "function", "func": "function",
     "val": "value", "vals": "values", "var": "variance", "obj": "objective", "eq": "equation",
     "coef": "coefficient", "coeff": "coefficient", "coeffs": "coefficients", "sym": "symmetric",
-    "asym": "asymmetric", "avg": "average", "acts": "activations", "act": "activation",
+    "asym": "asymmetric", "avg": "mean", "acts": "activations", "act": "activation",
     "approx": "approximately", "w/o": "without", "w/": "with", "smth": "smooth",
     "nonneg": "nonnegative", "kd": "distillation", "diff": "difference",
     "diffs": "differences", "est": "estimate",
@@ -296,7 +296,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "two": ("two", "2", "twice"),
     "0.25": ("0.25", "quarter", "1/4"),
     "xor": ("xor",),
-    "average": ("average", "averages", "averaged", "averaging", "avg"),
     "penalize": ("penalize", "penalise", "punish", "penalty", "penalizes", "punishes"),
     "identity": ("identity", "unchanged", "untouched", "unmodified", "as is"),
     # verbs candidates use for the same claim
@@ -340,7 +339,8 @@ for _axis, _plus, _minus in (
     ("sensitivity", ("sensitive", "susceptible", "vulnerable", "affected"),
                     ("robust", "insensitive", "resistant")),
     # not "expected": "CrossEntropyLoss expects logits" says nothing about a mean
-    ("center", ("mean", "expectation"), ("median",)),
+    ("center", ("mean", "expectation", "average", "averages", "averaged", "averaging"),
+     ("median",)),
     ("learned", ("learned", "learnt", "learnable", "trainable", "learn"),
                 ("fixed", "hand picked", "handpicked", "preset", "hyperparameter")),
     ("cost", ("expensive", "costly", "slow", "slower"),

@@ -358,6 +358,14 @@ def _contains(run: str, formula: str) -> bool:
             and not (word_before is not None and word_before.group(0).endswith(_CALLS))
             and formula[:1] not in "+-*/^="
         )
+        # "σ(z)ᵢ(1 − σ(z)ᵢ)": a bracketed factor of a product is not the quantity itself
+        factor = (
+            before_char == "("
+            and start >= 2
+            and (run[start - 2].isalpha() or run[start - 2] == ")")
+            and not _called(run[: start - 1])
+        )
+        product = product or factor
         continued = "/" in formula and after in ("+", "-")  # a longer denominator
         # "(p − y)/(p(1 − p))" is another quantity than p − y
         rest = run[start + len(formula) + 1 :]
@@ -372,6 +380,12 @@ def _contains(run: str, formula: str) -> bool:
             return True
         start = run.find(formula, start + 1)
     return False
+
+
+def _called(head: str) -> bool:
+    """``head`` ends on a function's name: what follows in brackets is its argument."""
+    name = re.search(r"[a-z]+$", head)
+    return name is not None and name.group(0).endswith(_CALLS)
 
 
 @lru_cache(maxsize=8192)

@@ -182,12 +182,23 @@ def _differences(words: list[str]) -> list[str]:
                 after = [w for w in words[j + 1 : j + 5] if w not in ("(", ")")]
                 if after[:1] == ["/"] and after[1:2] not in (["n"], ["m"], ["b"], ["batch"]):
                     right += "/"  # "(p − y)/(p(1 − p))" is another quantity than p − y
+                if _factor(out):
+                    left = "*" + left  # "s_i * (1 − s_i)" is another quantity than 1 − s_i
                 out.append(f"{left}-{right}")
                 i = j + 1
                 continue
         out.append(word)
         i += 1
     return out
+
+
+def _factor(before: list[str]) -> bool:
+    """The words before a difference's left operand open a bracket that multiplies
+    something: ``s_i * (``, ``σ(x)(``, ``x(``."""
+    if len(before) < 2 or before[-1] != "(":
+        return False
+    previous = before[-2]
+    return previous in ("*", ")") or "_" in previous or re.fullmatch(r"[a-z]", previous) is not None
 
 
 def typo(a: str, b: str) -> bool:
