@@ -96,3 +96,12 @@ def test_a_bracketed_factor_of_a_product_is_not_the_quantity() -> None:
     assert verdicts("exercises/derive-log-softmax-diag", wrong)[0] != COVERED
     said = "On the diagonal it is 1 - softmax(z)_i."
     assert verdicts("exercises/derive-log-softmax-diag", said)[0] == COVERED
+
+
+def test_focusing_on_one_end_is_weighting_it_more() -> None:
+    assert keys("focuses on hard examples")[:2] == keys("puts more weight on hard examples")[1:3]
+    card = "losses/class-imbalance"
+    wrong = "Focal loss does something similar by putting more weight on the easy examples."
+    assert verdicts(card, wrong)[2] == CONTRADICTED
+    said = "Focal loss down-weights the easy examples."
+    assert verdicts(card, said)[2] == COVERED

@@ -435,13 +435,22 @@ def _judge(
     for start, end, run in units:
         if not all(kept[start:end]):
             continue
+        candidates = (compiled.whole, *compiled.claims)
+        found_all = [
+            match(candidate, run, subjects, run.subject) if candidate.tokens else None
+            for candidate in candidates
+        ]
+        # the stretch says much of the point the other way round: a bare name in it says
+        # nothing ("focal loss" in "focal loss puts more weight on the easy ones")
+        denied = any(f is not None and f.flips % 2 == 1 and f.matched >= 3 for f in found_all)
         best = 0  # the most words any phrasing matches here: weak only if all match few
-        for candidate in (compiled.whole, *compiled.claims):
-            if not candidate.tokens and subjects == {candidate.subject}:
-                continue  # the card's own name ("logistic function" on sigmoid) says nothing
-            if not candidate.tokens and frame and not any(frame in f for f in framed[start:end]):
-                continue  # a name in a list of fixes counts only where a fix is spoken of
-            found = match(candidate, run, subjects, run.subject)
+        for candidate, found in zip(candidates, found_all, strict=True):
+            if not candidate.tokens:
+                if subjects == {candidate.subject} or denied:
+                    continue  # the card's own name ("logistic function" on sigmoid) says nothing
+                if frame and not any(frame in f for f in framed[start:end]):
+                    continue  # a name in a list of fixes counts only where a fix is spoken of
+                found = match(candidate, run, subjects, run.subject)
             if found is not None and found.flips % 2 == 0 and not found.swapped:
                 best = max(best, found.matched)
         if best:
