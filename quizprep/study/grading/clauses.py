@@ -153,6 +153,7 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
     stated: str | None = None  # the last subject named outright, outside a contrast
     compared: str | None = None  # the last thing the clause before named past its subject
     after_contrast = False  # the clause before opened on "while", "whereas", "but"…
+    supposed = (-1, False)  # (segment, a counterfactual cue seen so far in it)
     for clause in out:
         lead = clause.tokens[0]
         first = lead.key if lead.key in SUBJECTS else None
@@ -201,10 +202,20 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
         after_contrast = CONTRAST_START.match(clause.text) is not None
         if opens and first is not None and not lead.neg and not CONTRAST_START.match(clause.text):
             stated = first
-        result.append(
-            clause._replace(frames=frames_of(words_by_segment[clause.segment]), subject=own)
-        )
+        # a counterfactual reaches forward only: "it need not be differentiable, …,
+        # otherwise you optimise the wrong thing" still claims its first clause
+        words = set(re.findall(r"[a-z]+", clause.text))
+        if clause.segment != supposed[0]:
+            supposed = (clause.segment, False)
+        supposed = (clause.segment, supposed[1] or bool(words & _COUNTERFACTUAL))
+        frames = frames_of(words_by_segment[clause.segment]) - {"counterfactual"}
+        if supposed[1]:
+            frames |= {"counterfactual"}
+        result.append(clause._replace(frames=frames, subject=own))
     return result
+
+
+_COUNTERFACTUAL = FRAMES["counterfactual"]
 
 
 def frames_of(words: set[str] | list[str]) -> frozenset[str]:
