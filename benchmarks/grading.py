@@ -63,6 +63,9 @@ DEV_PARTS = (
     "dev14",
     "dev15",
     "dev16",
+    "dev17",
+    "dev18",
+    "dev19",
 )  # what tuning may look at
 HELDOUT_PARTS = (
     "heldout",

@@ -105,3 +105,18 @@ def test_focusing_on_one_end_is_weighting_it_more() -> None:
     assert verdicts(card, wrong)[2] == CONTRADICTED
     said = "Focal loss down-weights the easy examples."
     assert verdicts(card, said)[2] == COVERED
+
+
+def test_an_aside_like_x_between_commas_keeps_the_claim_whole() -> None:
+    wrong = "Poisson, like MSE, assumes the same variance for every count."
+    assert verdicts("modern-losses/poisson-tweedie", wrong)[2] == CONTRADICTED
+
+
+def test_a_pronoun_stands_for_the_subject_a_reject_names() -> None:
+    wrong = "ReLU is cheaper than an exp, but the main reason it's faster is sparsity."
+    assert verdicts("activations/relu-vs-sigmoid-speed", wrong)[3] == CONTRADICTED
+
+
+def test_a_comma_inside_a_noun_phrase_splits_nothing() -> None:
+    wrong = "The (1 − p_t)^γ factor up-weights the easy, confidently classified examples."
+    assert verdicts("deep-dives/imbalanced-cross-entropy", wrong)[1] == CONTRADICTED

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from quizprep.study.grading.lexicon import FRAMES, NEGATORS, STOPWORDS, SUBJECTS
+from quizprep.study.grading.lexicon import ANTONYMS, FRAMES, NEGATORS, STOPWORDS, SUBJECTS
 from quizprep.study.grading.normalise import prepare
 from quizprep.study.grading.text import Clause, tokens
 
@@ -71,10 +71,11 @@ def _soft_split(part: str) -> list[str]:
             depth += 1
         elif ch in ")]}":
             depth = max(0, depth - 1)
-        elif ch in ",:" and depth == 0:
+        elif ch in ",:" and depth == 0 and not (ch == "," and _open_noun(part[start:index])):
             pieces.append(part[start:index])
             start = index + 1
     pieces.append(part[start:])
+    pieces = _appositions(pieces)
     out: list[str] = []
     for piece in pieces:
         parts = re.split(r"(\s(?:and|or|vs|versus|->)\s)", piece)
@@ -101,6 +102,39 @@ def _soft_split(part: str) -> list[str]:
             carry = ""
         out += merged
     return [p for p in out if p and p.strip()]
+
+
+def _appositions(pieces: list[str]) -> list[str]:
+    """ "Poisson, like MSE, assumes …" is one claim about Poisson: an aside "like X" between
+    commas joins the pieces on both sides."""
+    out: list[str] = []
+    index = 0
+    while index < len(pieces):
+        aside = pieces[index].strip()
+        if (
+            out
+            and index + 1 < len(pieces)
+            and re.match(r"(?:just |much )?like\s", aside)
+            and len(aside.split()) <= 4
+        ):
+            out[-1] = f"{out[-1]} {aside} {pieces[index + 1]}"
+            index += 2
+            continue
+        out.append(pieces[index])
+        index += 1
+    return out
+
+
+def _open_noun(text: str) -> bool:
+    """The text ends on a determiner and an adjective ("… on the easy"): the comma after it
+    is inside a noun phrase ("the easy, well-classified examples"), not between clauses."""
+    words = re.findall(r"[a-z']+", text[-40:])
+    # "the mean", "the positive" are nouns: a clause may end on them
+    return (
+        len(words) >= 2
+        and words[-2] in ("the", "a", "an")
+        and ANTONYMS.get(words[-1], ("center", 0))[0] not in ("center", "sign")
+    )
 
 
 def _one_word(text: str) -> bool:

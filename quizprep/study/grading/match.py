@@ -204,6 +204,7 @@ def match(
             1
             for t in p.tokens
             if t.key in keys
+            or t.key == said
             or (t.axis is not None and t.axis in axes)
             or (len(t.stem) >= 5 and t.stem[0] in initials)
         )
@@ -255,6 +256,8 @@ def match(
     domain_flips = ordered_flips = 0
     for want in p.tokens:
         found = _find(want, have, both, keys)
+        if found is None and want.key in SUBJECTS and want.key == said and not want.neg:
+            found = 0  # "the main reason it is faster is sparsity": "it" is ReLU
         if found is not None:
             matched += 1
             flips += found
