@@ -7,6 +7,7 @@ from __future__ import annotations
 from quizprep.decks.catalog import load_catalog
 from quizprep.decks.model import Card
 from quizprep.study.grading import CONTRADICTED, COVERED, grade
+from quizprep.study.grading.clauses import split
 from quizprep.study.grading.normalise import prepare
 from quizprep.study.grading.text import tokens
 
@@ -120,3 +121,26 @@ def test_a_pronoun_stands_for_the_subject_a_reject_names() -> None:
 def test_a_comma_inside_a_noun_phrase_splits_nothing() -> None:
     wrong = "The (1 − p_t)^γ factor up-weights the easy, confidently classified examples."
     assert verdicts("deep-dives/imbalanced-cross-entropy", wrong)[1] == CONTRADICTED
+
+
+def test_what_is_replaced_is_set_aside() -> None:
+    assert keys("we replace sigmoid with relu") == ["sigmoid~", "relu"]
+    assert keys("WGAN replaces the discriminator by a critic")[:2] == ["wgan", "discriminator~"]
+    # replaced by a formula, the thing is being defined, not removed
+    assert "label~" not in keys("replace the one-hot label with (1 − ε)·onehot + ε/K")
+    said = "Both replace the flat zero part of ReLU with a small slope for negative inputs."
+    assert verdicts("activations/leaky-relu-prelu", said)[0] == COVERED
+
+
+def test_a_negation_reaches_past_an_adverb() -> None:
+    assert keys("accuracy is not usefully differentiable")[-1] == "differentiable~"
+    said = "Accuracy isn't usefully differentiable: its gradient is zero almost everywhere."
+    assert CONTRADICTED not in verdicts("losses/why-not-accuracy", said)
+
+
+def test_a_possessive_mid_clause_belongs_to_that_clause() -> None:
+    said = "Logistic regression is convex in its weights under CE."
+    clauses = split("MSE on p gives 2(p − y)·p(1 − p). " + said)
+    assert clauses[-1].subject != "mse"
+    said = "Tanh is zero-centred. Also its derivative at zero is 1 rather than 0.25."
+    assert split(said)[-1].subject == "tanh"

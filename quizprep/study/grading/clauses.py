@@ -146,7 +146,7 @@ def _one_word(text: str) -> bool:
 _PRONOUN_SUBJECT = re.compile(
     r"\b(?:it|this)\s+(?:is|isn't|was|has|does|doesn't|gets|needs|costs|can|cannot|can't"
     r"|will|won't|would|keeps|stays|becomes|makes|gives|estimates|predicts|learns)\b"
-    r"|\bit's\b|\bits\s+(?!own\b)[a-z]+"
+    r"|\bit's\b"
 )
 
 # A sentence opening on one of these verbs is advice: a fix ("Use He init", "Try GELU").
@@ -193,7 +193,8 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
         first = lead.key if lead.key in SUBJECTS else None
         relative = re.match(r"(?:whose|which|where|that)\b", clause.text)
         pronoun = re.match(
-            r"(?:(?:but|and|so|yet|since|because|though|although)\s+)?(?:it|its|it's|this)\b",
+            r"(?:(?:but|and|so|yet|since|because|though|although|also|and also|plus|then)\s+)?"
+            r"(?:it|its|it's|this)\b",
             clause.text,
         ) or _PRONOUN_SUBJECT.search(clause.text)
         same = carried[0] == clause.segment

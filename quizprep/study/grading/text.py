@@ -283,6 +283,8 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
     pending = 0  # negations waiting for their content word
     window = 0
     wrt_object = -1
+    set_aside = -1  # words before this index are what a "replace … with" removes
+    replaced_from = -1  # ... and the first of their tokens
     for index, word in enumerate(words):
         if word in OPERATORS or word in ("(", ")"):
             continue
@@ -341,7 +343,21 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
             pending += 1  # "zero gradient" = "no gradient"
             window = 1
             continue
-        neg = pending % 2 == 1
+        if pending and _adverb(word) and _content_next(words, index):
+            # "isn't usefully differentiable": the negation is the adjective's
+            out.append(Token(*_concept_token(word)))
+            continue
+        ahead = [i for i, w in enumerate(words[index + 1 : index + 9], index + 1) if w in _BY]
+        # the thing replaced ends at its first preposition: "the flat part of ReLU",
+        # "the sigmoid in Swish"
+        stop = next((i for i in range(index + 1, ahead[0]) if words[i] in _OF), 0) if ahead else 0
+        # ... unless it is replaced by a formula: "replace the label with (1 − ε)·y + ε/K"
+        formula = ahead and any(w in OPERATORS for w in words[ahead[0] + 1 : ahead[0] + 8])
+        if word in _REPLACE and ahead and not formula:
+            # "replace the flat zero part with a small slope": what is replaced is set aside
+            set_aside, replaced_from = stop or ahead[0], len(out)
+            continue
+        neg = (pending % 2 == 1) != (index < set_aside)
         joiner = words[index + 1] if index + 1 < len(words) else ""
         following = words[index + 2] if index + 2 < len(words) else ""
         joined = joiner in ("/", "or", "nor", "and") and following in SUBJECTS
@@ -362,7 +378,28 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
             key, stemmed, axis = word, word, None  # "from the right": a side, not "correct"
         numeric = key in NUMBER_KEYS or key.replace(".", "", 1).isdigit()
         out.append(Token(key, stemmed, neg, axis, numeric and index in in_formula))
+    if replaced_from >= 0:
+        # "replace the one-hot label with (1 − ε)·onehot + ε/K": what comes back is kept
+        ahead_keys = {t.key for t in out if not t.neg}
+        out = [
+            t._replace(neg=False) if i >= replaced_from and t.neg and t.key in ahead_keys else t
+            for i, t in enumerate(out)
+        ]
     return _less_of(tuple(out)), math
+
+
+_REPLACE = frozenset({"replace", "replaces", "replaced", "replacing", "swap", "swaps"})
+_BY = frozenset({"with", "by"})
+_OF = frozenset({"of", "in", "on", "for"})
+
+
+def _adverb(word: str) -> bool:
+    return len(word) > 5 and word.endswith("ly") and word not in ANTONYMS
+
+
+def _concept_token(word: str) -> tuple[str, str, bool, str | None]:
+    key, stemmed, axis = concept(word)
+    return key, stemmed, False, axis
 
 
 def _number_at(words: list[str], index: int) -> bool:
