@@ -144,3 +144,9 @@ def test_a_possessive_mid_clause_belongs_to_that_clause() -> None:
     assert clauses[-1].subject != "mse"
     said = "Tanh is zero-centred. Also its derivative at zero is 1 rather than 0.25."
     assert split(said)[-1].subject == "tanh"
+
+
+def test_everyday_names_for_the_same_things() -> None:
+    assert keys("least squares") == keys("MSE")
+    assert keys("bell-shaped noise")[0] == keys("Gaussian noise")[0]
+    assert keys("zero nearly everywhere")[-2:] == keys("zero almost everywhere")[-2:]

@@ -31,6 +31,10 @@ PHRASES: dict[str, str] = {
     "maximum likelihood estimation": "mle",
     "maximum likelihood estimate": "mle",
     "maximum likelihood": "mle",
+    "least squares": "mse",
+    "ordinary least squares": "mse",
+    "bell shaped": "gaussian",
+    "bell curve": "gaussian",
     "max likelihood": "mle",
     "kl divergence": "kl",
     "kullback leibler divergence": "kl",
@@ -248,7 +252,7 @@ ABBREVIATIONS: dict[str, str] = {
     "deriv": "derivative", "derivs": "derivatives", "fn": "function", "func": "function",
     "val": "value", "vals": "values", "var": "variance", "obj": "objective", "eq": "equation",
     "coef": "coefficient", "coeff": "coefficient", "coeffs": "coefficients", "sym": "symmetric",
-    "asym": "asymmetric", "avg": "mean", "acts": "activations", "act": "activation",
+    "asym": "asymmetric", "lik": "likelihood", "likel": "likelihood", "avg": "mean", "acts": "activations", "act": "activation",
     "approx": "approximately", "w/o": "without", "w/": "with", "smth": "smooth",
     "nonneg": "nonnegative", "kd": "distillation", "diff": "difference",
     "diffs": "differences", "est": "estimate",
@@ -256,6 +260,7 @@ ABBREVIATIONS: dict[str, str] = {
 
 # Words (or their stems) that mean the same thing here: all map to the first.
 SYNONYMS: dict[str, tuple[str, ...]] = {
+    "almost": ("almost", "nearly", "virtually", "practically"),
     "gradient": ("gradient", "grad", "derivative", "slope", "nabla", "jacobian", "partial"),
     "error": ("error", "residual", "miss", "mistake", "difference", "deviation", "gap"),
     "proportional": ("proportional", "proportion", "scale", "scales", "scaled", "linear in"),
@@ -308,7 +313,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "sparse": ("sparse", "sparsity"),
     "stable": ("stable", "stability"),
     "overfit": ("overfit", "overfitting"),
-    "gaussian": ("gaussian", "normal", "normally"),
+    "gaussian": ("gaussian", "normal", "normally", "bellshaped"),
     "update": ("update", "step", "updates", "steps"),
     "train": ("train", "training", "trains", "learning"),
     "constant": ("constant", "same", "fixed size", "unchanged"),
