@@ -150,3 +150,10 @@ def test_everyday_names_for_the_same_things() -> None:
     assert keys("least squares") == keys("MSE")
     assert keys("bell-shaped noise")[0] == keys("Gaussian noise")[0]
     assert keys("zero nearly everywhere")[-2:] == keys("zero almost everywhere")[-2:]
+
+
+def test_a_name_and_its_arrow_are_one_claim() -> None:
+    clauses = split("MSE → cond. mean, MAE → cond. median")
+    assert [c.subject for c in clauses] == ["mse", "mae"]
+    said = "MSE → cond. mean, MAE → cond. median; outliers can't dominate MAE"
+    assert verdicts("deep-dives/mae-vs-mse", said)[0] == COVERED

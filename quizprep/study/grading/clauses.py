@@ -43,7 +43,8 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 _ABBREVIATION = re.compile(
     r"\b((?i:prob|probs|approx|indep|det|eq|resp|incl|vs|cf|avg|std|var|grad|grads|deriv|fn"
     r"|func|dist|val|init|neg|negs|pos|reg|acc|conf|ex|est|temp|dim|dims|iter|iters|norm"
-    r"|params|param|fwd|bwd|act|acts|pred|preds|prod|mult|diff|eps|opt|avg|sym|elem|coef|coeff))\.(?=\s+[a-z0-9(]|\))"
+    r"|params|param|fwd|bwd|act|acts|pred|preds|prod|mult|diff|eps|opt|avg|sym|elem|coef|coeff"
+    r"|cond|lik|likel|distr|distrib|wrt))\.(?=\s+[a-z0-9(]|\))"
 )
 
 
@@ -91,11 +92,11 @@ def _soft_split(part: str) -> list[str]:
                 and re.search(r"(?<![\w'])[a-z]\s*$", parts[index]) is not None
                 and re.match(r"\s*[a-z](?![\w'])", parts[index + 2]) is not None
             )
+            # "MSE → cond. mean": a name and what it leads to is one claim about the name
+            named = joiner.strip() == "->" and _one_word(parts[index])
             if (
-                joiner.strip() in ("and", "or")
-                and (_one_word(parts[index]) or letters)
-                and index + 2 < len(parts)
-            ):
+                joiner.strip() in ("and", "or") and (_one_word(parts[index]) or letters) or named
+            ) and index + 2 < len(parts):
                 carry = text + joiner
                 continue
             merged.append(text)

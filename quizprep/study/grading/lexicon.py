@@ -252,7 +252,7 @@ ABBREVIATIONS: dict[str, str] = {
     "deriv": "derivative", "derivs": "derivatives", "fn": "function", "func": "function",
     "val": "value", "vals": "values", "var": "variance", "obj": "objective", "eq": "equation",
     "coef": "coefficient", "coeff": "coefficient", "coeffs": "coefficients", "sym": "symmetric",
-    "asym": "asymmetric", "lik": "likelihood", "likel": "likelihood", "avg": "mean",
+    "asym": "asymmetric", "cond": "conditional", "lik": "likelihood", "likel": "likelihood", "avg": "mean",
     "acts": "activations", "act": "activation",
     "approx": "approximately", "w/o": "without", "w/": "with", "smth": "smooth",
     "nonneg": "nonnegative", "kd": "distillation", "diff": "difference",
