@@ -94,9 +94,8 @@ def _soft_split(part: str) -> list[str]:
             )
             # "MSE → cond. mean": a name and what it leads to is one claim about the name
             named = joiner.strip() == "->" and _one_word(parts[index])
-            if (
-                joiner.strip() in ("and", "or") and (_one_word(parts[index]) or letters) or named
-            ) and index + 2 < len(parts):
+            listed = joiner.strip() in ("and", "or") and (_one_word(parts[index]) or letters)
+            if (listed or named) and index + 2 < len(parts):
                 carry = text + joiner
                 continue
             merged.append(text)
