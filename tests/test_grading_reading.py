@@ -157,3 +157,9 @@ def test_a_name_and_its_arrow_are_one_claim() -> None:
     assert [c.subject for c in clauses] == ["mse", "mae"]
     said = "MSE → cond. mean, MAE → cond. median; outliers can't dominate MAE"
     assert verdicts("deep-dives/mae-vs-mse", said)[0] == COVERED
+
+
+def test_a_bare_sigma_beside_a_loss_or_per_label_is_the_sigmoid() -> None:
+    assert "sigmoid + bce" in prepare("per-label σ + BCE")
+    assert "per class sigmoid" in prepare("per class σ")
+    assert "sigma" in prepare("μ + σ")  # a standard deviation stays one

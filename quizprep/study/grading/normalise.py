@@ -103,6 +103,11 @@ def normalise(text: str) -> str:
     # a bare σ before a word or a slash is the sigmoid ("σ per label", "σ/softmax"); after a
     # number or before ² it is a standard deviation ("1.345σ", "σ²") and stays
     text = re.sub(r"(?<![\w.])σ(?=\s+[a-zA-Z]|/)", "sigmoid", text)
+    # ... and one paired with a loss or said per output ("per-label σ + BCE", "σ + CE")
+    text = re.sub(
+        r"(?<![\w.])σ(?=\s*\+\s*(?:bce|ce|binary|cross|log)\b)", "sigmoid", text, flags=re.I
+    )
+    text = re.sub(r"\b(label|class|output|unit)(\s+)σ(?![\w²^(])", r"\1\2sigmoid", text)
     # "σ(1 − σ)": the σ subtracted from 1 is the sigmoid too (a deviation is not taken from 1)
     text = re.sub(r"(\b1\s*[−-]\s*)σ(?![\w²^])", r"\1sigmoid", text)
     chars: list[str] = []
