@@ -163,3 +163,14 @@ def test_a_bare_sigma_beside_a_loss_or_per_label_is_the_sigmoid() -> None:
     assert "sigmoid + bce" in prepare("per-label σ + BCE")
     assert "per class sigmoid" in prepare("per class σ")
     assert "sigma" in prepare("μ + σ")  # a standard deviation stays one
+
+
+def test_everyday_phrasings_of_minimising_and_distance() -> None:
+    assert keys("make it as small as possible") == keys("minimise it")
+    said = "The loss measures how far the prediction is from the true label."
+    assert verdicts("losses/loss-function", said)[0] == COVERED
+
+
+def test_a_sentence_naming_both_ends_of_an_axis_denies_neither() -> None:
+    said = "It copes with the imbalance between a small foreground and a huge background."
+    assert CONTRADICTED not in verdicts("modern-losses/dice-loss", said)

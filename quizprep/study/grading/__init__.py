@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from quizprep.decks.model import Card, KeyPoint
     from quizprep.study.grading.match import Match, Phrase, Unit
-    from quizprep.study.grading.text import Clause
+    from quizprep.study.grading.text import Clause, Token
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
@@ -343,11 +343,14 @@ def _topic_words(card_id: str, aliases: tuple[str, ...], question: str) -> froze
     return frozenset((wanted - _GENERAL) | (named - _GENERAL or named))
 
 
-def _both_poles(phrase: Phrase, one: Unit) -> bool:
+def _both_poles(phrase: Phrase, one: Unit | tuple[Token, ...]) -> bool:
     """The clause names both ends of an axis the phrase names one end of (easy and hard):
     which end goes with the phrase's other words, a bag of words cannot tell."""
     axes = {t.axis for t in phrase.tokens if t.axis is not None}
-    keys = {t.key for t in one.tokens if t.axis in axes}
+    from quizprep.study.grading.match import Unit
+
+    said = one.tokens if isinstance(one, Unit) else one
+    keys = {t.key for t in said if t.axis in axes}
     return any(sum(key.startswith(axis) for key in keys) > 1 for axis in axes)
 
 
@@ -425,7 +428,12 @@ def _judge(
                 stronger = any(n > found.matched for i, n in said.items() if i != index)
                 # ... nor as denying this point when, in other words, it says it as fully
                 agrees = said.get(index, 0) >= found.matched
-                if not stronger and not agrees:
+                # ... nor when its sentence names both ends of the axis ("a small foreground
+                # and a huge background"): which end goes with which word is not known
+                sentence = tuple(
+                    t for c in clauses if c.segment == clause.segment for t in c.tokens
+                )
+                if not stronger and not agrees and not _both_poles(claim, sentence):
                     return verdict(CONTRADICTED, clause.text)
         if any(formula_contradicted(f, clause) for f in compiled.formulas):
             return verdict(CONTRADICTED, clause.text)
