@@ -174,3 +174,20 @@ def test_everyday_phrasings_of_minimising_and_distance() -> None:
 def test_a_sentence_naming_both_ends_of_an_axis_denies_neither() -> None:
     said = "It copes with the imbalance between a small foreground and a huge background."
     assert CONTRADICTED not in verdicts("modern-losses/dice-loss", said)
+
+
+def test_stops_from_becoming_and_poor_fit_are_denials() -> None:
+    assert "confident~" in keys("stops the network from becoming infinitely confident")
+    assert "fit~" in keys("MSE is a poor fit for categorical targets")
+    assert keys("poorly calibrated") == ["calibrated~"]
+
+
+def test_an_en_dash_inside_a_compound_is_a_hyphen() -> None:
+    assert keys("the anchor–positive distance") == keys("the anchor-positive distance")
+
+
+def test_a_short_opening_phrase_belongs_to_its_claim() -> None:
+    clauses = split("With Adam, an L2 penalty is exactly the same as weight decay.")
+    assert len(clauses) == 1
+    wrong = "With Adam, an L2 penalty is exactly the same as weight decay."
+    assert CONTRADICTED in verdicts("losses/l2-regularization", wrong)

@@ -77,6 +77,9 @@ def _soft_split(part: str) -> list[str]:
             start = index + 1
     pieces.append(part[start:])
     pieces = _appositions(pieces)
+    # "With Adam, an L2 penalty is weight decay": a short opening phrase belongs to its claim
+    if len(pieces) > 1 and _LEADING.match(pieces[0]) and len(pieces[0].split()) <= 4:
+        pieces = [f"{pieces[0]} {pieces[1]}", *pieces[2:]]
     out: list[str] = []
     for piece in pieces:
         parts = re.split(r"(\s(?:and|or|vs|versus|->)\s)", piece)
@@ -102,6 +105,9 @@ def _soft_split(part: str) -> list[str]:
             carry = ""
         out += merged
     return [p for p in out if p and p.strip()]
+
+
+_LEADING = re.compile(r"\s*(?:with|in|under|using|during|after|before)\s")
 
 
 def _appositions(pieces: list[str]) -> list[str]:

@@ -81,6 +81,8 @@ def normalise(text: str) -> str:
     """Lower case with Unicode math spelled in ASCII: minus signs, superscripts, ½, Σ, ‖·‖,
     greek letters by name, hats as ``yhat``, primes as "derivative"."""
     text = unicodedata.normalize("NFC", text)
+    # an en dash inside a compound is a hyphen: "anchor–positive distance"
+    text = re.sub(r"(?<=[A-Za-z]{2})[–‒](?=[A-Za-z]{2})", "-", text)
     text = re.sub(r"\bCLIP\b", "clipmodel", text)  # the model, not clipping
     text = _LIBRARY.sub("", text)
     text = _METHOD.sub(_method, text)
@@ -208,8 +210,13 @@ def normalise(text: str) -> str:
     )
     # "stops neurons from dying" = "prevents dying neurons"
     text = re.sub(
-        r"\b(?:stops?|keeps?|prevents?)\s+((?:\w+\s+){0,2}?)from\s+(\w+)", r"prevents \2 \1", text
+        r"\b(?:stops?|keeps?|prevents?)\s+((?:\w+\s+){0,2}?)from\s+"
+        r"(?:becoming\s+|being\s+|getting\s+|going\s+)?((?:\w+ly\s+)?\w+)",
+        r"prevents \2 \1",
+        text,
     )
+    text = re.sub(r"\ba poor fit\b", "not a fit", text)  # "a poor fit for 0/1 labels"
+    text = re.sub(r"\bpoorly\b", "not", text)  # "poorly calibrated"
     text = re.sub(r"\bbetween (\S+) and (\S+)", r"between \1 to \2", text)  # one range
     text = re.sub(r"\b(it|that|what|there|here|he|she|who)'s\b", r"\1 is", text)
     text = re.sub(r"(?<=[a-z])'s\b", "", text)  # possessive: "example's loss"
