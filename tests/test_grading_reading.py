@@ -191,3 +191,13 @@ def test_a_short_opening_phrase_belongs_to_its_claim() -> None:
     assert len(clauses) == 1
     wrong = "With Adam, an L2 penalty is exactly the same as weight decay."
     assert CONTRADICTED in verdicts("losses/l2-regularization", wrong)
+
+
+def test_an_opening_phrase_does_not_hide_the_subject_after_it() -> None:
+    clauses = split("In PyTorch, F.cross_entropy wants raw logits; it does the log_softmax itself")
+    assert clauses[0].subject == "ce"
+
+
+def test_a_negated_light_verb_denies_its_object() -> None:
+    assert keys("don't add a softmax layer before it")[0] == "softmax~"
+    assert keys("never use sigmoid in hidden layers")[0] == "sigmoid~"

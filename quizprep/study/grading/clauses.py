@@ -196,6 +196,8 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
     supposed = (-1, False)  # (segment, a counterfactual cue seen so far in it)
     for clause in out:
         lead = clause.tokens[0]
+        if _LEADING.match(clause.text):  # "in PyTorch, cross_entropy(…) …": what follows
+            lead = next((t for t in clause.tokens[:4] if t.key in SUBJECTS), lead)
         first = lead.key if lead.key in SUBJECTS else None
         relative = re.match(r"(?:whose|which|where|that)\b", clause.text)
         pronoun = re.match(

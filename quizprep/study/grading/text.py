@@ -149,9 +149,11 @@ def _role(word: str) -> str:
     return {"one": "1", "zero": "0"}.get(word, word)
 
 
+# words a negation passes over to what they govern: "doesn't need to be differentiable",
+# "don't add a softmax before it", "never use sigmoid" deny the differentiable, the softmax
 _MODALS = frozenset({"need", "needs", "needed", "require", "requires", "required", "have",
                      "has", "necessarily", "go", "goes", "get", "gets", "become",
-                     "becomes"})  # fmt: skip
+                     "becomes", "add", "use", "apply", "put", "insert", "include"})  # fmt: skip
 _PRONOUN_OBJECTS = frozenset({"it", "this", "that", "them", "these", "those"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "true", "this"})
 
