@@ -201,3 +201,38 @@ def test_an_opening_phrase_does_not_hide_the_subject_after_it() -> None:
 def test_a_negated_light_verb_denies_its_object() -> None:
     assert keys("don't add a softmax layer before it")[0] == "softmax~"
     assert keys("never use sigmoid in hidden layers")[0] == "sigmoid~"
+
+
+def test_an_opening_phrase_naming_a_thing_leaves_the_subject_to_what_follows() -> None:
+    clauses = split("Before ReLU, tanh was usually preferred. Its outputs lie between -1 and 1.")
+    assert [c.subject for c in clauses] == ["tanh", "tanh"]
+    assert split("With Adam, an L2 penalty is exactly weight decay.")[0].subject == "l2"
+
+
+def test_he_init_ranges_from_minus_one_and_indices() -> None:
+    assert "kaiming" in prepare("The default init is He normal")
+    assert keys("outputs between −1 and 1") != keys("outputs between 0 and 1")
+    assert "zero" not in keys("total / log_q.shape[0]")
+    assert keys("x - 1") == ["x-1"]  # a difference stays a difference
+
+
+def test_otherwise_closing_a_definition_is_its_other_case() -> None:
+    assert all(not c.frames for c in split("slope 1 for x > 0, 0.01x otherwise"))
+    assert "counterfactual" in split("mask the pads, otherwise you train on them")[-1].frames
+
+
+def test_both_x_and_y_is_one_subject() -> None:
+    assert len(split("Both the input and the target are probabilities.")) == 1
+
+
+def test_not_subtracting_is_not_adding() -> None:
+    wrong = "No need to subtract the max."
+    said = "Subtract the max, exponentiate, sum, take the log, then add the max back."
+    card = "exercises/code-log-softmax-nll"
+    assert CONTRADICTED in verdicts(card, wrong)
+    assert CONTRADICTED not in verdicts(card, said)
+
+
+def test_a_negation_passes_over_intensifiers_and_cause_verbs() -> None:
+    assert keys("relu has no real downside")[-1] == "downsid~"
+    assert keys("sigmoid never causes vanishing gradients")[1].endswith("~")

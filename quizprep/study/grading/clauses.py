@@ -27,12 +27,14 @@ def split(text: str) -> list[Clause]:
     for segment_index, segment in enumerate(_HARD.split(body)):
         for part in _CONTRAST.split(segment):
             for piece in _soft_split(part):
-                raw = piece.strip(" ,")
+                opening, _, rest = piece.rpartition(_OPENING)
+                raw = f"{opening} {rest}".strip(" ,") if opening else piece.strip(" ,")
                 if not raw:
                     continue
                 found, math = tokens(raw)
                 if found:
-                    clauses.append(Clause(raw, found, math, segment_index))
+                    size = len(tokens(opening)[0]) if opening else 0
+                    clauses.append(Clause(raw, found, math, segment_index, opening=size))
         # contrast words start a new segment: "MSE … median, whereas MAE … mean"
     return _renumber(clauses)
 
@@ -79,7 +81,7 @@ def _soft_split(part: str) -> list[str]:
     pieces = _appositions(pieces)
     # "With Adam, an L2 penalty is weight decay": a short opening phrase belongs to its claim
     if len(pieces) > 1 and _LEADING.match(pieces[0]) and len(pieces[0].split()) <= 4:
-        pieces = [f"{pieces[0]} {pieces[1]}", *pieces[2:]]
+        pieces = [f"{pieces[0]}{_OPENING}{pieces[1]}", *pieces[2:]]
     out: list[str] = []
     for piece in pieces:
         parts = re.split(r"(\s(?:and|or|vs|versus|->)\s)", piece)
@@ -97,7 +99,11 @@ def _soft_split(part: str) -> list[str]:
             )
             # "MSE → cond. mean": a name and what it leads to is one claim about the name
             named = joiner.strip() == "->" and _one_word(parts[index])
-            listed = joiner.strip() in ("and", "or") and (_one_word(parts[index]) or letters)
+            # "both the input and the target are …": one coordinated subject
+            both = joiner.strip() == "and" and re.match(r"\s*both\b", parts[index]) is not None
+            listed = joiner.strip() in ("and", "or") and (
+                _one_word(parts[index]) or letters or both
+            )
             if (listed or named) and index + 2 < len(parts):
                 carry = text + joiner
                 continue
@@ -107,6 +113,7 @@ def _soft_split(part: str) -> list[str]:
     return [p for p in out if p and p.strip()]
 
 
+_OPENING = "\x00"  # marks where a merged opening phrase ends
 _LEADING = re.compile(r"\s*(?:with|in|under|using|during|after|before)\s")
 
 
@@ -196,8 +203,12 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
     supposed = (-1, False)  # (segment, a counterfactual cue seen so far in it)
     for clause in out:
         lead = clause.tokens[0]
-        if _LEADING.match(clause.text):  # "in PyTorch, cross_entropy(…) …": what follows
-            lead = next((t for t in clause.tokens[:4] if t.key in SUBJECTS), lead)
+        if clause.opening:
+            # "In PyTorch, cross_entropy …", "With Adam, an L2 penalty …": the claim's subject
+            # is the thing named after the opening phrase (or in it, when nothing follows)
+            after = clause.tokens[clause.opening :]
+            named = [t for t in (*after[:3], *clause.tokens[: clause.opening]) if t.key in SUBJECTS]
+            lead = named[0] if named else lead
         first = lead.key if lead.key in SUBJECTS else None
         relative = re.match(r"(?:whose|which|where|that)\b", clause.text)
         pronoun = re.match(
@@ -250,6 +261,9 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
         words = set(re.findall(r"[a-z]+", clause.text))
         if clause.segment != supposed[0]:
             supposed = (clause.segment, False)
+        # "0.01x otherwise" is the other case of a definition, "otherwise you …" a supposition
+        if "otherwise" in words and not clause.text.startswith("otherwise"):
+            words.discard("otherwise")
         supposed = (clause.segment, supposed[1] or bool(words & _COUNTERFACTUAL))
         frames = frames_of(words_by_segment[clause.segment]) - {"counterfactual"}
         if supposed[1]:

@@ -60,6 +60,9 @@ class Match(NamedTuple):
     swapped: bool = False  # said of a sibling, not compared with it: never coverage
 
 
+# Axes whose poles are not each other's negation: not subtracting is not adding.
+_NOT_COMPLEMENTS = frozenset({"addition"})
+
 # Words that make a sign a region of the input ("negative inputs", "the positive side").
 _DOMAIN = frozenset({"input", "side", "sid", "x", "z", "region", "half", "branch", "part"})
 
@@ -112,6 +115,8 @@ def _find(
         elif _bare(token.key) == _bare(want.key) and not want.key.isalpha():
             flip = int(token.neg != want.neg)  # "1 − σ(x)" says "1 − σ"
         elif want.axis is not None and token.axis == want.axis and want.axis not in both_poles:
+            if want.axis in _NOT_COMPLEMENTS and token.neg != want.neg:
+                continue  # "not subtracting the max" is no "adding the max"
             flip = 1 - int(token.neg != want.neg)
         elif token.key not in own and _other_number(want, token):
             flip = 1  # "peaks at 0.5" against "at most 0.25": another value in its place

@@ -84,6 +84,13 @@ def normalise(text: str) -> str:
     # an en dash inside a compound is a hyphen: "anchor–positive distance"
     text = re.sub(r"(?<=[A-Za-z]{2})[–‒](?=[A-Za-z]{2})", "-", text)
     text = re.sub(r"\bCLIP\b", "clipmodel", text)  # the model, not clipping
+    # He initialisation, not the pronoun: "He init", "He normal", "He/Kaiming"
+    text = re.sub(
+        r"\bHe(?=[\s-]+(?:init|normal|uniform|initiali[sz]ation|et al)|/Kaiming)", "kaiming", text
+    )
+    # a range from −1 ("(−1, 1)", "between −1 and 1") is not one from 0 or 1
+    text = re.sub(r"([(\[,]\s*|\b(?:between|from)\s+)[-−–]\s*1\b(?!\s*[*/^])", r"\1minus1", text)
+    text = re.sub(r"(?<=\w)\[\s*-?\d+\s*\]", "", text)  # an index: "x.shape[0]", "p[1]"
     text = _LIBRARY.sub("", text)
     text = _METHOD.sub(_method, text)
     # snake_case names read as their words: cross_entropy, weight_decay, nll_loss

@@ -57,6 +57,7 @@ class Clause(NamedTuple):
     segment: int  # clauses in one segment (no hard boundary between) may be read together
     frames: frozenset[str] = frozenset()  # cause / fix / detect / "if" words in its segment
     subject: str | None = None  # named first, or carried over from the segment's last clause
+    opening: int = 0  # tokens of an opening phrase merged in front ("With Adam, …")
 
 
 def stem(word: str) -> str:
@@ -153,7 +154,9 @@ def _role(word: str) -> str:
 # "don't add a softmax before it", "never use sigmoid" deny the differentiable, the softmax
 _MODALS = frozenset({"need", "needs", "needed", "require", "requires", "required", "have",
                      "has", "necessarily", "go", "goes", "get", "gets", "become",
-                     "becomes", "add", "use", "apply", "put", "insert", "include"})  # fmt: skip
+                     "becomes", "add", "use", "apply", "put", "insert", "include", "cause",
+                     "causes", "produce", "produces", "create", "creates", "real", "actual",
+                     "major", "significant", "serious", "big"})  # fmt: skip
 _PRONOUN_OBJECTS = frozenset({"it", "this", "that", "them", "these", "those"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "true", "this"})
 
@@ -250,7 +253,7 @@ def _is_adjective(word: str) -> bool:
 
 # A claim denied after it is stated: "… is not needed", "… is not true", "… is a myth".
 _POST_NEGATION = re.compile(
-    r"\b(?:is|are|was|were)\s+not\s+(?:needed|required|necessary|used|true|the case)\b"
+    r"\b(?:is|are|was|were)\s+(?:not|never)\s+(?:needed|required|necessary|used|true|the case)\b"
     r"|\b(?:is|are)\s+(?:unnecessary|a myth|a bad idea|a bad choice|a poor choice|a mistake"
     r"|discouraged|not recommended|best avoided|to be avoided)\b"
 )
