@@ -236,3 +236,8 @@ def test_not_subtracting_is_not_adding() -> None:
 def test_a_negation_passes_over_intensifiers_and_cause_verbs() -> None:
     assert keys("relu has no real downside")[-1] == "downsid~"
     assert keys("sigmoid never causes vanishing gradients")[1].endswith("~")
+
+
+def test_snake_case_calls_read_word_by_word() -> None:
+    assert keys("bce_with_logits(x, t)")[0] == keys("BCEWithLogitsLoss")[0]
+    assert "log_input=true" in prepare("log_input=True")  # a flag keeps its name

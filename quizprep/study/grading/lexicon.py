@@ -31,6 +31,8 @@ PHRASES: dict[str, str] = {
     "maximum likelihood estimation": "mle",
     "maximum likelihood estimate": "mle",
     "maximum likelihood": "mle",
+    "bce with logits": "bcewithlogitsloss",
+    "binary cross entropy with logits": "bcewithlogitsloss",
     "as small as possible": "minimize",
     "as low as possible": "minimize",
     "as large as possible": "maximize",

@@ -220,7 +220,7 @@ def match(
         if (
             strict
             and p.math
-            and not any(_contains(run, f) for f in whole for run in have.math.split())
+            and not any(_said_whole(run, f) for f in whole for run in have.math.split())
         ):
             return None  # a wrong formula ("GELU is x·σ(x)") must be said as a formula
         have = have.tokens
@@ -347,6 +347,20 @@ def formula_said(formula: str, clause: Clause) -> bool:
         for start in range(len(pieces) - size + 1):
             if _rename(pieces[start : start + size]) == want:
                 return True
+    return False
+
+
+def _said_whole(run: str, formula: str) -> bool:
+    """A wrong equation said as written, its right side not continued: ``dy/dx = 0.5(1 +
+    tanh u)`` is not said by ``dy/dx = 0.5(1 + tanh u) + 0.5x·sech²u·u′``."""
+    if "=" not in formula:
+        return _contains(run, formula)
+    flat, wanted = run.replace("*", ""), formula.replace("*", "")
+    start = flat.find(wanted)
+    while start >= 0:
+        if flat[start + len(wanted) : start + len(wanted) + 1] in ("", ",", ";", "="):
+            return True
+        start = flat.find(wanted, start + 1)
     return False
 
 

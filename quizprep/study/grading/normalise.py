@@ -77,6 +77,11 @@ def _method(match: re.Match[str]) -> str:
     return f"{name}({obj})" if closed else f"{name}({obj}, "
 
 
+_SNAKE = re.compile(
+    r"(?<![A-Za-z0-9])([A-Za-z]{3,})_(?=[A-Za-z]{3,}(?:\b|_)(?!\s*=\s*(?:true|false)\b))", re.I
+)
+
+
 def normalise(text: str) -> str:
     """Lower case with Unicode math spelled in ASCII: minus signs, superscripts, ½, Σ, ‖·‖,
     greek letters by name, hats as ``yhat``, primes as "derivative"."""
@@ -96,9 +101,8 @@ def normalise(text: str) -> str:
     # snake_case names read as their words: cross_entropy, weight_decay, nll_loss
     text = re.sub(r"\b(log|one)_(softmax|sigmoid|hot)\b", r"\1\2", text)  # log_softmax(z)
     # (a flag keeps its name: log_input=True is not "log input true")
-    text = re.sub(
-        r"\b([A-Za-z]{3,})_(?=[A-Za-z]{3,}\b(?!\s*=\s*(?:true|false)\b))", r"\1 ", text, flags=re.I
-    )
+    for _ in range(3):  # bce_with_logits: one word at a time
+        text = _SNAKE.sub(r"\1 ", text)
     text = re.sub(r"\bclamp(?=\()", "clip", text)  # torch.clamp(a, -d, d) is np.clip (a "hard
     # clamp" in prose stays a clamp: soft-capping is not one)
     # "(p * g).sum()": a method on a bracketed expression
