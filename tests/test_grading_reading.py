@@ -241,3 +241,8 @@ def test_a_negation_passes_over_intensifiers_and_cause_verbs() -> None:
 def test_snake_case_calls_read_word_by_word() -> None:
     assert keys("bce_with_logits(x, t)")[0] == keys("BCEWithLogitsLoss")[0]
     assert "log_input=true" in prepare("log_input=True")  # a flag keeps its name
+
+
+def test_nothing_to_do_with_is_a_denial() -> None:
+    assert keys("it has nothing to do with the parameter count")[0] == "weight~"
+    assert keys("cross-entropy is unrelated to maximum likelihood")[-1].endswith("~")
