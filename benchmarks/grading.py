@@ -66,6 +66,9 @@ DEV_PARTS = (
     "dev17",
     "dev18",
     "dev19",
+    "dev20",
+    "dev21",
+    "dev22",
 )  # what tuning may look at
 HELDOUT_PARTS = (
     "heldout",
