@@ -246,3 +246,35 @@ def test_snake_case_calls_read_word_by_word() -> None:
 def test_nothing_to_do_with_is_a_denial() -> None:
     assert keys("it has nothing to do with the parameter count")[0] == "weight~"
     assert keys("cross-entropy is unrelated to maximum likelihood")[-1].endswith("~")
+
+
+def test_a_derivative_given_case_by_case_is_checked_case_by_case() -> None:
+    card = "exercises/derive-elu"
+    assert verdicts(card, "ELU'(x) = 1 for x > 0 and α·eˣ for x ≤ 0.") == [COVERED, COVERED]
+    wrong = "d/dx ELU = 1 for x > 0, and alpha*(exp(x) - 1) for x <= 0."
+    assert verdicts(card, wrong) == [COVERED, CONTRADICTED]  # the negative case is wrong
+    assert verdicts(card, "The derivative is α for x > 0 and αeˣ otherwise.")[0] == CONTRADICTED
+    # the function itself given by cases is not its derivative
+    assert CONTRADICTED not in verdicts(card, "ELU(x) = x for x > 0, α(eˣ − 1) otherwise.")
+
+
+def test_differentiating_the_cards_own_function_makes_the_answer_about_it() -> None:
+    wrong = "y is a constant so it drops out: d/dŷ (ŷ − y)² = 2 * yhat."
+    assert verdicts("exercises/derive-mse", wrong)[0] == CONTRADICTED
+    # another function's derivative in an answer about something else decides nothing
+    assert CONTRADICTED not in verdicts("exercises/derive-mse", "d/dx tanh(x) = 1 - tanh(x)^2")
+
+
+def test_a_sibling_carried_by_which_is_not_the_claims_subject() -> None:
+    said = (
+        "Huber is the compromise: squared loss for small residuals, absolute loss for big "
+        "ones, which amounts to clipping the gradient at ±δ."
+    )
+    assert CONTRADICTED not in verdicts("deep-dives/robust-regression-outliers", said)
+
+
+def test_example_values_in_brackets_are_no_claim() -> None:
+    assert (
+        split("confidently wrong (y = 1, p ≈ 0) gets the biggest push")[0].tokens
+        == split("confidently wrong gets the biggest push")[0].tokens
+    )

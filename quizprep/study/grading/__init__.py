@@ -170,12 +170,26 @@ def _with_expression(
     typed = judge(derive, answer)
     if typed is None:
         return verdicts
+    if typed.region is not None or typed.cases:
+        # a derivative given case by case: right, it covers each case's point; a wrong case
+        # contradicts the point about that side ("… for negative inputs"), else the first
+        sides = [i for i, v in enumerate(verdicts) if _region_of(v.text)]
+        if typed.right:
+            marked, decided = {0, *sides}, COVERED
+        else:
+            side = _region_side(typed.region or "")
+            named = [i for i in sides if _region_of(verdicts[i].text) == side]
+            marked, decided = {named[0] if named else 0}, CONTRADICTED
+        return tuple(
+            v._replace(verdict=decided, evidence=typed.evidence) if i in marked else v
+            for i, v in enumerate(verdicts)
+        )
     pieces = 1
     while pieces < len(verdicts) and re.match(r"(?:plus|minus)\b", verdicts[pieces].text):
         pieces += 1
     if not typed.right and pieces > 1 and not typed.typed:
         return verdicts
-    if not typed.right and not named and not typed.typed:
+    if not typed.right and not named and not typed.typed and not typed.about:
         return verdicts  # another function's derivative, in an answer about something else
     if not typed.right:
         pieces = 1  # which piece is wrong, a number cannot say: the first point stands for it
@@ -184,6 +198,24 @@ def _with_expression(
         v._replace(verdict=decided, evidence=typed.evidence) if i < pieces else v
         for i, v in enumerate(verdicts)
     )
+
+
+def _region_of(text: str) -> str | None:
+    """Which side of the input a point (or a derivative's case) is about."""
+    lowered = text.lower()
+    if re.search(r"\bnegative (?:inputs?|side|x|values?)|x\s*(?:<|≤|<=)\s*0", lowered):
+        return "negative"
+    if re.search(r"\bpositive (?:inputs?|side|x|values?)|x\s*(?:>|≥|>=)\s*0", lowered):
+        return "positive"
+    return None
+
+
+def _region_side(condition: str) -> str | None:
+    """The side a wrong case's condition names: "x > 0" positive, "not (x > 0)" negative."""
+    side = _region_of(condition.removeprefix("not (").rstrip(")"))
+    if side is None or not condition.startswith("not ("):
+        return side
+    return "negative" if side == "positive" else "positive"
 
 
 def card_subjects(card: Card) -> frozenset[str]:

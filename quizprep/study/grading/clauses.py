@@ -50,10 +50,16 @@ _ABBREVIATION = re.compile(
 )
 
 
+_ASSIGNMENT = r"\s*[a-z]\s*(?:=|~|<|>|<=|>=)\s*-?\s*[\d.]+\s*"
+_EXAMPLE = re.compile(rf"(?:{_ASSIGNMENT},)+{_ASSIGNMENT}$")
+
+
 def _aside(match: re.Match[str]) -> str:
     """A bracketed aside in words ("(MAE is Laplace)") is a clause of its own; a bracketed
     formula ("(ŷ − y)²", "max(0, x)", "2Σpg/(Σp + Σg)") stays where it is."""
     inner = match.group(1)
+    if _EXAMPLE.match(inner):
+        return " "  # "(y = 1, p ≈ 0)": the values of an example, no claim
     before = match.string[max(0, match.start() - 2) : match.start()].rstrip()
     if before[-1:] in ("/", "*", "^", "_"):  # a denominator, a factor, a power
         return match.group(0)

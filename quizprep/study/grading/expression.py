@@ -16,9 +16,12 @@ by hand, never evaluated as Python) and compared with the reference at random po
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from quizprep.core.expr import FUNCTIONS
+
+if TYPE_CHECKING:
+    from quizprep.core.derivations import Derivation
 
 # Words an expression may hold: the grammar's functions, and names people type for variables.
 _MATH_WORDS = frozenset(FUNCTIONS) | {"alpha", "lam", "yhat", "sech", "pi"}
@@ -52,6 +55,9 @@ class ExpressionVerdict(NamedTuple):
     right: bool  # True: the typed derivative matches; False: the final one does not
     evidence: str
     typed: bool = False  # the wrong one was given as the answer in so many words ("Type: …")
+    about: bool = False  # the answer writes out this card's function as the one differentiated
+    region: str | None = None  # for a derivative given by cases, the condition of a wrong one
+    cases: bool = False  # the derivative was given case by case
 
 
 def judge(derive: str, answer: str) -> ExpressionVerdict | None:
@@ -64,6 +70,9 @@ def judge(derive: str, answer: str) -> ExpressionVerdict | None:
         return None
     names = {v.name for v in found.variables}
     wrong: ExpressionVerdict | None = None
+    whole = _piecewise(found, answer)
+    if whole is not None:
+        return whole
     for piece, final in _candidates(answer)[:MAX_PIECES]:
         said = final == "typed"
         text = _spelled(piece, names)
@@ -77,8 +86,116 @@ def judge(derive: str, answer: str) -> ExpressionVerdict | None:
         # a constant ("the slope is 1 at 0") is a value of the derivative, not the derivative
         uses = any(re.search(rf"\b{re.escape(name)}\b", text) for name in names)
         if final and wrong is None and uses:
-            wrong = ExpressionVerdict(False, piece.strip(), said)
+            wrong = ExpressionVerdict(False, piece.strip(), said, _differentiates(found, answer))
     return wrong
+
+
+# "1 for x > 0 and α(eˣ − 1) for x ≤ 0", "a if |a| < δ, δ·sign(a) otherwise": one case each
+_CASE = re.compile(
+    r"(?P<e>[^,;:]+?)\s+(?:for|if|when|where)\s+(?P<c>[^,;]+?)"
+    r"(?=\s*(?:,|;|\band\b|\.\s|\.?$))"
+    r"|(?P<o>[^,;:]+?)\s+(?:otherwise|elsewhere|else)\b",
+)
+_BOUND = re.compile(
+    r"^(?P<abs>\|)?(?P<v>[a-z])\|?\s*(?P<op><=|>=|<|>|≤|≥)\s*(?P<r>[-−]?\s*(?:0|δ|d|delta|1))$"
+)
+_SIGN_WORDS = re.compile(r"^(?:(?P<v>[a-z])\s+)?(?P<s>positive|negative)(?:\s+(?P<w>[a-z]+))?$")
+
+
+def _condition(text: str, names: set[str], wrt: str) -> str | None:
+    """A case's condition in the grammar: "x > 0", "|a| ≤ δ" → abs(a) <= d, "negative x"."""
+    text = text.strip().lower().replace("−", "-").replace("≤", "<=").replace("≥", ">=")
+    text = re.sub(r"\s+", " ", text)
+    bound = _BOUND.match(text)
+    if bound is not None and bound.group("v") in names:
+        right = re.sub(r"\s+", "", bound.group("r")).replace("δ", "d").replace("delta", "d")
+        left = f"abs({bound.group('v')})" if bound.group("abs") else bound.group("v")
+        return f"{left} {bound.group('op')} {right}"
+    sign = _SIGN_WORDS.match(text)
+    if sign is not None and (sign.group("v") or wrt) in names:
+        return f"{sign.group('v') or wrt} {'>' if sign.group('s') == 'positive' else '<='} 0"
+    return None
+
+
+def _piecewise(found: Derivation, answer: str) -> ExpressionVerdict | None:
+    """A derivative given case by case ("1 for x > 0 and αeˣ for x ≤ 0") read as one
+    ``where(…)`` and checked whole, then case by case: a wrong case says which region."""
+    from quizprep.core.derivations import check
+
+    names = {v.name for v in found.variables}
+    for sentence in re.split(r"[;\n]|(?<=[a-z)\]])\.\s+", answer):
+        cases: list[tuple[str, str | None]] = []
+        for case in _CASE.finditer(sentence):
+            if case.group("o"):
+                cases.append((case.group("o"), None))
+                continue
+            condition = _condition(case.group("c"), names, found.wrt)
+            if condition is not None:
+                cases.append((case.group("e"), condition))
+        if len(cases) != 2 or cases[0][1] is None:
+            continue
+        head = sentence[: sentence.find(cases[0][0])] + cases[0][0]
+        if not (_DERIVATIVE_LEFT.search(head) or _NAMED.search(head)):
+            continue  # the function itself given by cases, not its derivative
+        first, second = (_spelled(_right_side(e), names) for e, _ in cases)
+        condition = cases[0][1]
+        whole = check(found, f"where({condition}, {first}, {second})")
+        if not whole.rated:
+            continue
+        evidence = sentence.strip()
+        if whole.ok:
+            return ExpressionVerdict(True, evidence, cases=True)
+        # which case is wrong: each checked with the other case as the reference has it
+        wrong_first = not check(found, f"where({condition}, {first}, {found.answer})").ok
+        region = condition if wrong_first else f"not ({condition})"
+        return ExpressionVerdict(False, evidence, True, True, region, cases=True)
+    return None
+
+
+def _right_side(case: str) -> str:
+    """The expression of a case: after its "=" or "is" ("ELU′(x) = 1", "it is αeˣ")."""
+    case = re.split(r"=(?!=)|\bis\b", case)[-1]
+    return re.sub(r"^\s*(?:and|or|but|then)\s+", "", case).strip()
+
+
+# "d/dŷ (ŷ − y)² = …", "d/dx log(1 + eˣ) = …": the function written after d/d…
+_DIFFERENTIATED = re.compile(
+    r"[∂d]\s*/\s*[∂d]\s*(?:ŷ|\w+)\s*(?:of\s+)?\[?(?P<f>[^=]{2,80}?)\]?\s*="
+)
+
+
+def _differentiates(found: Derivation, answer: str) -> bool:
+    """Does the answer write out the card's own function as the one it differentiates (so a
+    wrong derivative is this card's, though the answer never names it)?"""
+    from quizprep.core import expr
+    from quizprep.core.derivations import sample
+
+    names = {v.name for v in found.variables}
+    for written in _DIFFERENTIATED.finditer(answer):
+        text = _spelled(written.group("f"), names)
+        try:
+            tree = expr.parse(text, frozenset(names))
+        except expr.ExprError:
+            continue
+        values = sample(found, 1)
+        try:
+            got = expr.evaluate(tree, values)
+            want = found.function(*values.values())
+            if _close(got, want):
+                return True
+        except (ValueError, FloatingPointError, TypeError):
+            continue
+    return False
+
+
+def _close(got: object, want: object) -> bool:
+    import numpy as np
+
+    try:
+        a, b = np.broadcast_arrays(np.asarray(got, dtype=float), np.asarray(want, dtype=float))
+    except ValueError:
+        return False
+    return bool(np.all(np.isfinite(a)) and np.allclose(a, b, rtol=1e-6, atol=1e-9))
 
 
 def _candidates(answer: str) -> list[tuple[str, bool | str]]:
@@ -125,6 +242,8 @@ def _spelled(piece: str, names: set[str]) -> str:
     for letter, name in _GREEK.items():
         if name in names or name == "sigmoid":
             text = text.replace(letter, name)
+    text = text.replace("e⁻ˣ", "exp(-x)").replace("eˣ", "exp(x)")
+    text = re.sub(r"\b(alpha|lam)(?=[a-z(])", r"\1*", text)  # "αeˣ": alpha times exp(x)
     for power, spelled in _POWERS.items():
         text = text.replace(power, spelled)
     text = re.sub(r"sech\s*\*\*\s*2\s*\(([^()]*)\)", r"(1 - tanh(\1)**2)", text)

@@ -310,6 +310,10 @@ def match(
         # a contrast ("Leaky ReLU keeps a gradient, so its units cannot die"), not a claim
         # about this card's subject
         return Match(matched, total, 0, True)
+    if role and not flips and said is not None and not any(t.key == said for t in have):
+        # the sibling only carried over by a pronoun or "which" ("absolute loss for big ones,
+        # which amounts to clipping the gradient"): whose claim it is, is not said here
+        return Match(matched, total, 0, True)
     flips += role
     swapped = bool(role) and not compared
     evidence = matched + (p.subject is not None and named)
