@@ -278,3 +278,8 @@ def test_example_values_in_brackets_are_no_claim() -> None:
         split("confidently wrong (y = 1, p ≈ 0) gets the biggest push")[0].tokens
         == split("confidently wrong gets the biggest push")[0].tokens
     )
+
+
+def test_math_arrows_and_proportionality_read_as_words() -> None:
+    assert keys("∝ residual") == keys("proportional to the residual")
+    assert keys("LR ↑") == keys("LR increases")
