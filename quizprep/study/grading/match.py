@@ -14,7 +14,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from quizprep.study.grading.lexicon import ENTITY_GROUP, GENERIC, SUBJECTS
-from quizprep.study.grading.text import Clause, Token, distance, subject, tokens, typo
+from quizprep.study.grading.text import Clause, Token, subject, tokens
+from quizprep.study.grading.words import distance, typo
 
 # A point's own text rarely comes back word for word: this share of its words in one
 # stretch of the answer covers it. Accept and reject phrasings must match in full.
