@@ -283,3 +283,18 @@ def test_example_values_in_brackets_are_no_claim() -> None:
 def test_math_arrows_and_proportionality_read_as_words() -> None:
     assert keys("∝ residual") == keys("proportional to the residual")
     assert keys("LR ↑") == keys("LR increases")
+
+
+def test_hard_swish_is_a_name_and_unlike_x_it_is_the_cards_subject() -> None:
+    assert keys("hard-swish") == ["hardswish"]
+    wrong = (
+        "Mobile networks use it because unlike ReLU it has a non-zero gradient for every "
+        "negative input."
+    )
+    assert CONTRADICTED in verdicts("modern-activations/hard-swish", wrong)
+    said = "Hard-swish is swish with a hard sigmoid. It was introduced in the MobileNetV3 paper."
+    assert verdicts("modern-activations/hard-swish", said)[2] == COVERED
+
+
+def test_i_e_and_e_g_end_no_sentence() -> None:
+    assert len({c.segment for c in split("It is x·ReLU6(x + 3)/6, i.e. a hard swish.")}) == 1

@@ -23,6 +23,7 @@ def split(text: str) -> list[Clause]:
     # A blank line ends a claim; a single line break (a wrapped line) is only a pause.
     text = re.sub(r"\n\s*\n", " ; ", text).replace("\n", " ")
     text = _ABBREVIATION.sub(r"\1", text)
+    text = re.sub(r"\b(i\.e|e\.g|cf|viz|resp|approx)\.(?=\s)", ",", text, flags=re.I)  # "i.e. X"
     body = _PAREN.sub(_aside, prepare(text))
     for segment_index, segment in enumerate(_HARD.split(body)):
         for part in _CONTRAST.split(segment):
@@ -224,7 +225,7 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
         ) or _PRONOUN_SUBJECT.search(clause.text)
         same = carried[0] == clause.segment
         later = [t.key for t in clause.tokens[1:] if t.key in SUBJECTS and not t.neg]
-        if first is not None and lead.neg and pronoun and stated not in (None, first):
+        if first is not None and lead.neg and pronoun:
             own = stated  # "Unlike ReLU it keeps a gradient": "it" is the thing stated before
         elif first is not None and lead.neg and later and later[0] not in clause.math:
             own = later[0]  # "unlike a ReLU a softplus unit can't die": softplus

@@ -31,6 +31,9 @@ PHRASES: dict[str, str] = {
     "maximum likelihood estimation": "mle",
     "maximum likelihood estimate": "mle",
     "maximum likelihood": "mle",
+    "hard swish": "hardswish",
+    "h swish": "hardswish",
+    "hard sigmoid": "hardsigmoid",
     "has nothing to do with": "not",
     "have nothing to do with": "not",
     "nothing to do with": "not",
@@ -507,7 +510,7 @@ STOPWORDS = (
 # another flip a claim ("sigmoid is zero-centred" where the card says tanh is).
 ENTITY_GROUPS: dict[str, tuple[str, ...]] = {
     "activation": ("relu", "leakyrelu", "prelu", "elu", "gelu", "silu", "swish", "sigmoid",
-                   "tanh", "softmax", "mish", "softplus"),
+                   "tanh", "softmax", "mish", "softplus", "hardswish", "hardsigmoid"),
     "regression": ("mse", "mae", "huber", "rmse"),
     "classification": ("ce", "hinge", "focal", "kl", "nll"),
     "binary": ("bce",),
