@@ -31,6 +31,7 @@ PHRASES: dict[str, str] = {
     "maximum likelihood estimation": "mle",
     "maximum likelihood estimate": "mle",
     "maximum likelihood": "mle",
+    "step function": "staircase", "step functions": "staircase",
     "hard swish": "hardswish",
     "h swish": "hardswish",
     "hard sigmoid": "hardsigmoid",
