@@ -298,3 +298,9 @@ def test_hard_swish_is_a_name_and_unlike_x_it_is_the_cards_subject() -> None:
 
 def test_i_e_and_e_g_end_no_sentence() -> None:
     assert len({c.segment for c in split("It is x·ReLU6(x + 3)/6, i.e. a hard swish.")}) == 1
+
+
+def test_a_typed_where_is_checked_case_by_case() -> None:
+    card = "exercises/derive-elu"
+    assert verdicts(card, "Type: where(x > 0, alpha, alpha*exp(x))")[0] == CONTRADICTED
+    assert verdicts(card, "Type: where(x > 0, 1, alpha*exp(x))") == [COVERED, COVERED]

@@ -86,8 +86,49 @@ def judge(derive: str, answer: str) -> ExpressionVerdict | None:
         # a constant ("the slope is 1 at 0") is a value of the derivative, not the derivative
         uses = any(re.search(rf"\b{re.escape(name)}\b", text) for name in names)
         if final and wrong is None and uses:
-            wrong = ExpressionVerdict(False, piece.strip(), said, _differentiates(found, answer))
+            region = _wrong_case(found, text)
+            wrong = ExpressionVerdict(
+                False,
+                piece.strip(),
+                said,
+                _differentiates(found, answer),
+                region,
+                region is not None,
+            )
     return wrong
+
+
+def _wrong_case(found: Derivation, text: str) -> str | None:
+    """For a typed ``where(c, a, b)`` that is wrong, the condition of its wrong case."""
+    from quizprep.core.derivations import check
+
+    args = _arguments(text.strip(), "where")
+    if args is None or len(args) != 3:
+        return None
+    condition, first, second = args
+    if not check(found, f"where({condition}, {first}, {found.answer})").ok:
+        return condition
+    if not check(found, f"where({condition}, {found.answer}, {second})").ok:
+        return f"not ({condition})"
+    return None
+
+
+def _arguments(text: str, name: str) -> list[str] | None:
+    """The top-level arguments of ``name(…)`` when the text is that one call."""
+    if not text.startswith(f"{name}(") or not text.endswith(")"):
+        return None
+    args, depth, start = [], 0, len(name) + 1
+    for index in range(start, len(text) - 1):
+        ch = text[index]
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth < 0:
+            return None  # the call closes before the end: more follows it
+        if ch == "," and depth == 0:
+            args.append(text[start:index].strip())
+            start = index + 1
+    args.append(text[start:-1].strip())
+    return args
 
 
 # "1 for x > 0 and α(eˣ − 1) for x ≤ 0", "a if |a| < δ, δ·sign(a) otherwise": one case each
