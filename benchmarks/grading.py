@@ -77,6 +77,9 @@ HELDOUT_PARTS = (
     "heldout4",
     "heldout5",
     "heldout6",
+    "heldout7",
+    "heldout8",
+    "heldout9",
 )  # looked at only for the final figures
 
 
