@@ -304,3 +304,10 @@ def test_a_typed_where_is_checked_case_by_case() -> None:
     card = "exercises/derive-elu"
     assert verdicts(card, "Type: where(x > 0, alpha, alpha*exp(x))")[0] == CONTRADICTED
     assert verdicts(card, "Type: where(x > 0, 1, alpha*exp(x))") == [COVERED, COVERED]
+
+
+def test_a_function_squared_without_brackets_is_its_value_squared() -> None:
+    said = "tanh′ = 1 − tanh²x = sech²x; =1 @ 0"
+    assert verdicts("exercises/derive-tanh", said)[0] == COVERED
+    assert verdicts("exercises/derive-tanh", "the derivative is 1 - tanh^2(x)")[0] == COVERED
+    assert verdicts("exercises/derive-tanh", "Type: 1 - tanh(x)")[0] == CONTRADICTED

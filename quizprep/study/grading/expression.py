@@ -287,9 +287,16 @@ def _spelled(piece: str, names: set[str]) -> str:
     text = re.sub(r"\b(alpha|lam)(?=[a-z(])", r"\1*", text)  # "αeˣ": alpha times exp(x)
     for power, spelled in _POWERS.items():
         text = text.replace(power, spelled)
-    text = re.sub(r"sech\s*\*\*\s*2\s*\(([^()]*)\)", r"(1 - tanh(\1)**2)", text)
+    # "tanh²x", "sech²x": a function squared, its one-letter argument without brackets
+    text = re.sub(
+        r"\b(tanh|sech|sigmoid|cosh|softplus)\s*(?:\*\*|\^)\s*(\d)\s*([a-z])\b", r"\1(\3)**\2", text
+    )
+    text = re.sub(r"sech\s*(?:\*\*|\^)\s*2\s*\(([^()]*)\)", r"(1 - tanh(\1)**2)", text)
+    text = re.sub(r"sech\(([^()]*)\)\s*\*\*\s*2", r"(1 - tanh(\1)**2)", text)
     # "tanh²(x)": the function's value squared
-    text = re.sub(r"\b([a-z]+)\s*\*\*\s*(\d)\s*\(([^()]*)\)", r"\1(\3)**\2", text)
+    text = re.sub(
+        r"\b(?!yhat|alpha|lam)([a-z]{3,})\s*(?:\*\*|\^)\s*(\d)\s*\(([^()]*)\)", r"\1(\3)**\2", text
+    )
     text = text.replace("⊙", "*")  # the grammar reads −, · and × itself
     text = re.sub(r"(?<=[\d)])\s*(?=\()", "*", text)  # 2(…), (…)(…)
     text = re.sub(r"(?<=\))\s*(?=[A-Za-z\d])", "*", text)  # (…)x
