@@ -311,3 +311,9 @@ def test_a_function_squared_without_brackets_is_its_value_squared() -> None:
     assert verdicts("exercises/derive-tanh", said)[0] == COVERED
     assert verdicts("exercises/derive-tanh", "the derivative is 1 - tanh^2(x)")[0] == COVERED
     assert verdicts("exercises/derive-tanh", "Type: 1 - tanh(x)")[0] == CONTRADICTED
+
+
+def test_almost_identical_is_a_likeness_not_an_identity() -> None:
+    said = "Mish is x·tanh(softplus(x)). It looks almost identical to SiLU (x·sigmoid(x))."
+    assert CONTRADICTED not in verdicts("modern-activations/mish", said)
+    assert CONTRADICTED in verdicts("modern-activations/mish", "Mish is identical to Swish.")

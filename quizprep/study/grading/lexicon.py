@@ -31,6 +31,13 @@ PHRASES: dict[str, str] = {
     "maximum likelihood estimation": "mle",
     "maximum likelihood estimate": "mle",
     "maximum likelihood": "mle",
+    # "almost identical to SiLU" is a likeness, not the claim that they are the same
+    "almost identical": "similar",
+    "nearly identical": "similar",
+    "almost the same": "similar",
+    "nearly the same": "similar",
+    "virtually identical": "similar",
+    "very similar": "similar",
     "step function": "staircase",
     "step functions": "staircase",
     "hard swish": "hardswish",
