@@ -4,21 +4,11 @@ sentence a fair interviewer reads one way and a bag of words read the other way.
 
 from __future__ import annotations
 
-from quizprep.decks.catalog import load_catalog
-from quizprep.decks.model import Card
 from quizprep.study.grading import CONTRADICTED, COVERED, grade
 from quizprep.study.grading.clauses import split
 from quizprep.study.grading.normalise import prepare
 from quizprep.study.grading.text import tokens
-
-BUILTIN = load_catalog(include_user=False)
-
-
-def builtin(ref: str) -> Card:
-    deck, _, card_id = ref.partition("/")
-    found = BUILTIN.card(deck, card_id)
-    assert found is not None, ref
-    return found
+from tests.test_grading import builtin
 
 
 def verdicts(ref: str, answer: str) -> list[str]:

@@ -170,7 +170,7 @@ def _with_expression(
     typed = judge(derive, answer)
     if typed is None:
         return verdicts
-    if typed.region is not None or typed.cases:
+    if typed.cases:
         # a derivative given case by case: right, it covers each case's point; a wrong case
         # contradicts the point about that side ("… for negative inputs"), else the first
         sides = [i for i, v in enumerate(verdicts) if _region_of(v.text)]
@@ -178,8 +178,8 @@ def _with_expression(
             marked, decided = {0, *sides}, COVERED
         else:
             side = _region_side(typed.region or "")
-            named = [i for i in sides if _region_of(verdicts[i].text) == side]
-            marked, decided = {named[0] if named else 0}, CONTRADICTED
+            on_side = [i for i in sides if _region_of(verdicts[i].text) == side]
+            marked, decided = {on_side[0] if on_side else 0}, CONTRADICTED
         return tuple(
             v._replace(verdict=decided, evidence=typed.evidence) if i in marked else v
             for i, v in enumerate(verdicts)
@@ -375,13 +375,10 @@ def _topic_words(card_id: str, aliases: tuple[str, ...], question: str) -> froze
     return frozenset((wanted - _GENERAL) | (named - _GENERAL or named))
 
 
-def _both_poles(phrase: Phrase, one: Unit | tuple[Token, ...]) -> bool:
-    """The clause names both ends of an axis the phrase names one end of (easy and hard):
+def _both_poles(phrase: Phrase, said: tuple[Token, ...]) -> bool:
+    """The words said name both ends of an axis the phrase names one end of (easy and hard):
     which end goes with the phrase's other words, a bag of words cannot tell."""
     axes = {t.axis for t in phrase.tokens if t.axis is not None}
-    from quizprep.study.grading.match import Unit
-
-    said = one.tokens if isinstance(one, Unit) else one
     keys = {t.key for t in said if t.axis in axes}
     return any(sum(key.startswith(axis) for key in keys) > 1 for axis in axes)
 
@@ -443,7 +440,10 @@ def _judge(
             found = match(reject, one, subjects, one.subject, strict=True)
             # said as written: two flips ("not defined … derivative is 0") are no restatement
             if found is not None and found.flips == 0 and not found.swapped:
-                if _both_poles(reject, one) and support[start].get(index, 0) >= found.matched:
+                if (
+                    _both_poles(reject, one.tokens)
+                    and support[start].get(index, 0) >= found.matched
+                ):
                     continue  # "less loss on easy ones, so it focuses on hard ones": word order
                 return verdict(CONTRADICTED, clause.text)
         for claim in (*compiled.claims, compiled.whole) if backwards else ():

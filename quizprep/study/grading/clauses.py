@@ -207,15 +207,15 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
     stated: str | None = None  # the last subject named outright, outside a contrast
     compared: str | None = None  # the last thing the clause before named past its subject
     after_contrast = False  # the clause before opened on "while", "whereas", "but"…
-    supposed = (-1, False)  # (segment, a counterfactual cue seen so far in it)
+    supposed = False  # a counterfactual cue seen so far in this sentence
     for clause in out:
         lead = clause.tokens[0]
         if clause.opening:
             # "In PyTorch, cross_entropy …", "With Adam, an L2 penalty …": the claim's subject
             # is the thing named after the opening phrase (or in it, when nothing follows)
             after = clause.tokens[clause.opening :]
-            named = [t for t in (*after[:3], *clause.tokens[: clause.opening]) if t.key in SUBJECTS]
-            lead = named[0] if named else lead
+            names = [t for t in (*after[:3], *clause.tokens[: clause.opening]) if t.key in SUBJECTS]
+            lead = names[0] if names else lead
         first = lead.key if lead.key in SUBJECTS else None
         relative = re.match(r"(?:whose|which|where|that)\b", clause.text)
         pronoun = re.match(
@@ -266,14 +266,12 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
         # a counterfactual reaches forward only: "it need not be differentiable, …,
         # otherwise you optimise the wrong thing" still claims its first clause
         words = set(re.findall(r"[a-z]+", clause.text))
-        if clause.segment != supposed[0]:
-            supposed = (clause.segment, False)
         # "0.01x otherwise" is the other case of a definition, "otherwise you …" a supposition
         if "otherwise" in words and not clause.text.startswith("otherwise"):
             words.discard("otherwise")
-        supposed = (clause.segment, supposed[1] or bool(words & _COUNTERFACTUAL))
+        supposed = (supposed and not opens) or bool(words & _COUNTERFACTUAL)
         frames = frames_of(words_by_segment[clause.segment]) - {"counterfactual"}
-        if supposed[1]:
+        if supposed:
             frames |= {"counterfactual"}
         result.append(clause._replace(frames=frames, subject=own))
     return result

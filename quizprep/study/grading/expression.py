@@ -100,12 +100,17 @@ def judge(derive: str, answer: str) -> ExpressionVerdict | None:
 
 def _wrong_case(found: Derivation, text: str) -> str | None:
     """For a typed ``where(c, a, b)`` that is wrong, the condition of its wrong case."""
-    from quizprep.core.derivations import check
-
     args = _arguments(text.strip(), "where")
     if args is None or len(args) != 3:
         return None
-    condition, first, second = args
+    return _wrong_side(found, *args)
+
+
+def _wrong_side(found: Derivation, condition: str, first: str, second: str) -> str | None:
+    """Which case of ``where(condition, first, second)`` is wrong, each checked with the
+    other case as the reference has it: ``condition``, ``not (condition)`` or None."""
+    from quizprep.core.derivations import check
+
     if not check(found, f"where({condition}, {first}, {found.answer})").ok:
         return condition
     if not check(found, f"where({condition}, {found.answer}, {second})").ok:
@@ -186,9 +191,7 @@ def _piecewise(found: Derivation, answer: str) -> ExpressionVerdict | None:
         evidence = sentence.strip()
         if whole.ok:
             return ExpressionVerdict(True, evidence, cases=True)
-        # which case is wrong: each checked with the other case as the reference has it
-        wrong_first = not check(found, f"where({condition}, {first}, {found.answer})").ok
-        region = condition if wrong_first else f"not ({condition})"
+        region = _wrong_side(found, condition, first, second) or f"not ({condition})"
         return ExpressionVerdict(False, evidence, True, True, region, cases=True)
     return None
 
@@ -212,17 +215,18 @@ def _differentiates(found: Derivation, answer: str) -> bool:
     from quizprep.core.derivations import sample
 
     names = {v.name for v in found.variables}
+    values = None
     for written in _DIFFERENTIATED.finditer(answer):
         text = _spelled(written.group("f"), names)
         try:
             tree = expr.parse(text, frozenset(names))
         except expr.ExprError:
             continue
-        values = sample(found, 1)
-        try:
-            got = expr.evaluate(tree, values)
+        if values is None:
+            values = sample(found, 1)
             want = found.function(*values.values())
-            if _close(got, want):
+        try:
+            if _close(expr.evaluate(tree, values), want):
                 return True
         except (ValueError, FloatingPointError, TypeError):
             continue

@@ -273,17 +273,13 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
             continue
         if pending and _adverb(word) and _content_next(words, index):
             # "isn't usefully differentiable": the negation is the adjective's
-            out.append(Token(*_concept_token(word)))
+            key, stemmed, axis = concept(word)
+            out.append(Token(key, stemmed, False, axis))
             continue
-        ahead = [i for i, w in enumerate(words[index + 1 : index + 9], index + 1) if w in _BY]
-        # the thing replaced ends at its first preposition: "the flat part of ReLU",
-        # "the sigmoid in Swish"
-        stop = next((i for i in range(index + 1, ahead[0]) if words[i] in _OF), 0) if ahead else 0
-        # ... unless it is replaced by a formula: "replace the label with (1 − ε)·y + ε/K"
-        formula = ahead and any(w in OPERATORS for w in words[ahead[0] + 1 : ahead[0] + 8])
-        if word in _REPLACE and ahead and not formula:
+        replaced = _replaced(words, index) if word in _REPLACE else None
+        if replaced is not None:
             # "replace the flat zero part with a small slope": what is replaced is set aside
-            set_aside, replaced_from = stop or ahead[0], len(out)
+            set_aside, replaced_from = replaced, len(out)
             continue
         neg = (pending % 2 == 1) != (index < set_aside)
         joiner = words[index + 1] if index + 1 < len(words) else ""
@@ -325,9 +321,15 @@ def _adverb(word: str) -> bool:
     return len(word) > 5 and word.endswith("ly") and word not in ANTONYMS
 
 
-def _concept_token(word: str) -> tuple[str, str, bool, str | None]:
-    key, stemmed, axis = concept(word)
-    return key, stemmed, False, axis
+def _replaced(words: list[str], index: int) -> int | None:
+    """Where the thing a "replace" at ``index`` removes ends: at "with"/"by", or at its first
+    preposition ("the flat part of ReLU", "the sigmoid in Swish"); None when there is no
+    "with"/"by", or the replacement is a formula ("replace the label with (1 − ε)·y + ε/K":
+    the thing is being defined, not removed)."""
+    ahead = next((i for i in range(index + 1, min(index + 9, len(words))) if words[i] in _BY), None)
+    if ahead is None or any(w in OPERATORS for w in words[ahead + 1 : ahead + 8]):
+        return None
+    return next((i for i in range(index + 1, ahead) if words[i] in _OF), ahead)
 
 
 def _number_at(words: list[str], index: int) -> bool:
