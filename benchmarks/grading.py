@@ -69,6 +69,9 @@ DEV_PARTS = (
     "dev20",
     "dev21",
     "dev22",
+    "dev23",
+    "dev24",
+    "dev25",
 )  # what tuning may look at
 HELDOUT_PARTS = (
     "heldout",
