@@ -307,3 +307,18 @@ def test_almost_identical_is_a_likeness_not_an_identity() -> None:
     said = "Mish is x·tanh(softplus(x)). It looks almost identical to SiLU (x·sigmoid(x))."
     assert CONTRADICTED not in verdicts("modern-activations/mish", said)
     assert CONTRADICTED in verdicts("modern-activations/mish", "Mish is identical to Swish.")
+
+
+def test_a_claim_that_leaves_out_the_cards_name_is_still_about_the_card() -> None:
+    card = "losses/label-smoothing"  # no subject of the lexicon names it: its name does
+    said = "Label smoothing mixes the one-hot target with uniform. It makes calibration worse."
+    assert verdicts(card, said)[3] == CONTRADICTED
+    assert verdicts(card, "Label smoothing sharpens nothing and hurts calibration.")[3] == (
+        CONTRADICTED
+    )
+    # "which" is the overconfidence's, and a contrast is no claim of it
+    assert verdicts(card, "Label smoothing curbs overconfidence, which hurts calibration.")[3] != (
+        CONTRADICTED
+    )
+    said = "Label smoothing mixes in uniform. It fades, unlike a hard clip that hurts calibration."
+    assert verdicts(card, said)[3] != CONTRADICTED

@@ -130,8 +130,9 @@ def grade(card: Card, answer: str) -> Grade:
     subjects = card_subjects(card)
     units = _units(clauses)
     support = _support(card, [u for _, _, u in units[: len(clauses)]], subjects)
+    elided = _elided_name(card, clauses, subjects)
     judged = [
-        _judge(index, point, clauses, units, subjects, support)
+        _judge(index, point, clauses, units, subjects, support, elided)
         for index, point in enumerate(card.key_points)
     ]
     verdicts = tuple(v for v, _ in judged)
@@ -142,7 +143,7 @@ def grade(card: Card, answer: str) -> Grade:
         # One point met by a word or two ("SVM", "hard negatives") in an answer that never
         # names this card's topic is an answer to another question sharing a term.
         verdicts = tuple(
-            v._replace(verdict=MISSED, evidence=None) if i == covered[0] else v
+            v._replace(verdict=MISSED, evidence=None) if i in covered else v
             for i, v in enumerate(verdicts)
         )
     if card.derive and verdicts:
@@ -375,6 +376,74 @@ def _topic_words(card_id: str, aliases: tuple[str, ...], question: str) -> froze
     return frozenset((wanted - _GENERAL) | (named - _GENERAL or named))
 
 
+def _card_names(card: Card) -> tuple[tuple[str, ...], ...]:
+    """The card's own name as token keys (its id's words, its aliases of two words or more),
+    when no subject of the lexicon names it: "label smoothing", "dice loss"."""
+    return _names(card.id, card.aliases)
+
+
+@lru_cache(maxsize=1024)
+def _names(card_id: str, aliases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    from quizprep.study.grading.lexicon import SUBJECTS
+    from quizprep.study.grading.match import _prepared
+    from quizprep.study.grading.text import tokens
+
+    out = []
+    for text in (card_id.replace("-", " "), *aliases):
+        keys = tuple(t.key for t in tokens(_prepared(text))[0])
+        if keys and not set(keys) & SUBJECTS and not set(keys) <= _GENERAL:
+            out.append(keys)
+    return tuple(dict.fromkeys(out))
+
+
+_RELATIVE = re.compile(r"(?:which|that|whose|where|who)\b")
+_LEADING_PRONOUN = re.compile(r"(?:(?:but|and|so|yet|also|plus|then)\s+)?(?:it|it's|this)\b")
+
+
+def _elided_name(
+    card: Card, clauses: list[Clause], subjects: frozenset[str]
+) -> dict[int, tuple[str, ...]]:
+    """Clauses that leave out the card's name after an earlier one said it, each with the
+    name: "Label smoothing … . It makes calibration worse", "label smoothing sharpens the
+    targets and hurts calibration" (not "…, which hurts calibration": that is another
+    thing's)."""
+    from quizprep.study.grading.lexicon import SUBJECTS
+
+    names = _card_names(card) if not subjects else ()
+    out: dict[int, tuple[str, ...]] = {}
+    said: tuple[str, ...] | None = None  # the name an earlier clause said
+    said_segment = -1
+    for i, clause in enumerate(clauses):
+        keys = [t.key for t in clause.tokens]
+        here = next((n for n in names if _contains_run(keys, n)), None)
+        if here is not None:
+            said, said_segment = here, clause.segment
+            continue
+        if said is None or clause.subject is not None or any(k in SUBJECTS for k in keys):
+            continue
+        if _RELATIVE.match(clause.text):
+            continue
+        if _LEADING_PRONOUN.match(clause.text) or clause.segment == said_segment:
+            out[i] = said
+    return out
+
+
+def _contains_run(keys: list[str] | tuple[str, ...], run: tuple[str, ...]) -> bool:
+    return any(tuple(keys[i : i + len(run)]) == run for i in range(len(keys) - len(run) + 1))
+
+
+@lru_cache(maxsize=4096)
+def _without_name(reject: Phrase, name: tuple[str, ...]) -> Phrase | None:
+    """The reject with the card's name left out, when it names it and says two words more."""
+    keys = [t.key for t in reject.tokens]
+    for i in range(len(keys) - len(name) + 1):
+        if tuple(keys[i : i + len(name)]) == name:
+            rest = reject.tokens[:i] + reject.tokens[i + len(name) :]
+            if len(rest) >= 2:
+                return reject._replace(tokens=rest, explicit=False)
+    return None
+
+
 def _both_poles(phrase: Phrase, said: tuple[Token, ...]) -> bool:
     """The words said name both ends of an axis the phrase names one end of (easy and hard):
     which end goes with the phrase's other words, a bag of words cannot tell."""
@@ -412,8 +481,10 @@ def _judge(
     units: list[tuple[int, int, Unit]],
     subjects: frozenset[str],
     support: list[dict[int, int]],
+    elided: dict[int, tuple[str, ...]] | None = None,
 ) -> tuple[PointVerdict, bool]:
-    """The point's verdict, and whether it rests on a match of only a word or two."""
+    """The point's verdict, and whether it rests on a match of only a word or two.
+    ``elided``: clauses about the card whose name they leave out, with that name."""
 
     from quizprep.study.grading.match import formula_contradicted, formula_said, match
 
@@ -445,6 +516,16 @@ def _judge(
                     and support[start].get(index, 0) >= found.matched
                 ):
                     continue  # "less loss on easy ones, so it focuses on hard ones": word order
+                return verdict(CONTRADICTED, clause.text)
+        name = (elided or {}).get(start, ())
+        for reject in () if supposed or not name else compiled.rejects:
+            bare = _without_name(reject, name)
+            # "…, and hurts calibration", "It hurts calibration": the clause goes on as the
+            # reject does after the name ("it fades, unlike a hard clip" is no claim of it)
+            if bare is None or bare.tokens[0].key != one.tokens[0].key:
+                continue
+            found = match(bare, one, subjects, one.subject, strict=True)
+            if found is not None and found.flips == 0 and not found.swapped:
                 return verdict(CONTRADICTED, clause.text)
         for claim in (*compiled.claims, compiled.whole) if backwards else ():
             found = match(claim, one, subjects, one.subject)
