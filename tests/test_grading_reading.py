@@ -322,3 +322,12 @@ def test_a_claim_that_leaves_out_the_cards_name_is_still_about_the_card() -> Non
     )
     said = "Label smoothing mixes in uniform. It fades, unlike a hard clip that hurts calibration."
     assert verdicts(card, said)[3] != CONTRADICTED
+
+
+def test_a_calls_bracketed_arguments_are_no_aside() -> None:
+    texts = [c.text for c in split("Reverse KL(teacher ‖ student) is the mass-covering one")]
+    assert len(texts) == 1
+    said = "Reverse KL(teacher ‖ student) is the mass-covering one."
+    assert verdicts("training-signals/distillation-kl-direction", said)[1] == CONTRADICTED
+    # a bracket after a space is still an aside
+    assert [c.text for c in split("the loss (which is convex) is fine")][1] == "which is convex"

@@ -66,6 +66,9 @@ def _aside(match: re.Match[str]) -> str:
         return match.group(0)
     if re.search(r"\b[a-z_]+=[\w'\".-]", inner):  # "sum(e, -1, keepdims=true)": code arguments
         return match.group(0)
+    touching = match.string[match.start() - 1 : match.start()]  # no space: a call's brackets
+    if touching.isalnum() and len(inner.split()) <= 5 and re.search(r"[|,+*/=<>-]", inner):
+        return match.group(0)  # "kl(teacher | student)", "d(anchor, negative)": arguments
     if len(re.findall(r"\b[a-z]{3,}\b", inner)) >= 2:
         return f", {inner} ,"
     return match.group(0)
