@@ -331,3 +331,11 @@ def test_a_calls_bracketed_arguments_are_no_aside() -> None:
     assert verdicts("training-signals/distillation-kl-direction", said)[1] == CONTRADICTED
     # a bracket after a space is still an aside
     assert [c.text for c in split("the loss (which is convex) is fine")][1] == "which is convex"
+
+
+def test_an_equation_is_said_as_an_equation_not_by_its_symbols() -> None:
+    card = "modern-losses/gaussian-nll"
+    said = "Minimise the Gaussian NLL, ½ log σ² + (y − μ)²/(2σ²), over a mean and a variance head."
+    # the NLL written out says point 1, not the point about its ½ log σ² term (nor σ² alone)
+    assert verdicts(card, said)[:2] == [COVERED, "missed"]
+    assert verdicts(card, "at the optimum σ² = (y − μ)²")[1] == COVERED

@@ -131,8 +131,9 @@ def grade(card: Card, answer: str) -> Grade:
     units = _units(clauses)
     support = _support(card, [u for _, _, u in units[: len(clauses)]], subjects)
     elided = _elided_name(card, clauses, subjects)
+    pieces = _pieces_of_others(tuple(card.key_points))
     judged = [
-        _judge(index, point, clauses, units, subjects, support, elided)
+        _judge(index, point, clauses, units, subjects, support, elided, pieces)
         for index, point in enumerate(card.key_points)
     ]
     verdicts = tuple(v for v, _ in judged)
@@ -247,6 +248,7 @@ class _Compiled(NamedTuple):
     rejects: tuple[Phrase, ...]
     formulas: tuple[str, ...]  # the point's own: also read for contradictions
     said_by: tuple[str, ...]  # any of these said covers the point
+    equations: frozenset[Phrase] = frozenset()  # claims read only where an "=" is written
 
 
 @lru_cache(maxsize=2048)
@@ -259,6 +261,7 @@ def _compile(point: KeyPoint) -> _Compiled:
     whole = phrase(point.text, full=False)
     subject = whole.subject
     claims: list[Phrase] = []
+    equations: list[Phrase] = []  # accepts that are an equation: said only beside an "="
     parts = re.split(r";|,|\s(?:so|because|since|unlike|while|whereas)\s", point.text)
     for part in parts if len(parts) > 1 else ():
         sub = phrase(part, full=False, inherit=subject)
@@ -285,6 +288,8 @@ def _compile(point: KeyPoint) -> _Compiled:
             and all(_number(t.key) and not t.neg for t in accepted.tokens)
         ):
             continue  # "any value between 0 and 1" is, in words, only two numbers
+        if _bare_formula(text) and any("=" in f and _structured(f) for f in accepted.math):
+            equations.append(accepted)
         claims.append(accepted)
     rejects = tuple(phrase(text, full=True) for text in point.reject)
     # an accept written as a formula ("0.5 x (1 + tanh u)") is said by that formula in any
@@ -295,8 +300,40 @@ def _compile(point: KeyPoint) -> _Compiled:
     lead = re.findall(r"[a-z]+", point.text.lower())[:2]
     frame = next(iter(frames_of(lead)), None)
     # a signed lone name ("+αFP" cut from "TP/(TP + αFP)") is no formula of the point's
-    own = tuple(f for f in formulas(point.text) if any(ch in "+-*/^=<>_|" for ch in f[1:]))
-    return _Compiled(frame, whole, tuple(claims), rejects, own, tuple(dict.fromkeys([*own, *said])))
+    # nor is a squared name ("σ²" in "… with μ and σ² both predicted") or a cut "γ="
+    own = tuple(
+        f
+        for f in formulas(point.text)
+        if any(ch in "+-*/=<>_|" for ch in re.sub(r"\^\d+$", "", f)[1:]) and f[-1] != "="
+    )
+    return _Compiled(
+        frame,
+        whole,
+        tuple(claims),
+        rejects,
+        own,
+        tuple(dict.fromkeys([*own, *said])),
+        frozenset(equations),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _pieces_of_others(points: tuple[KeyPoint, ...]) -> frozenset[str]:
+    """Formulas that say a point and are a piece of another point's formula: writing the whole
+    ("½ log σ² + (y − μ)²/(2σ²)") does not say the point about its piece ("the ½ log σ²
+    term penalises large variances")."""
+    compiled = [_compile(point) for point in points]
+    return frozenset(
+        f
+        for i, mine in enumerate(compiled)
+        for f in mine.said_by
+        if any(
+            f in g and f != g
+            for j, theirs in enumerate(compiled)
+            if j != i
+            for g in theirs.formulas
+        )
+    )
 
 
 def _number(key: str) -> bool:
@@ -317,7 +354,8 @@ def _bare_formula(text: str) -> bool:
 
 def _structured(formula: str) -> bool:
     """A formula with an operator and a function or two operands: enough to be itself."""
-    return sum(ch in "+-*/^" for ch in formula) >= 1 and sum(ch.isalnum() for ch in formula) >= 4
+    body = re.sub(r"\^\d+$", "", formula)  # "σ²" is a name squared, not a formula
+    return sum(ch in "+-*/^" for ch in body) >= 1 and sum(ch.isalnum() for ch in formula) >= 4
 
 
 def _support(card: Card, singles: list[Unit], subjects: frozenset[str]) -> list[dict[int, int]]:
@@ -482,6 +520,7 @@ def _judge(
     subjects: frozenset[str],
     support: list[dict[int, int]],
     elided: dict[int, tuple[str, ...]] | None = None,
+    pieces: frozenset[str] = frozenset(),
 ) -> tuple[PointVerdict, bool]:
     """The point's verdict, and whether it rests on a match of only a word or two.
     ``elided``: clauses about the card whose name they leave out, with that name."""
@@ -550,13 +589,18 @@ def _judge(
                     return verdict(CONTRADICTED, clause.text)
         if any(formula_contradicted(f, clause) for f in compiled.formulas):
             return verdict(CONTRADICTED, clause.text)
+    said_by = [f for f in compiled.said_by if f not in pieces]
     for clause, keep in zip(clauses, kept, strict=True):
-        if keep and any(formula_said(f, clause) for f in compiled.said_by):
+        if keep and any(formula_said(f, clause) for f in said_by):
             return verdict(COVERED, clause.text)
     for start, end, run in units:
         if not all(kept[start:end]):
             continue
-        candidates = (compiled.whole, *compiled.claims)
+        # "σ² = (y − μ)²" is not said by "½ log σ² + (y − μ)²/(2σ²)", which has its symbols
+        equation = "=" in run.math
+        candidates = tuple(
+            c for c in (compiled.whole, *compiled.claims) if equation or c not in compiled.equations
+        )
         found_all = [
             match(candidate, run, subjects, run.subject) if candidate.tokens else None
             for candidate in candidates
