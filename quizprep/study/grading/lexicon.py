@@ -484,7 +484,7 @@ STOPWORDS = (
     is are was were be been being am do does did done has have had having of in on at to
     for from by with as into onto over under about between through per via i you he she we
     they me my our your his her them us what which who whom whose when where why how all any
-    already
+    already ever
     each every some such own same too very can will just should would could may might must
     shall also more most other only again once here both either e.g i.e eg ie etc
     gives give gave giving yields yield returns return produces produce estimates estimate

@@ -106,7 +106,8 @@ def _role(word: str) -> str:
 # "don't add a softmax before it", "never use sigmoid" deny the differentiable, the softmax
 _MODALS = frozenset({"need", "needs", "needed", "require", "requires", "required", "have",
                      "has", "necessarily", "go", "goes", "get", "gets", "become",
-                     "becomes", "add", "use", "apply", "put", "insert", "include", "cause",
+                     "becomes", "add", "adding", "use", "using", "apply", "applying", "put",
+                     "insert", "include", "cause",
                      "causes", "produce", "produces", "create", "creates", "real", "actual",
                      "major", "significant", "serious", "big"})  # fmt: skip
 _PRONOUN_OBJECTS = frozenset({"it", "this", "that", "them", "these", "those"})
