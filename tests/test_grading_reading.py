@@ -339,3 +339,16 @@ def test_an_equation_is_said_as_an_equation_not_by_its_symbols() -> None:
     # the NLL written out says point 1, not the point about its ½ log σ² term (nor σ² alone)
     assert verdicts(card, said)[:2] == [COVERED, "missed"]
     assert verdicts(card, "at the optimum σ² = (y − μ)²")[1] == COVERED
+
+
+def test_a_method_on_a_bracket_and_a_factor_in_brackets_stay_in_their_formula() -> None:
+    assert [c.math for c in split("L = Σ_ij p_ij (log p_ij − log q_ij) / N")] == [
+        "l=sum_ijp_ijlogp_ij-logq_ij/n"
+    ]
+    # "exp(z).sum(axis=1)" is sum(exp(z)), and its dot ends no sentence
+    said = split("log_softmax = z - np.log(np.exp(z).sum(axis=1, keepdims=True)).")
+    assert [c.math for c in said] == ["=z-logsumexp_z"]
+    assert prepare("(s * g).sum(-1, keepdims=True)").startswith("sum(s * g)")
+    assert len(split("Don't ever take the log of a sigmoid output")) == 1
+    said = "Don't ever take the log of a sigmoid output."
+    assert CONTRADICTED not in verdicts("exercises/code-bce-with-logits", said)

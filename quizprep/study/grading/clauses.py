@@ -12,7 +12,8 @@ from quizprep.study.grading.normalise import prepare
 from quizprep.study.grading.text import Clause, tokens
 
 _CONTRAST = re.compile(r"\s(?=(?:but|whereas|while|although|though|however|unlike|instead of)\b)")
-_HARD = re.compile(r"(?:(?<![a-z0-9])\.|\.(?=\s|$)|[;?\n]|!(?!=)|\s-{2,}\s)")
+# (a dot between a bracket and a name is a method call: "np.exp(z - m).sum(1)")
+_HARD = re.compile(r"(?:(?<![a-z0-9])(?<!\))\.|\)\.(?![a-z_])|\.(?=\s|$)|[;?\n]|!(?!=)|\s-{2,}\s)")
 
 
 def split(text: str) -> list[Clause]:
@@ -41,6 +42,13 @@ def split(text: str) -> list[Clause]:
 
 
 _PAREN = re.compile(r"\(([^()]*)\)")
+# names inside a formula's brackets: "(log p_ij − log q_ij)" is a factor, not an aside
+_MATH_WORDS = frozenset(
+    {"log", "exp", "sum", "max", "min", "mean", "sqrt", "abs", "tanh", "sigmoid", "softmax",
+     "softplus", "relu", "diag", "sign", "logsumexp", "log1p", "expm1", "torch", "keepdims",
+     "axis", "dim", "sigma", "alpha", "beta", "gamma", "delta", "lambda", "tau", "eps",
+     "epsilon", "mu", "phi", "theta", "transpose"}
+)  # fmt: skip
 # "Prob. outputs", "indep.)", "det. (RetinaNet)": a shorthand's full stop, with the text
 # going on in lower case, ends no sentence ("bad init. Fix: …" still does)
 _ABBREVIATION = re.compile(
@@ -69,7 +77,8 @@ def _aside(match: re.Match[str]) -> str:
     touching = match.string[match.start() - 1 : match.start()]  # no space: a call's brackets
     if touching.isalnum() and len(inner.split()) <= 5 and re.search(r"[|,+*/=<>-]", inner):
         return match.group(0)  # "kl(teacher | student)", "d(anchor, negative)": arguments
-    if len(re.findall(r"\b[a-z]{3,}\b", inner)) >= 2:
+    words = [w for w in re.findall(r"\b[a-z]{3,}\b", inner) if w not in _MATH_WORDS]
+    if len(words) >= 2:
         return f", {inner} ,"
     return match.group(0)
 

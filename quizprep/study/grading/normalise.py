@@ -106,10 +106,14 @@ def normalise(text: str) -> str:
         text = _SNAKE.sub(r"\1 ", text)
     text = re.sub(r"\bclamp(?=\()", "clip", text)  # torch.clamp(a, -d, d) is np.clip (a "hard
     # clamp" in prose stays a clamp: soft-capping is not one)
-    # "(p * g).sum()": a method on a bracketed expression
+    # "(p * g).sum()", "(s * g).sum(-1, keepdims=True)": a method on a bracketed expression
+    # (its axis is dropped, as the other spellings of a sum drop it)
     text = re.sub(
-        r"\(([^()]*)\)\.(max|min|sum|mean|exp|log|abs|sqrt|std|var)\(\s*\)", r"\2(\1)", text
-    )
+        r"((?<![a-z0-9_])[a-z_]+)?\(([^()]*)\)\.(max|min|sum|mean|exp|log|abs|sqrt|std|var)"
+        r"\([^()]*\)",
+        lambda m: f"{m[3]}({m[1] or ''}({m[2]}))" if m[1] else f"{m[3]}({m[2]})",
+        text,
+    )  # "exp(z).sum(axis=1)" is sum(exp(z))
     text = re.sub(r"(?<=\S)\s*%", " percent", text).replace("%", " percent ")  # "% of units"
     # a transpose however typed: hᵀg, h.T @ g, h^T g
     text = re.sub(r"(?<=[\w)])(?:ᵀ|\.T\b|\^T\b|\^\{T\})", " transpose ", text)
