@@ -352,3 +352,19 @@ def test_a_method_on_a_bracket_and_a_factor_in_brackets_stay_in_their_formula() 
     assert len(split("Don't ever take the log of a sigmoid output")) == 1
     said = "Don't ever take the log of a sigmoid output."
     assert CONTRADICTED not in verdicts("exercises/code-bce-with-logits", said)
+
+
+def test_rather_than_sets_aside_all_it_names() -> None:
+    said = "divide by the total token count rather than averaging per-micro-batch means"
+    assert [k for k in keys(said) if k.endswith("~")] == [
+        "center+~",
+        "micro~",
+        "batch~",
+        "center+~",
+    ]
+    assert keys("use logits instead of probabilities because they are stable") == [
+        "logit",
+        "probability~",
+        "stable",
+    ]
+    assert keys("a down-weighting of examples") == keys("down-weight examples")

@@ -219,8 +219,10 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
             continue
         if word in ("instead", "rather"):
             if index + 1 < len(words) and words[index + 1] in ("of", "than"):
-                pending += 1  # "instead of X", "rather than X" negate X
-                window = 4
+                # "instead of X", "rather than averaging the per-batch means": X, all of it,
+                # is set aside (up to a reason or a purpose that follows it)
+                ends = (i for i in range(index + 2, len(words)) if words[i] in _SET_ASIDE_ENDS)
+                set_aside = max(set_aside, min(next(ends, len(words)), index + 10))
             continue
         if (
             word == "away"
@@ -314,6 +316,7 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
 
 
 _REPLACE = frozenset({"replace", "replaces", "replaced", "replacing", "swap", "swaps"})
+_SET_ASIDE_ENDS = frozenset({"because", "since", "so", "which", "as", "to", "but", "and"})
 _BY = frozenset({"with", "by"})
 _OF = frozenset({"of", "in", "on", "for"})
 
