@@ -368,3 +368,10 @@ def test_rather_than_sets_aside_all_it_names() -> None:
         "stable",
     ]
     assert keys("a down-weighting of examples") == keys("down-weight examples")
+
+
+def test_a_python_conditional_is_a_derivative_by_cases() -> None:
+    card = "exercises/derive-elu"
+    said = "1 if x > 0 else alpha*exp(x)   (= ELU(x) + alpha for x<=0)"
+    assert verdicts(card, said) == [COVERED, COVERED]
+    assert verdicts(card, "grad = 1 if x > 0 else alpha")[1] == CONTRADICTED

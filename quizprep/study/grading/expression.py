@@ -256,7 +256,11 @@ def _candidates(answer: str) -> list[tuple[str, bool | str]]:
         typed = _FINAL.search(part)
         named = typed or _NAMED.search(part)
         # "for x ≤ 0 it is α·eˣ": one region of a piecewise derivative is no whole answer
-        region = _REGION.search(part) is not None and "where(" not in part
+        region = (
+            _REGION.search(part) is not None
+            and "where(" not in part
+            and not _CONDITIONAL.search(part)
+        )
         if named is not None:
             out.append((part[named.end() :], "typed" if typed else not region))
         sides = re.split(r"(?<![<>=!])=(?!=)", part)
@@ -267,10 +271,19 @@ def _candidates(answer: str) -> list[tuple[str, bool | str]]:
         out.append((part, len(sides) == 1 and typed is None and _bare_expression(part)))
         if ":" in part:  # "Written out in x: 0.5*(1 + tanh(u)) + …", at the end: the answer
             out.append((part.rsplit(":", 1)[1], number == len(parts) - 1))
+        for chosen in _CONDITIONAL.finditer(part):  # "1 if x > 0 else alpha*exp(x)"
+            out.append((chosen.group(0), _bare_expression(part[: chosen.end()])))
         tail = _TAIL.search(part)  # "… and you get 1/(1 + e^(-x))"
         if tail is not None and tail.start() > 0:
             out.append((tail.group(0), False))
     return out
+
+
+# Python's conditional expression, one operand each side (a call's brackets allowed)
+_OPERAND = r"[\w.*+\-−/^]+(?:\([^()]*\)[\w.*+\-−/^]*)*"
+_CONDITIONAL = re.compile(
+    rf"(?P<a>{_OPERAND})\s+if\s+(?P<c>[\w\s.<>=≤≥!−-]+?)\s+else\s+(?P<b>{_OPERAND})"
+)
 
 
 def _bare_expression(part: str) -> bool:
@@ -301,6 +314,8 @@ def _spelled(piece: str, names: set[str]) -> str:
     text = re.sub(
         r"\b(?!yhat|alpha|lam)([a-z]{3,})\s*(?:\*\*|\^)\s*(\d)\s*\(([^()]*)\)", r"\1(\3)**\2", text
     )
+    # "1 if x > 0 else alpha*exp(x)" is where(x > 0, 1, alpha*exp(x))
+    text = _CONDITIONAL.sub(lambda m: f"where({m['c']}, {m['a']}, {m['b']})", text)
     text = text.replace("⊙", "*")  # the grammar reads −, · and × itself
     text = re.sub(r"(?<=[\d)])\s*(?=\()", "*", text)  # 2(…), (…)(…)
     text = re.sub(r"(?<=\))\s*(?=[A-Za-z\d])", "*", text)  # (…)x
