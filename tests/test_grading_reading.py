@@ -375,3 +375,14 @@ def test_a_python_conditional_is_a_derivative_by_cases() -> None:
     said = "1 if x > 0 else alpha*exp(x)   (= ELU(x) + alpha for x<=0)"
     assert verdicts(card, said) == [COVERED, COVERED]
     assert verdicts(card, "grad = 1 if x > 0 else alpha")[1] == CONTRADICTED
+
+
+def test_an_apposition_after_a_name_keeps_the_name_as_subject() -> None:
+    said = (
+        "Softplus, log(1 + eˣ), is a smooth approximation of ReLU whose derivative is the sigmoid."
+    )
+    assert [c.subject for c in split(said)] == ["softplus", "softplus", "softplus"]
+    assert COVERED not in verdicts("activations/swish-silu", said)  # it is about softplus
+    # a name at the end of a list is no sentence's subject
+    listed = split("for a known interval a rescaled sigmoid or tanh, and for counts a softplus")
+    assert listed[-1].subject != "tanh"

@@ -186,6 +186,8 @@ _IMPERATIVE_FIX = frozenset(
     {"use", "try", "add", "apply", "switch", "lower", "reduce", "decrease", "clip", "swap"}
 )
 
+# a clause that opens on its verb has the sentence's subject ("X, an aside, is …")
+_VERB_FIRST = re.compile(r"(?:is|are|was|were|has|have|does|can|cannot|will|gives|makes)\b")
 _CONSEQUENCE = re.compile(r"(?:so|hence|thus|therefore|which means|meaning)\b")
 
 CONTRAST_START = re.compile(r"(?:but|whereas|while|although|though|however|unlike|instead of)\b")
@@ -220,6 +222,8 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
     compared: str | None = None  # the last thing the clause before named past its subject
     after_contrast = False  # the clause before opened on "while", "whereas", "but"…
     supposed = False  # a counterfactual cue seen so far in this sentence
+    opened: str | None = None  # the subject the sentence opened on
+    named_alone: str | None = None  # the clause before was a name on its own
     for clause in out:
         lead = clause.tokens[0]
         if clause.opening:
@@ -249,6 +253,10 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
             own = stated  # "tanh's slope is 1 while sigmoid's is 0.25, so …": back to tanh
         elif same and (relative or _CONSEQUENCE.match(clause.text)):
             own = carried[1]  # "…, so units can still die": the sentence's subject goes on
+        elif same and opened is not None and _VERB_FIRST.match(clause.text):
+            own = opened  # "Softplus, log(1 + eˣ), is a smooth ReLU": the sentence's subject
+        elif same and named_alone is not None:
+            own = named_alone  # "Softplus, log(1 + eˣ), …": an apposition to the name
         elif pronoun and same and compared is not None and not carried[2]:
             own = compared  # "so I default to MSE: it is the most robust…": the last named
         elif pronoun and not carried[2]:
@@ -270,7 +278,11 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
             compared = named[-1]  # "the fix is Leaky ReLU, which …"
         else:
             compared = None  # "tanh is a rescaled sigmoid, which …" is still about tanh
+        # a clause that is only a name ("Softplus, …") is followed by what it is
         opens = carried[0] != clause.segment  # the sentence's first clause: its subject
+        named_alone = first if opens and len(clause.tokens) == 1 and not lead.neg else None
+        if opens:
+            opened = own if own is not None and not (first is not None and lead.neg) else None
         carried = (clause.segment, own, bool(first is not None and lead.neg))
         after_contrast = CONTRAST_START.match(clause.text) is not None
         if opens and first is not None and not lead.neg and not CONTRAST_START.match(clause.text):
