@@ -386,3 +386,11 @@ def test_an_apposition_after_a_name_keeps_the_name_as_subject() -> None:
     # a name at the end of a list is no sentence's subject
     listed = split("for a known interval a rescaled sigmoid or tanh, and for counts a softplus")
     assert listed[-1].subject != "tanh"
+
+
+def test_which_pole_goes_with_which_is_read_from_adjacency() -> None:
+    card = "exercises/code-huber"
+    said = "Huber is quadratic for small residuals and linear for large ones."
+    assert verdicts(card, said)[0] == COVERED
+    swapped = "Huber is linear for small residuals and quadratic for large ones."
+    assert verdicts(card, swapped)[0] == CONTRADICTED

@@ -147,6 +147,22 @@ def _other_number(want: Token, token: Token) -> bool:
     return a is not None and b is not None and a != b
 
 
+def _paired(tokens: tuple[Token, ...], axes: frozenset[str]) -> frozenset[tuple[str, ...]] | None:
+    """Which pole of one axis goes with which pole of another, by adjacency in the words
+    ("quadratic for small …, linear for large …"): None unless two pairs are read."""
+    sequence = [t for t in tokens if t.axis in axes]
+    pairs = set()
+    i = 0
+    while i < len(sequence) - 1:
+        a, b = sequence[i], sequence[i + 1]
+        if a.axis != b.axis:
+            pairs.add(tuple(sorted((a.key, b.key))))
+            i += 2
+        else:
+            i += 1
+    return frozenset(pairs) if len(pairs) >= 2 else None
+
+
 def role_flip(
     wanted: str | None,
     have: tuple[Token, ...],
@@ -287,6 +303,12 @@ def match(
         if token.axis in named_axes and token.axis not in ("level", "amount", "quality"):
             clause_poles.setdefault(token.axis, set()).add(token.key)
     roles = both or any(len(keys) > 1 for keys in clause_poles.values())
+    if len(both) >= 2 and _paired(p.tokens, both) is not None:
+        # "quadratic for small errors, linear for large ones" said as "linear for small,
+        # quadratic for large": each pole goes with the other pole of its partner axis
+        mine, theirs = _paired(p.tokens, both), _paired(have, both)
+        if theirs is not None and not mine & theirs:
+            flips += 1
     if flips >= 3 and flips % 2:
         # every term turned over ("T < 1 sharpens an underconfident net" against "T > 1
         # softens an overconfident one") is the mirror claim, not the opposite one
