@@ -72,6 +72,9 @@ DEV_PARTS = (
     "dev23",
     "dev24",
     "dev25",
+    "dev26",
+    "dev27",
+    "dev28",
 )  # what tuning may look at
 HELDOUT_PARTS = (
     "heldout",
