@@ -394,3 +394,21 @@ def test_which_pole_goes_with_which_is_read_from_adjacency() -> None:
     assert verdicts(card, said)[0] == COVERED
     swapped = "Huber is linear for small residuals and quadratic for large ones."
     assert verdicts(card, swapped)[0] == CONTRADICTED
+
+
+def test_a_negation_among_a_rejects_words_may_govern_the_claim() -> None:
+    said = "so a huge outlier can never contribute more than d to the gradient"
+    assert verdicts("exercises/derive-huber", said)[1] != CONTRADICTED
+    said = "a softplus unit can't get permanently stuck the way a dead ReLU does"
+    assert verdicts("exercises/derive-softplus", said)[1] != CONTRADICTED
+    # a denial after the reject's words is another claim
+    said = "the best practice is to train directly on the evaluation metric so there's no mismatch"
+    assert verdicts("deep-dives/loss-properties", said)[4] == CONTRADICTED
+
+
+def test_a_derivative_given_as_only_its_first_piece_is_wrong() -> None:
+    card = "exercises/derive-gelu-tanh"
+    said = "The ½x is a scale, so d/dx = 0.5*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))."
+    assert CONTRADICTED in verdicts(card, said)
+    said = "The first term: 0.5*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))"
+    assert CONTRADICTED not in verdicts(card, said)

@@ -165,8 +165,9 @@ def _with_expression(
     """A derivation card's formula point (its first) decided by the derivative typed in the
     answer, checked numerically, when there is one: a match covers it, a wrong final answer
     contradicts it. When the formula is split over the first points ("… plus half x sech² u
-    …", "minus (1 − p)^γ over p"), a match covers each piece, and a mismatch (perhaps one
-    piece typed alone) decides nothing unless it is given as the answer ("Type: …")."""
+    …", "minus (1 − p)^γ over p"), a match covers each piece; a mismatch given as the
+    derivative ("d/dx = ½(1 + tanh u)", "Type: …", never one piece named as a piece)
+    contradicts the first."""
     from quizprep.study.grading.expression import judge
 
     typed = judge(derive, answer)
@@ -189,8 +190,6 @@ def _with_expression(
     pieces = 1
     while pieces < len(verdicts) and re.match(r"(?:plus|minus)\b", verdicts[pieces].text):
         pieces += 1
-    if not typed.right and pieces > 1 and not typed.typed:
-        return verdicts
     if not typed.right and not named and not typed.typed and not typed.about:
         return verdicts  # another function's derivative, in an answer about something else
     if not typed.right:
@@ -249,6 +248,7 @@ class _Compiled(NamedTuple):
     formulas: tuple[str, ...]  # the point's own: also read for contradictions
     said_by: tuple[str, ...]  # any of these said covers the point
     equations: frozenset[Phrase] = frozenset()  # claims read only where an "=" is written
+    paired: tuple[Phrase, ...] = ()  # claims pairing the poles of two axes
 
 
 @lru_cache(maxsize=2048)
@@ -314,6 +314,7 @@ def _compile(point: KeyPoint) -> _Compiled:
         own,
         tuple(dict.fromkeys([*own, *said])),
         frozenset(equations),
+        tuple(c for c in (whole, *claims) if _pairs_axes(c)),
     )
 
 
@@ -328,12 +329,29 @@ def _pieces_of_others(points: tuple[KeyPoint, ...]) -> frozenset[str]:
         for i, mine in enumerate(compiled)
         for f in mine.said_by
         if any(
-            f in g and f != g
-            for j, theirs in enumerate(compiled)
-            if j != i
-            for g in theirs.formulas
+            _part_of(f, g) for j, theirs in enumerate(compiled) if j != i for g in theirs.formulas
         )
     )
+
+
+def _pairs_axes(claim: Phrase) -> bool:
+    """The claim names both poles of two axes ("quadratic for small, linear for large")."""
+    poles: dict[str, set[str]] = {}
+    for token in claim.tokens:
+        if token.axis is not None:
+            poles.setdefault(token.axis, set()).add(token.key)
+    return sum(len(keys) > 1 for keys in poles.values()) >= 2
+
+
+def _part_of(piece: str, formula: str) -> bool:
+    """``piece`` inside the compact ``formula``, and not the start of a longer denominator
+    ("2/fan_in" in "2/(fan_in + fan_out)", which compacts to "2/fan_in+fan_out")."""
+    at = formula.find(piece)
+    if piece == formula or at < 0:
+        return False
+    after = formula[at + len(piece) : at + len(piece) + 1]
+    denominator = piece.rpartition("/")[2]
+    return not ("/" in piece and after in ("+", "-") and re.fullmatch(r"[a-z_]+", denominator))
 
 
 def _number(key: str) -> bool:
@@ -482,6 +500,17 @@ def _without_name(reject: Phrase, name: tuple[str, ...]) -> Phrase | None:
     return None
 
 
+def _denied_elsewhere(reject: Phrase, said: tuple[Token, ...]) -> bool:
+    """The clause denies something the reject does not name, among the reject's words: the
+    negation may govern the whole claim ("a huge outlier can never contribute more than δ to
+    the gradient", "can't get stuck the way a dead ReLU does"), so the reject is not said
+    ("…, so there's no mismatch" after them is another claim)."""
+    wanted = {t.key for t in reject.tokens}
+    at = [i for i, t in enumerate(said) if t.key in wanted]
+    inside = said[at[0] : at[-1]] if at else ()
+    return any(t.neg and t.key not in wanted and t.axis is None for t in inside)
+
+
 def _both_poles(phrase: Phrase, said: tuple[Token, ...]) -> bool:
     """The words said name both ends of an axis the phrase names one end of (easy and hard):
     which end goes with the phrase's other words, a bag of words cannot tell."""
@@ -555,6 +584,8 @@ def _judge(
                     and support[start].get(index, 0) >= found.matched
                 ):
                     continue  # "less loss on easy ones, so it focuses on hard ones": word order
+                if _denied_elsewhere(reject, one.tokens):
+                    continue  # "an outlier can never contribute more than δ to the gradient"
                 return verdict(CONTRADICTED, clause.text)
         name = (elided or {}).get(start, ())
         for reject in () if supposed or not name else compiled.rejects:
@@ -589,6 +620,19 @@ def _judge(
                     return verdict(CONTRADICTED, clause.text)
         if any(formula_contradicted(f, clause) for f in compiled.formulas):
             return verdict(CONTRADICTED, clause.text)
+    # "linear for small residuals, and quadratic for large ones": the two halves of a claim
+    # that pairs two axes' poles may sit in two clauses (see match._paired)
+    for start, end, run in units[len(clauses) :] if compiled.paired else ():
+        if (
+            end - start != 2
+            or not all(kept[start:end])
+            or "counterfactual" in clauses[start].frames
+        ):
+            continue
+        for claim in compiled.paired:
+            found = match(claim, run, subjects, run.subject)
+            if found is not None and found.flips % 2 == 1 and _nearly_all(found):
+                return verdict(CONTRADICTED, run.text)
     said_by = [f for f in compiled.said_by if f not in pieces]
     for clause, keep in zip(clauses, kept, strict=True):
         if keep and any(formula_said(f, clause) for f in said_by):

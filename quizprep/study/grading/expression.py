@@ -270,7 +270,10 @@ def _candidates(answer: str) -> list[tuple[str, bool | str]]:
             out.append((sides[index], final))
         out.append((part, len(sides) == 1 and typed is None and _bare_expression(part)))
         if ":" in part:  # "Written out in x: 0.5*(1 + tanh(u)) + …", at the end: the answer
-            out.append((part.rsplit(":", 1)[1], number == len(parts) - 1))
+            head, _, tail_text = part.rpartition(":")
+            # ... unless it names one piece of it ("The first term: …")
+            piece = re.search(r"\b(?:term|piece|part|factor|half)\b", head, re.I) is not None
+            out.append((tail_text, number == len(parts) - 1 and not piece))
         for chosen in _CONDITIONAL.finditer(part):  # "1 if x > 0 else alpha*exp(x)"
             out.append((chosen.group(0), _bare_expression(part[: chosen.end()])))
         tail = _TAIL.search(part)  # "… and you get 1/(1 + e^(-x))"

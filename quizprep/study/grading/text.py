@@ -284,7 +284,8 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
             # "replace the flat zero part with a small slope": what is replaced is set aside
             set_aside, replaced_from = replaced, len(out)
             continue
-        neg = (pending % 2 == 1) != (index < set_aside)
+        # ("rather than calibrated ones": the pro-form "ones" is no claim of its own)
+        neg = (pending % 2 == 1) != (index < set_aside and word not in ("one", "ones"))
         joiner = words[index + 1] if index + 1 < len(words) else ""
         following = words[index + 2] if index + 2 < len(words) else ""
         joined = joiner in ("/", "or", "nor", "and") and following in SUBJECTS
