@@ -194,6 +194,8 @@ PHRASES: dict[str, str] = {
     "up weights": "more weight",
     "upweight": "more weight",
     "upweights": "more weight",
+    "time step": "timestep",  # a step in time, not an update step
+    "time steps": "timestep",
     "down weighting": "less weight",
     "down weighted": "less weight",
     "downweighting": "less weight",
