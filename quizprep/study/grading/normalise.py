@@ -115,6 +115,13 @@ def normalise(text: str) -> str:
         text,
     )  # "exp(z).sum(axis=1)" is sum(exp(z))
     text = re.sub(r"(?<=\S)\s*%", " percent", text).replace("%", " percent ")  # "% of units"
+    # "deep nets train much faster": sooner, in fewer steps; "fast" alone is a cost per step
+    text = re.sub(
+        r"\b((?:train|trains|training|trained|converge|converges|converging|learn|learns"
+        r"|learning)\s+(?:much\s+|a lot\s+|way\s+|far\s+)?)(?:faster|quicker)\b",
+        r"\1sooner",
+        text,
+    )
     # a transpose however typed: hᵀg, h.T @ g, h^T g
     text = re.sub(r"(?<=[\w)])(?:ᵀ|\.T\b|\^T\b|\^\{T\})", " transpose ", text)
     text = _SIGMA_CALL.sub(" sigmoid", text)
