@@ -75,6 +75,9 @@ DEV_PARTS = (
     "dev26",
     "dev27",
     "dev28",
+    "dev29",
+    "dev30",
+    "dev31",
 )  # what tuning may look at
 HELDOUT_PARTS = (
     "heldout",
