@@ -412,3 +412,16 @@ def test_a_derivative_given_as_only_its_first_piece_is_wrong() -> None:
     assert CONTRADICTED in verdicts(card, said)
     said = "The first term: 0.5*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))"
     assert CONTRADICTED not in verdicts(card, said)
+
+
+def test_a_rejects_words_after_another_named_thing_are_that_things() -> None:
+    said = "It came with MobileNetV3 because a real sigmoid needs an exponential."
+    assert verdicts("modern-activations/hard-swish", said)[1] != CONTRADICTED
+    assert verdicts("modern-activations/hard-swish", "Hard swish needs an exponential.")[1] == (
+        CONTRADICTED
+    )
+
+
+def test_training_faster_is_sooner_not_cheaper() -> None:
+    said = "ReLU(x) = max(0, x); deep nets train much faster than with sigmoids."
+    assert verdicts("activations/relu", said)[2] != COVERED

@@ -500,6 +500,19 @@ def _without_name(reject: Phrase, name: tuple[str, ...]) -> Phrase | None:
     return None
 
 
+def _said_of_another(reject: Phrase, said: tuple[Token, ...]) -> bool:
+    """The reject's words follow another named thing, their own subject: "(it was introduced)
+    because a real sigmoid needs an exponential" says nothing of hard-swish needing one."""
+    from quizprep.study.grading.lexicon import SUBJECTS
+
+    wanted = {t.key for t in reject.tokens}
+    first = next((i for i, t in enumerate(said) if t.key in wanted), None)
+    if not first:
+        return False
+    before = said[first - 1]
+    return before.key in SUBJECTS and before.key != reject.subject and not before.neg
+
+
 def _denied_elsewhere(reject: Phrase, said: tuple[Token, ...]) -> bool:
     """The clause denies something the reject does not name, among the reject's words: the
     negation may govern the whole claim ("a huge outlier can never contribute more than δ to
@@ -584,7 +597,7 @@ def _judge(
                     and support[start].get(index, 0) >= found.matched
                 ):
                     continue  # "less loss on easy ones, so it focuses on hard ones": word order
-                if _denied_elsewhere(reject, one.tokens):
+                if _denied_elsewhere(reject, one.tokens) or _said_of_another(reject, one.tokens):
                     continue  # "an outlier can never contribute more than δ to the gradient"
                 return verdict(CONTRADICTED, clause.text)
         name = (elided or {}).get(start, ())
