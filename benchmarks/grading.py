@@ -89,6 +89,9 @@ HELDOUT_PARTS = (
     "heldout7",
     "heldout8",
     "heldout9",
+    "heldout10",
+    "heldout11",
+    "heldout12",
 )  # looked at only for the final figures
 
 
