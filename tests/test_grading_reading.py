@@ -425,3 +425,9 @@ def test_a_rejects_words_after_another_named_thing_are_that_things() -> None:
 def test_training_faster_is_sooner_not_cheaper() -> None:
     said = "ReLU(x) = max(0, x); deep nets train much faster than with sigmoids."
     assert verdicts("activations/relu", said)[2] != COVERED
+
+
+def test_the_other_side_of_a_vs_is_no_claim_of_the_card() -> None:
+    said = "soft-cap s ← c·tanh(s/c), smooth bound ±c vs hard clamp (0 grad)"
+    assert CONTRADICTED not in verdicts("training-signals/z-loss-softcapping", said)
+    assert [c.text for c in split("a smooth bound vs hard clamp")][-1].startswith("versus")

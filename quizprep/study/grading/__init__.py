@@ -453,6 +453,7 @@ def _names(card_id: str, aliases: tuple[str, ...]) -> tuple[tuple[str, ...], ...
 
 
 _RELATIVE = re.compile(r"(?:which|that|whose|where|who)\b")
+_COMPARED = re.compile(r"(?:versus|vs|than|unlike|compared)\b")
 _LEADING_PRONOUN = re.compile(r"(?:(?:but|and|so|yet|also|plus|then)\s+)?(?:it|it's|this)\b")
 
 
@@ -477,7 +478,7 @@ def _elided_name(
             continue
         if said is None or clause.subject is not None or any(k in SUBJECTS for k in keys):
             continue
-        if _RELATIVE.match(clause.text):
+        if _RELATIVE.match(clause.text) or _COMPARED.match(clause.text):
             continue
         if _LEADING_PRONOUN.match(clause.text) or clause.segment == said_segment:
             out[i] = said

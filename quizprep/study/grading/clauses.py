@@ -127,7 +127,8 @@ def _soft_split(part: str) -> list[str]:
                 carry = text + joiner
                 continue
             merged.append(text)
-            carry = ""
+            # "… vs hard clamp": what follows is the other side of a comparison, and says so
+            carry = "versus " if joiner.strip() in ("vs", "versus") else ""
         out += merged
     return [p for p in out if p and p.strip()]
 
