@@ -431,3 +431,16 @@ def test_the_other_side_of_a_vs_is_no_claim_of_the_card() -> None:
     said = "soft-cap s ← c·tanh(s/c), smooth bound ±c vs hard clamp (0 grad)"
     assert CONTRADICTED not in verdicts("training-signals/z-loss-softcapping", said)
     assert [c.text for c in split("a smooth bound vs hard clamp")][-1].startswith("versus")
+
+
+def test_a_memo_answers_as_match_does_and_works_each_match_out_once() -> None:
+    from quizprep.study.grading.match import Memo, match, phrase, unit
+
+    clause = split("MSE is robust to outliers")[0]
+    said = unit(clause.tokens, clause.subject, clause.text, clause.math)
+    reject = phrase("MSE is robust to outliers", full=True)
+    memo = Memo()
+    first = memo.match(reject, said, frozenset({"mse"}), said.subject, strict=True)
+    assert first is not None
+    assert first == match(reject, said, frozenset({"mse"}), said.subject, strict=True)
+    assert memo.match(reject, said, frozenset({"mse"}), said.subject, strict=True) is first

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from quizprep.decks.model import Card, KeyPoint
-    from quizprep.study.grading.match import Match, Phrase, Unit
+    from quizprep.study.grading.match import Match, Memo, Phrase, Unit
     from quizprep.study.grading.text import Clause, Token
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
@@ -127,13 +127,16 @@ def grade(card: Card, answer: str) -> Grade:
     clauses = split(answer[:MAX_ANSWER_CHARS]) if answer.strip() else []
     if len(clauses) > MAX_CLAUSES:  # thousands of one-word clauses: bounded work all the same
         clauses, truncated = clauses[:MAX_CLAUSES], True
+    from quizprep.study.grading.match import Memo
+
     subjects = card_subjects(card)
     units = _units(clauses)
-    support = _support(card, [u for _, _, u in units[: len(clauses)]], subjects)
+    memo = Memo()
+    support = _support(card, [u for _, _, u in units[: len(clauses)]], subjects, memo)
     elided = _elided_name(card, clauses, subjects)
     pieces = _pieces_of_others(tuple(card.key_points))
     judged = [
-        _judge(index, point, clauses, units, subjects, support, elided, pieces)
+        _judge(index, point, clauses, units, subjects, support, memo, elided, pieces)
         for index, point in enumerate(card.key_points)
     ]
     verdicts = tuple(v for v, _ in judged)
@@ -376,19 +379,19 @@ def _structured(formula: str) -> bool:
     return sum(ch in "+-*/^" for ch in body) >= 1 and sum(ch.isalnum() for ch in formula) >= 4
 
 
-def _support(card: Card, singles: list[Unit], subjects: frozenset[str]) -> list[dict[int, int]]:
+def _support(
+    card: Card, singles: list[Unit], subjects: frozenset[str], memo: Memo
+) -> list[dict[int, int]]:
     """Per clause: the points it says (index → words matched). A clause that plainly says
     one point is not read as denying another with fewer words ("both saturate → vanishing
     grads" states the saturation point; it does not deny "tanh has larger gradients")."""
-    from quizprep.study.grading.match import match
-
     out: list[dict[int, int]] = []
     for clause in singles:
         said: dict[int, int] = {}
         for index, point in enumerate(card.key_points):
             compiled = _compile(point)
             for candidate in (compiled.whole, *compiled.claims):
-                found = match(candidate, clause, subjects, clause.subject)
+                found = memo.match(candidate, clause, subjects, clause.subject)
                 if found is not None and found.flips % 2 == 0 and not found.swapped:
                     said[index] = max(said.get(index, 0), found.matched)
         out.append(said)
@@ -562,13 +565,14 @@ def _judge(
     units: list[tuple[int, int, Unit]],
     subjects: frozenset[str],
     support: list[dict[int, int]],
+    memo: Memo,
     elided: dict[int, tuple[str, ...]] | None = None,
     pieces: frozenset[str] = frozenset(),
 ) -> tuple[PointVerdict, bool]:
     """The point's verdict, and whether it rests on a match of only a word or two.
     ``elided``: clauses about the card whose name they leave out, with that name."""
 
-    from quizprep.study.grading.match import formula_contradicted, formula_said, match
+    from quizprep.study.grading.match import formula_contradicted, formula_said
 
     compiled = _compile(point)
 
@@ -590,7 +594,7 @@ def _judge(
         # "If you put a sigmoid on the scores, …": a supposition is not a claim
         supposed = re.match(_SUPPOSITION_WORDS, clause.text) is not None
         for reject in () if supposed else compiled.rejects:
-            found = match(reject, one, subjects, one.subject, strict=True)
+            found = memo.match(reject, one, subjects, one.subject, strict=True)
             # said as written: two flips ("not defined … derivative is 0") are no restatement
             if found is not None and found.flips == 0 and not found.swapped:
                 if (
@@ -608,11 +612,11 @@ def _judge(
             # reject does after the name ("it fades, unlike a hard clip" is no claim of it)
             if bare is None or bare.tokens[0].key != one.tokens[0].key:
                 continue
-            found = match(bare, one, subjects, one.subject, strict=True)
+            found = memo.match(bare, one, subjects, one.subject, strict=True)
             if found is not None and found.flips == 0 and not found.swapped:
                 return verdict(CONTRADICTED, clause.text)
         for claim in (*compiled.claims, compiled.whole) if backwards else ():
-            found = match(claim, one, subjects, one.subject)
+            found = memo.match(claim, one, subjects, one.subject)
             # only a claim said (nearly) in full is read as said the other way round
             counterfactual = "counterfactual" in clause.frames
             if (
@@ -644,7 +648,7 @@ def _judge(
         ):
             continue
         for claim in compiled.paired:
-            found = match(claim, run, subjects, run.subject)
+            found = memo.match(claim, run, subjects, run.subject)
             if found is not None and found.flips % 2 == 1 and _nearly_all(found):
                 return verdict(CONTRADICTED, run.text)
     said_by = [f for f in compiled.said_by if f not in pieces]
@@ -660,7 +664,7 @@ def _judge(
             c for c in (compiled.whole, *compiled.claims) if equation or c not in compiled.equations
         )
         found_all = [
-            match(candidate, run, subjects, run.subject) if candidate.tokens else None
+            memo.match(candidate, run, subjects, run.subject) if candidate.tokens else None
             for candidate in candidates
         ]
         # the stretch says much of the point the other way round: a bare name in it says
@@ -673,7 +677,7 @@ def _judge(
                     continue  # the card's own name ("logistic function" on sigmoid) says nothing
                 if frame and not any(frame in f for f in framed[start:end]):
                     continue  # a name in a list of fixes counts only where a fix is spoken of
-                found = match(candidate, run, subjects, run.subject)
+                found = memo.match(candidate, run, subjects, run.subject)
             if found is not None and found.flips % 2 == 0 and not found.swapped:
                 best = max(best, found.matched)
         if best:

@@ -204,6 +204,31 @@ def role_flip(
     return None
 
 
+class Memo:
+    """Matches already worked out while grading one answer: the same phrase is read against
+    the same clause when finding what each clause says and again when judging each point.
+    Keyed by identity, so it lives only as long as the answer's clauses and phrases."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[int, int, str | None, bool], Match | None] = {}
+        self._alive: list[object] = []  # keeps keyed objects alive, so no id is reused
+
+    def match(
+        self,
+        p: Phrase,
+        have: Unit,
+        card_subjects: frozenset[str],
+        said: str | None = None,
+        *,
+        strict: bool = False,
+    ) -> Match | None:
+        key = (id(p), id(have), said, strict)
+        if key not in self._found:
+            self._alive += (p, have)
+            self._found[key] = match(p, have, card_subjects, said, strict=strict)
+        return self._found[key]
+
+
 def match(
     p: Phrase,
     have: tuple[Token, ...] | Unit,
@@ -222,16 +247,17 @@ def match(
     if isinstance(have, Unit):
         # Cheap bound first: most phrases share too few words with most clauses.
         keys, axes, initials = have.keys, have.axes, have.initials
-        possible = sum(
-            1
-            for t in p.tokens
-            if t.key in keys
-            or t.key == said
-            or (t.axis is not None and t.axis in axes)
-            or (len(t.stem) >= 5 and t.stem[0] in initials)
-        )
-        if possible < needed:
-            return None
+        spare = total - needed  # words the phrase may lack here; stop at one more
+        for t in p.tokens:
+            if not (
+                t.key in keys
+                or t.key == said
+                or (t.axis is not None and t.axis in axes)
+                or (len(t.stem) >= 5 and t.stem[0] in initials)
+            ):
+                spare -= 1
+                if spare < 0:
+                    return None
         # a wrong equation must be said whole, not only its right side ("= √d_k")
         whole = [f for f in p.math if "=" in f] or p.math
         if (
