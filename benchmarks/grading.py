@@ -78,6 +78,9 @@ DEV_PARTS = (
     "dev29",
     "dev30",
     "dev31",
+    "dev32",
+    "dev33",
+    "dev34",
 )  # what tuning may look at
 HELDOUT_PARTS = (
     "heldout",
