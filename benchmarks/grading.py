@@ -95,6 +95,9 @@ HELDOUT_PARTS = (
     "heldout10",
     "heldout11",
     "heldout12",
+    "heldout13",
+    "heldout14",
+    "heldout15",
 )  # looked at only for the final figures
 
 
