@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from quizprep.study.grading.topic import card_subjects, elided_name, names_topic, without_name
+
 if TYPE_CHECKING:
     from quizprep.decks.model import Card, KeyPoint
     from quizprep.study.grading.match import Match, Memo, Phrase, Unit
@@ -133,7 +135,7 @@ def grade(card: Card, answer: str) -> Grade:
     units = _units(clauses)
     memo = Memo()
     support = _support(card, [u for _, _, u in units[: len(clauses)]], subjects, memo)
-    elided = _elided_name(card, clauses, subjects)
+    elided = elided_name(card, clauses, subjects)
     pieces = _pieces_of_others(tuple(card.key_points))
     judged = [
         _judge(index, point, clauses, units, subjects, support, memo, elided, pieces)
@@ -142,7 +144,7 @@ def grade(card: Card, answer: str) -> Grade:
     verdicts = tuple(v for v, _ in judged)
     covered = [i for i, (v, _) in enumerate(judged) if v.verdict == COVERED]
     lone = len(covered) == 1 and len(verdicts) >= 3 and judged[covered[0]][1]
-    named = _names_topic(card, clauses) if lone or card.derive else True
+    named = names_topic(card, clauses) if lone or card.derive else True
     if lone and not named:
         # One point met by a word or two ("SVM", "hard negatives") in an answer that never
         # names this card's topic is an answer to another question sharing a term.
@@ -151,7 +153,9 @@ def grade(card: Card, answer: str) -> Grade:
             for i, v in enumerate(verdicts)
         )
     if card.derive and verdicts:
-        verdicts = _with_expression(card.derive, answer[:MAX_ANSWER_CHARS], verdicts, named)
+        from quizprep.study.grading.derivative import apply_derivative
+
+        verdicts = apply_derivative(card.derive, answer[:MAX_ANSWER_CHARS], verdicts, named)
     if any(v.evidence for v in verdicts):
         from quizprep.study.grading.clauses import as_typed
 
@@ -160,87 +164,6 @@ def grade(card: Card, answer: str) -> Grade:
             v._replace(evidence=as_typed(head, v.evidence)) if v.evidence else v for v in verdicts
         )
     return Grade(verdicts, rate(card, [v.verdict for v in verdicts]), truncated)
-
-
-def _with_expression(
-    derive: str, answer: str, verdicts: tuple[PointVerdict, ...], named: bool = True
-) -> tuple[PointVerdict, ...]:
-    """A derivation card's formula point (its first) decided by the derivative typed in the
-    answer, checked numerically, when there is one: a match covers it, a wrong final answer
-    contradicts it. When the formula is split over the first points ("… plus half x sech² u
-    …", "minus (1 − p)^γ over p"), a match covers each piece; a mismatch given as the
-    derivative ("d/dx = ½(1 + tanh u)", "Type: …", never one piece named as a piece)
-    contradicts the first."""
-    from quizprep.study.grading.expression import judge
-
-    typed = judge(derive, answer)
-    if typed is None:
-        return verdicts
-    if typed.cases:
-        # a derivative given case by case: right, it covers each case's point; a wrong case
-        # contradicts the point about that side ("… for negative inputs"), else the first
-        sides = [i for i, v in enumerate(verdicts) if _region_of(v.text)]
-        if typed.right:
-            marked, decided = {0, *sides}, COVERED
-        else:
-            side = _region_side(typed.region or "")
-            on_side = [i for i in sides if _region_of(verdicts[i].text) == side]
-            marked, decided = {on_side[0] if on_side else 0}, CONTRADICTED
-        return tuple(
-            v._replace(verdict=decided, evidence=typed.evidence) if i in marked else v
-            for i, v in enumerate(verdicts)
-        )
-    pieces = 1
-    while pieces < len(verdicts) and re.match(r"(?:plus|minus)\b", verdicts[pieces].text):
-        pieces += 1
-    if not typed.right and not named and not typed.typed and not typed.about:
-        return verdicts  # another function's derivative, in an answer about something else
-    if not typed.right:
-        pieces = 1  # which piece is wrong, a number cannot say: the first point stands for it
-    decided = COVERED if typed.right else CONTRADICTED
-    return tuple(
-        v._replace(verdict=decided, evidence=typed.evidence) if i < pieces else v
-        for i, v in enumerate(verdicts)
-    )
-
-
-def _region_of(text: str) -> str | None:
-    """Which side of the input a point (or a derivative's case) is about."""
-    lowered = text.lower()
-    if re.search(r"\bnegative (?:inputs?|side|x|values?)|x\s*(?:<|≤|<=)\s*0", lowered):
-        return "negative"
-    if re.search(r"\bpositive (?:inputs?|side|x|values?)|x\s*(?:>|≥|>=)\s*0", lowered):
-        return "positive"
-    return None
-
-
-def _region_side(condition: str) -> str | None:
-    """The side a wrong case's condition names: "x > 0" positive, "not (x > 0)" negative."""
-    side = _region_of(condition.removeprefix("not (").rstrip(")"))
-    if side is None or not condition.startswith("not ("):
-        return side
-    return "negative" if side == "positive" else "positive"
-
-
-def card_subjects(card: Card) -> frozenset[str]:
-    """The named things a card is about (``mse``, ``tanh`` and ``sigmoid``…), from its id,
-    aliases and question."""
-    return _subjects(card.id, card.aliases, card.question)
-
-
-@lru_cache(maxsize=1024)
-def _subjects(card_id: str, aliases: tuple[str, ...], question: str) -> frozenset[str]:
-    from quizprep.study.grading.lexicon import SUBJECTS
-    from quizprep.study.grading.match import _prepared
-    from quizprep.study.grading.text import tokens
-
-    found: set[str] = set()
-    for text in (card_id.replace("-", " "), question):
-        found |= {t.key for t in tokens(_prepared(text))[0] if t.key in SUBJECTS}
-    if not found:
-        for alias in aliases:
-            found |= {t.key for t in tokens(_prepared(alias))[0] if t.key in SUBJECTS}
-    return frozenset(found)
 
 
 class _Compiled(NamedTuple):
@@ -403,107 +326,6 @@ def _support(
 _SUPPOSITION_WORDS = r"(?:if (?:you|we|one)|suppose|supposing|imagine)\b"
 
 
-# Words of a card's id and aliases too general to say which card an answer is about.
-_GENERAL = frozenset(
-    {"loss", "function", "activation", "class", "layer", "network", "gradient", "zero",
-     "vs", "why", "what", "choice", "choosing", "output", "regression", "classification",
-     "training", "train", "deep", "signal", "properties", "property", "modern", "default",
-     "hidden", "one", "two", "speed", "derivative", "at", "cod", "code", "implement",
-     "derive", "exercise", "exercis"}
-)  # fmt: skip
-
-
-def _names_topic(card: Card, clauses: list[Clause]) -> bool:
-    """Does the answer name what this card is about: its subjects, or a specific word of
-    its id or aliases?"""
-    wanted = _topic_words(card.id, card.aliases, card.question)
-    return any(t.key in wanted for clause in clauses for t in clause.tokens)
-
-
-@lru_cache(maxsize=1024)
-def _topic_words(card_id: str, aliases: tuple[str, ...], question: str) -> frozenset[str]:
-    from quizprep.study.grading.match import _prepared
-    from quizprep.study.grading.text import tokens
-
-    wanted = set(_subjects(card_id, aliases, question))
-    for alias in aliases:  # a one-word alias names the card ("svm loss" is a neighbour)
-        found = tokens(_prepared(alias))[0]
-        if len(found) == 1:
-            wanted.add(found[0].key)
-    named = {t.key for t in tokens(_prepared(card_id.replace("-", " ")))[0]}
-    # general words drop out, unless they are all the id has ("loss function")
-    return frozenset((wanted - _GENERAL) | (named - _GENERAL or named))
-
-
-def _card_names(card: Card) -> tuple[tuple[str, ...], ...]:
-    """The card's own name as token keys (its id's words, its aliases of two words or more),
-    when no subject of the lexicon names it: "label smoothing", "dice loss"."""
-    return _names(card.id, card.aliases)
-
-
-@lru_cache(maxsize=1024)
-def _names(card_id: str, aliases: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-    from quizprep.study.grading.lexicon import SUBJECTS
-    from quizprep.study.grading.match import _prepared
-    from quizprep.study.grading.text import tokens
-
-    out = []
-    for text in (card_id.replace("-", " "), *aliases):
-        keys = tuple(t.key for t in tokens(_prepared(text))[0])
-        if keys and not set(keys) & SUBJECTS and not set(keys) <= _GENERAL:
-            out.append(keys)
-    return tuple(dict.fromkeys(out))
-
-
-_RELATIVE = re.compile(r"(?:which|that|whose|where|who)\b")
-_COMPARED = re.compile(r"(?:versus|vs|than|unlike|compared)\b")
-_LEADING_PRONOUN = re.compile(r"(?:(?:but|and|so|yet|also|plus|then)\s+)?(?:it|it's|this)\b")
-
-
-def _elided_name(
-    card: Card, clauses: list[Clause], subjects: frozenset[str]
-) -> dict[int, tuple[str, ...]]:
-    """Clauses that leave out the card's name after an earlier one said it, each with the
-    name: "Label smoothing … . It makes calibration worse", "label smoothing sharpens the
-    targets and hurts calibration" (not "…, which hurts calibration": that is another
-    thing's)."""
-    from quizprep.study.grading.lexicon import SUBJECTS
-
-    names = _card_names(card) if not subjects else ()
-    out: dict[int, tuple[str, ...]] = {}
-    said: tuple[str, ...] | None = None  # the name an earlier clause said
-    said_segment = -1
-    for i, clause in enumerate(clauses):
-        keys = [t.key for t in clause.tokens]
-        here = next((n for n in names if _contains_run(keys, n)), None)
-        if here is not None:
-            said, said_segment = here, clause.segment
-            continue
-        if said is None or clause.subject is not None or any(k in SUBJECTS for k in keys):
-            continue
-        if _RELATIVE.match(clause.text) or _COMPARED.match(clause.text):
-            continue
-        if _LEADING_PRONOUN.match(clause.text) or clause.segment == said_segment:
-            out[i] = said
-    return out
-
-
-def _contains_run(keys: list[str] | tuple[str, ...], run: tuple[str, ...]) -> bool:
-    return any(tuple(keys[i : i + len(run)]) == run for i in range(len(keys) - len(run) + 1))
-
-
-@lru_cache(maxsize=4096)
-def _without_name(reject: Phrase, name: tuple[str, ...]) -> Phrase | None:
-    """The reject with the card's name left out, when it names it and says two words more."""
-    keys = [t.key for t in reject.tokens]
-    for i in range(len(keys) - len(name) + 1):
-        if tuple(keys[i : i + len(name)]) == name:
-            rest = reject.tokens[:i] + reject.tokens[i + len(name) :]
-            if len(rest) >= 2:
-                return reject._replace(tokens=rest, explicit=False)
-    return None
-
-
 def _said_of_another(reject: Phrase, said: tuple[Token, ...]) -> bool:
     """The reject's words follow another named thing, their own subject: "(it was introduced)
     because a real sigmoid needs an exponential" says nothing of hard-swish needing one."""
@@ -607,7 +429,7 @@ def _judge(
                 return verdict(CONTRADICTED, clause.text)
         name = (elided or {}).get(start, ())
         for reject in () if supposed or not name else compiled.rejects:
-            bare = _without_name(reject, name)
+            bare = without_name(reject, name)
             # "…, and hurts calibration", "It hurts calibration": the clause goes on as the
             # reject does after the name ("it fades, unlike a hard clip" is no claim of it)
             if bare is None or bare.tokens[0].key != one.tokens[0].key:
