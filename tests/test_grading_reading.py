@@ -444,3 +444,13 @@ def test_a_memo_answers_as_match_does_and_works_each_match_out_once() -> None:
     assert first is not None
     assert first == match(reject, said, frozenset({"mse"}), said.subject, strict=True)
     assert memo.match(reject, said, frozenset({"mse"}), said.subject, strict=True) is first
+
+
+def test_a_derivative_that_is_just_an_expression_and_cases_given_condition_first() -> None:
+    said = "The derivative is just 0.5*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3)))."
+    assert CONTRADICTED in verdicts("exercises/derive-gelu-tanh", said)
+    card = "exercises/derive-elu"
+    said = "d/dx ELU = 1 for x > 0, and for x <= 0 it's alpha*(e^x - 1)."
+    assert CONTRADICTED in verdicts(card, said)
+    said = "d/dx ELU = 1 for x > 0, and for x <= 0 it is alpha*e^x."
+    assert verdicts(card, said) == [COVERED, COVERED]

@@ -138,7 +138,10 @@ def _arguments(text: str, name: str) -> list[str] | None:
 
 # "1 for x > 0 and α(eˣ − 1) for x ≤ 0", "a if |a| < δ, δ·sign(a) otherwise": one case each
 _CASE = re.compile(
-    r"(?P<e>[^,;:]+?)\s+(?:for|if|when|where)\s+(?P<c>[^,;]+?)"
+    # "…, and for x <= 0 it's alpha*exp(x)": the condition first, then what the case is
+    r"(?:(?<=^)|(?<=[\s,;]))\s*(?:and\s+)?(?:for|if|when)\s+(?P<c2>[^,;]+?)\s+"
+    r"(?:it's|it is|is|equals|=|gives)\s+(?P<e2>[^,;]+?)(?=\s*(?:,|;|\band\b|\.\s|\.?$))"
+    r"|(?P<e>[^,;:]+?)\s+(?:for|if|when|where)\s+(?P<c>[^,;]+?)"
     r"(?=\s*(?:,|;|\band\b|\.\s|\.?$))"
     r"|(?P<o>[^,;:]+?)\s+(?:otherwise|elsewhere|else)\b",
 )
@@ -175,9 +178,10 @@ def _piecewise(found: Derivation, answer: str) -> ExpressionVerdict | None:
             if case.group("o"):
                 cases.append((case.group("o"), None))
                 continue
-            condition = _condition(case.group("c"), names, found.wrt)
+            reversed_case = case.group("c2") is not None
+            condition = _condition(case.group("c2" if reversed_case else "c"), names, found.wrt)
             if condition is not None:
-                cases.append((case.group("e"), condition))
+                cases.append((case.group("e2" if reversed_case else "e"), condition))
         if len(cases) != 2 or cases[0][1] is None:
             continue
         head = sentence[: sentence.find(cases[0][0])] + cases[0][0]
@@ -299,6 +303,7 @@ def _spelled(piece: str, names: set[str]) -> str:
     superscript powers, implicit products made explicit."""
     text = piece.strip().strip(",:")
     text = re.sub(r"^[^=]*\bis\s+", "", text)  # "the derivative is 2(ŷ − y)"
+    text = re.sub(r"^(?:just|simply|basically|only|exactly|then)\s+", "", text)  # "is just …"
     text = text.replace("ŷ", "yhat").replace("y\u0302", "yhat").replace("y_hat", "yhat")
     for letter, name in _GREEK.items():
         if name in names or name == "sigmoid":
