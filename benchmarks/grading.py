@@ -98,6 +98,9 @@ HELDOUT_PARTS = (
     "heldout13",
     "heldout14",
     "heldout15",
+    "heldout16",
+    "heldout17",
+    "heldout18",
 )  # looked at only for the final figures
 
 
