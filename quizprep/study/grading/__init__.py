@@ -181,7 +181,7 @@ class _Compiled(NamedTuple):
 def _compile(point: KeyPoint) -> _Compiled:
     from quizprep.study.grading.clauses import frames_of
     from quizprep.study.grading.lexicon import GENERIC
-    from quizprep.study.grading.match import formulas, phrase
+    from quizprep.study.grading.match import both_pole_axes, formulas, phrase
     from quizprep.study.grading.text import MATH_WORDS
 
     whole = phrase(point.text, full=False)
@@ -230,7 +230,7 @@ def _compile(point: KeyPoint) -> _Compiled:
     own = tuple(
         f
         for f in formulas(point.text)
-        if any(ch in "+-*/=<>_|" for ch in re.sub(r"\^\d+$", "", f)[1:]) and f[-1] != "="
+        if any(ch in "+-*/=<>_|" for ch in _unsquared(f)[1:]) and f[-1] != "="
     )
     return _Compiled(
         frame,
@@ -240,7 +240,8 @@ def _compile(point: KeyPoint) -> _Compiled:
         own,
         tuple(dict.fromkeys([*own, *said])),
         frozenset(equations),
-        tuple(c for c in (whole, *claims) if _pairs_axes(c)),
+        # claims naming both poles of two axes ("quadratic for small, linear for large")
+        tuple(c for c in (whole, *claims) if len(both_pole_axes(c.tokens)) >= 2),
     )
 
 
@@ -258,15 +259,6 @@ def _pieces_of_others(points: tuple[KeyPoint, ...]) -> frozenset[str]:
             _part_of(f, g) for j, theirs in enumerate(compiled) if j != i for g in theirs.formulas
         )
     )
-
-
-def _pairs_axes(claim: Phrase) -> bool:
-    """The claim names both poles of two axes ("quadratic for small, linear for large")."""
-    poles: dict[str, set[str]] = {}
-    for token in claim.tokens:
-        if token.axis is not None:
-            poles.setdefault(token.axis, set()).add(token.key)
-    return sum(len(keys) > 1 for keys in poles.values()) >= 2
 
 
 def _part_of(piece: str, formula: str) -> bool:
@@ -298,8 +290,13 @@ def _bare_formula(text: str) -> bool:
 
 def _structured(formula: str) -> bool:
     """A formula with an operator and a function or two operands: enough to be itself."""
-    body = re.sub(r"\^\d+$", "", formula)  # "σ²" is a name squared, not a formula
-    return sum(ch in "+-*/^" for ch in body) >= 1 and sum(ch.isalnum() for ch in formula) >= 4
+    operators = sum(ch in "+-*/^" for ch in _unsquared(formula))
+    return operators >= 1 and sum(ch.isalnum() for ch in formula) >= 4
+
+
+def _unsquared(formula: str) -> str:
+    """The formula without a closing power: "σ²" is a name squared, not a formula."""
+    return re.sub(r"\^\d+$", "", formula)
 
 
 def _support(
@@ -388,8 +385,8 @@ def _judge(
     subjects: frozenset[str],
     support: list[dict[int, int]],
     memo: Memo,
-    elided: dict[int, tuple[str, ...]] | None = None,
-    pieces: frozenset[str] = frozenset(),
+    elided: dict[int, tuple[str, ...]],
+    pieces: frozenset[str],
 ) -> tuple[PointVerdict, bool]:
     """The point's verdict, and whether it rests on a match of only a word or two.
     ``elided``: clauses about the card whose name they leave out, with that name."""
@@ -427,7 +424,7 @@ def _judge(
                 if _denied_elsewhere(reject, one.tokens) or _said_of_another(reject, one.tokens):
                     continue  # "an outlier can never contribute more than δ to the gradient"
                 return verdict(CONTRADICTED, clause.text)
-        name = (elided or {}).get(start, ())
+        name = elided.get(start, ())
         for reject in () if supposed or not name else compiled.rejects:
             bare = without_name(reject, name)
             # "…, and hurts calibration", "It hurts calibration": the clause goes on as the

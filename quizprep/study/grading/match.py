@@ -147,6 +147,15 @@ def _other_number(want: Token, token: Token) -> bool:
     return a is not None and b is not None and a != b
 
 
+def both_pole_axes(tokens: tuple[Token, ...]) -> frozenset[str]:
+    """The antonym axes whose two poles the tokens both name ("mean vs median")."""
+    poles: dict[str, set[str]] = {}
+    for token in tokens:
+        if token.axis is not None:
+            poles.setdefault(token.axis, set()).add(token.key)
+    return frozenset(axis for axis, keys in poles.items() if len(keys) > 1)
+
+
 def _paired(tokens: tuple[Token, ...], axes: frozenset[str]) -> frozenset[tuple[str, ...]] | None:
     """Which pole of one axis goes with which pole of another, by adjacency in the words
     ("quadratic for small …, linear for large …"): None unless two pairs are read."""
@@ -295,11 +304,7 @@ def match(
     if role and said is not None and any(t.key == said for t in p.tokens):
         role = 0  # the phrase names the clause's subject itself ("tanh approximation")
     matched = flips = 0
-    poles: dict[str, set[str]] = {}
-    for token in p.tokens:
-        if token.axis is not None:
-            poles.setdefault(token.axis, set()).add(token.key)
-    both = frozenset(axis for axis, keys in poles.items() if len(keys) > 1)
+    both = both_pole_axes(p.tokens)
     keys = frozenset(t.key for t in p.tokens)  # the phrase's own numbers are no other value
     domain_flips = ordered_flips = 0
     for want in p.tokens:
@@ -329,12 +334,12 @@ def match(
         if token.axis in named_axes and token.axis not in ("level", "amount", "quality"):
             clause_poles.setdefault(token.axis, set()).add(token.key)
     roles = both or any(len(keys) > 1 for keys in clause_poles.values())
-    if len(both) >= 2 and _paired(p.tokens, both) is not None:
-        # "quadratic for small errors, linear for large ones" said as "linear for small,
-        # quadratic for large": each pole goes with the other pole of its partner axis
-        mine, theirs = _paired(p.tokens, both), _paired(have, both)
-        if theirs is not None and not mine & theirs:
-            flips += 1
+    # "quadratic for small errors, linear for large ones" said as "linear for small,
+    # quadratic for large": each pole goes with the other pole of its partner axis
+    mine = _paired(p.tokens, both) if len(both) >= 2 else None
+    theirs = _paired(have, both) if mine is not None else None
+    if mine is not None and theirs is not None and not mine & theirs:
+        flips += 1
     if flips >= 3 and flips % 2:
         # every term turned over ("T < 1 sharpens an underconfident net" against "T > 1
         # softens an overconfident one") is the mirror claim, not the opposite one

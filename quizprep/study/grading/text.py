@@ -105,11 +105,10 @@ def _role(word: str) -> str:
 # words a negation passes over to what they govern: "doesn't need to be differentiable",
 # "don't add a softmax before it", "never use sigmoid" deny the differentiable, the softmax
 _MODALS = frozenset({"need", "needs", "needed", "require", "requires", "required", "have",
-                     "has", "necessarily", "go", "goes", "get", "gets", "become",
-                     "becomes", "add", "adding", "use", "using", "apply", "applying", "put",
-                     "insert", "include", "cause",
-                     "causes", "produce", "produces", "create", "creates", "real", "actual",
-                     "major", "significant", "serious", "big"})  # fmt: skip
+                     "has", "necessarily", "go", "goes", "get", "gets", "become", "becomes",
+                     "add", "adding", "use", "using", "apply", "applying", "put", "insert",
+                     "include", "cause", "causes", "produce", "produces", "create", "creates",
+                     "real", "actual", "major", "significant", "serious", "big"})  # fmt: skip
 _PRONOUN_OBJECTS = frozenset({"it", "this", "that", "them", "these", "those"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "true", "this"})
 
