@@ -81,6 +81,10 @@ DEV_PARTS = (
     "dev32",
     "dev33",
     "dev34",
+    "dev35",
+    "dev36",
+    "dev37",
+    "dev38",
 )  # what tuning may look at
 HELDOUT_PARTS = (
     "heldout",

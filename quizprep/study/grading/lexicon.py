@@ -451,7 +451,8 @@ for _axis, _plus, _minus in (
 NEGATORS = frozenset(
     {"not", "no", "never", "cannot", "without", "nor", "neither", "none", "non", "prevent",
      "prevents", "preventing", "avoid", "avoids", "avoiding",
-     "unlike", "lack", "lacks", "fails", "fail"}
+     "unlike", "lack", "lacks", "fails", "fail", "removes", "removing", "eliminates",
+     "eliminate", "eliminating"}
 )  # fmt: skip
 
 # What a point is about: its cause, its fix, how to detect it. A clause framed as another

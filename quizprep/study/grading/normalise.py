@@ -226,8 +226,9 @@ def normalise(text: str) -> str:
     # "½x(1 + tanh u)" and "0.5x(1 + tanh u)": a half as a coefficient is one number
     text = re.sub(r"(?<![\w)/^*.])1\s*/\s*2(?=\s*[a-z(]|\s*\*)(?!\s*[a-z]{3})", " 0.5 ", text)
     text = re.sub(r"\bprod\.?\s+rule\b", "product rule", text)
-    # between words, ≠ is prose: "scores ≠ calibrated probs" (a formula keeps its operator)
-    text = re.sub(r"(?<=[a-z]{3})\s*!=\s*(?=[a-z]{3,}\b(?!\s*\())", " is not ", text)
+    # between words, ≠ is prose: "scores ≠ calibrated probs", "exp(mean nll) ≠ mean of …"
+    # (a formula keeps its operator)
+    text = re.sub(r"(?:(?<=[a-z]{3})|(?<=\)))\s*!=\s*(?=[a-z]{3,}\b(?!\s*\())", " is not ", text)
     text = re.sub(
         r"\b(?:remedy|remedies|cure|cures|fix|fixes|solution)\s+(?:for|to)\b", "prevents", text
     )

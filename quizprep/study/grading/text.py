@@ -234,7 +234,8 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
         if word in NEGATORS:
             if index + 1 < len(words) and words[index + 1] in _PRONOUN_OBJECTS:
                 continue  # "avoid it with a smaller LR": it is the pronoun that is avoided
-            pending += 1
+            # "neither A nor B" denies each once: "nor" does not cancel "neither"
+            pending = 1 if word == "nor" and pending else pending + 1
             window = 4
             continue
         nxt = words[index + 1] if index + 1 < len(words) else ""
