@@ -454,3 +454,33 @@ def test_a_derivative_that_is_just_an_expression_and_cases_given_condition_first
     assert CONTRADICTED in verdicts(card, said)
     said = "d/dx ELU = 1 for x > 0, and for x <= 0 it is alpha*e^x."
     assert verdicts(card, said) == [COVERED, COVERED]
+
+
+def test_neither_nor_denies_both_things() -> None:
+    assert keys("neither convex nor smooth") == ["convex~", "differentiable~"]
+    said = "nn.Linear by default is neither He nor Xavier: it calls kaiming_uniform_."
+    assert CONTRADICTED not in verdicts("modern-activations/init-gains", said)
+    assert CONTRADICTED in verdicts(
+        "modern-activations/init-gains", "By default nn.Linear uses Xavier init."
+    )
+
+
+def test_not_equal_after_a_bracket_is_prose() -> None:
+    assert "center+~" in keys("corpus PPL = exp(mean NLL) ≠ mean of per-seq PPLs")
+    said = "corpus PPL = exp(mean NLL) ≠ mean of per-seq PPLs"
+    assert verdicts("training-signals/perplexity", said)[3] == COVERED
+
+
+def test_removing_a_problem_is_saying_there_is_none() -> None:
+    assert keys("removes the train/inference mismatch") == ["train~", "inferenc", "mismatch"]
+    said = "On-policy distillation, sampling prefixes from the student, removes that mismatch."
+    assert CONTRADICTED not in verdicts("training-signals/distillation-kl-direction", said)
+
+
+def test_a_shorthand_the_answer_defines_is_written_out_in_its_derivative() -> None:
+    u = "with u = √(2/π)(x + 0.044715x³)"
+    right = f"d/dx = ½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²), {u}."
+    assert verdicts("exercises/derive-gelu-tanh", right) == [COVERED, COVERED]
+    # the chain-rule factor of x³ dropped its 3
+    wrong = f"d/dx = ½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 0.044715x²), {u}."
+    assert verdicts("exercises/derive-gelu-tanh", wrong)[0] == CONTRADICTED

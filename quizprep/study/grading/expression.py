@@ -73,9 +73,10 @@ def judge(derive: str, answer: str) -> ExpressionVerdict | None:
     whole = _piecewise(found, answer)
     if whole is not None:
         return whole
+    defined = _definitions(answer, names)
     for piece, final in _candidates(answer)[:MAX_PIECES]:
         said = final == "typed"
-        text = _spelled(piece, names)
+        text = _substituted(_spelled(piece, names), defined, names)
         if not text or not re.search(r"[A-Za-z0-9]", text):
             continue
         result = check(found, text)
@@ -96,6 +97,43 @@ def judge(derive: str, answer: str) -> ExpressionVerdict | None:
                 region is not None,
             )
     return wrong
+
+
+# "with u = √(2/π)(x + 0.044715x³)", "where u' = …": a shorthand the answer defines itself
+_DEFINITION = re.compile(
+    r"(?<![\w'′/∂])(?P<name>[a-zA-Z])(?P<prime>['′])?\s*=\s*(?P<value>[^=;\n]+?)"
+    r"(?=\s*(?:[;\n]|,\s+[a-zA-Z]{2,}|:|\.\s|\.?$|\s+(?:with|where|and|so|then|from)\b))"
+)
+
+
+def _definitions(answer: str, names: set[str]) -> list[tuple[str, str]]:
+    """The one-letter shorthands an answer defines (not the card's own variables), each
+    with its value in the grammar's spelling: ``[("u'", "…"), ("u", "…")]``."""
+    out: dict[str, str] = {}
+    for found in _DEFINITION.finditer(answer):
+        name = found["name"] + ("'" if found["prime"] else "")
+        if found["name"] in names or found["name"] in ("e", "d") or name in out:
+            continue
+        value = _substituted(_spelled(found["value"], names), list(out.items()), names)
+        if re.search(r"[A-Za-z0-9]", value):
+            out[name] = value
+    # primed names first: "u'" is replaced before "u"
+    return sorted(out.items(), key=lambda item: not item[0].endswith("'"))
+
+
+def _substituted(text: str, defined: list[tuple[str, str]], names: set[str]) -> str:
+    """The text with each shorthand it uses written out, and a variable before a bracket
+    read as a product ("½x(1 − tanh²u)")."""
+    for name, value in defined:
+        bare = name.rstrip("'")
+        if name.endswith("'"):
+            pattern = rf"(?<![\w.]){bare}\s*['′]"
+        else:
+            pattern = rf"(?<![\w.]){bare}\b(?!\s*['′(])"
+        text = re.sub(pattern, lambda _m, v=value: f"({v})", text)
+    for name in names:
+        text = re.sub(rf"(?<![\w.])({re.escape(name)})\s*\(", r"\1*(", text)
+    return re.sub(r"(?<=[\d)])\s*(?=\()", "*", text)
 
 
 def _wrong_case(found: Derivation, text: str) -> str | None:
@@ -309,6 +347,9 @@ def _spelled(piece: str, names: set[str]) -> str:
         if name in names or name == "sigmoid":
             text = text.replace(letter, name)
     text = text.replace("e⁻ˣ", "exp(-x)").replace("eˣ", "exp(x)")
+    text = text.replace("½", "0.5").replace("¼", "0.25").replace("π", "pi")
+    text = re.sub(r"√\s*(?=\()", "sqrt", text)  # "√(2/π)"
+    text = re.sub(r"√\s*([\w.]+)", r"sqrt(\1)", text)  # "√2", "√d"
     text = re.sub(r"\b(alpha|lam)(?=[a-z(])", r"\1*", text)  # "αeˣ": alpha times exp(x)
     for power, spelled in _POWERS.items():
         text = text.replace(power, spelled)
