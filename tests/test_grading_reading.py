@@ -484,3 +484,10 @@ def test_a_shorthand_the_answer_defines_is_written_out_in_its_derivative() -> No
     # the chain-rule factor of x³ dropped its 3
     wrong = f"d/dx = ½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 0.044715x²), {u}."
     assert verdicts("exercises/derive-gelu-tanh", wrong)[0] == CONTRADICTED
+
+
+def test_a_formula_with_a_sign_turned_over_contradicts_its_point() -> None:
+    right = "The hinge loss is max(0, 1 − f(x)) + max(0, 1 + f(G(z))) for the discriminator."
+    wrong = "The hinge loss is max(0, 1 + f(x)) + max(0, 1 − f(G(z))) for the discriminator."
+    assert verdicts("modern-losses/wgan", right)[3] == COVERED
+    assert verdicts("modern-losses/wgan", wrong)[3] == CONTRADICTED

@@ -391,7 +391,11 @@ def _judge(
     """The point's verdict, and whether it rests on a match of only a word or two.
     ``elided``: clauses about the card whose name they leave out, with that name."""
 
-    from quizprep.study.grading.match import formula_contradicted, formula_said
+    from quizprep.study.grading.match import (
+        formula_contradicted,
+        formula_said,
+        formula_sign_flipped,
+    )
 
     compiled = _compile(point)
 
@@ -455,7 +459,10 @@ def _judge(
                 )
                 if not stronger and not agrees and not _both_poles(claim, sentence):
                     return verdict(CONTRADICTED, clause.text)
-        if any(formula_contradicted(f, clause) for f in compiled.formulas):
+        if any(
+            formula_contradicted(f, clause) or formula_sign_flipped(f, clause)
+            for f in compiled.formulas
+        ):
             return verdict(CONTRADICTED, clause.text)
     # "linear for small residuals, and quadratic for large ones": the two halves of a claim
     # that pairs two axes' poles may sit in two clauses (see match._paired)

@@ -83,10 +83,23 @@ def _prepared(text: str) -> str:
     return prepare(text)
 
 
+def _top_level_parts(text: str) -> list[str]:
+    """The text cut at "; " and ", " outside brackets: "max(0, 1 − f(x))" stays whole."""
+    parts, depth, start = [], 0, 0
+    for index, ch in enumerate(text):
+        depth += ch in "([{"
+        depth -= ch in ")]}" and depth > 0
+        if ch in ",;" and depth == 0 and text[index + 1 : index + 2].isspace():
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
 def formulas(text: str) -> tuple[str, ...]:
     """The formulas a key point states, compact (``2P-Y/n``, ``x*gausscdf_x``)."""
     out = []
-    for clause_text in re.split(r";\s|,\s(?![^()]*\))", text):
+    for clause_text in _top_level_parts(text):
         _, math = tokens(_prepared(clause_text))
         for run in math.split():
             if sum(ch.isalnum() for ch in run) >= 3:
@@ -549,3 +562,25 @@ def formula_contradicted(formula: str, clause: Clause) -> bool:
     if not other or other.startswith(right):
         return False
     return distance(other[: len(right)], right, 3) <= 3 and len(right) >= 4
+
+
+def formula_sign_flipped(formula: str, clause: Clause) -> bool:
+    """The formula written with a sign turned over and nothing else changed: ``max(0, 1 +
+    f(x)) + max(0, 1 − f(G(z)))`` against ``max(0, 1 − f(x)) + …``, the classic slip. Only a
+    formula with enough structure to be told apart (see :func:`_skeleton`), in a clause
+    that does not also write it as it is."""
+    want = _skeleton(formula)
+    if want is None or formula_said(formula, clause):
+        return False
+    signs = [i for i, piece in enumerate(want) if piece in ("+", "-")]
+    if not signs:
+        return False
+    size = len(want)
+    for run in clause.math.split():
+        pieces = _pieces(run)
+        for start in range(len(pieces) - size + 1):
+            got = _rename(pieces[start : start + size])
+            differ = [i for i in range(size) if got[i] != want[i]]
+            if differ and all(i in signs and got[i] in ("+", "-") for i in differ):
+                return True
+    return False
