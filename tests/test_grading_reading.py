@@ -491,3 +491,10 @@ def test_a_formula_with_a_sign_turned_over_contradicts_its_point() -> None:
     wrong = "The hinge loss is max(0, 1 + f(x)) + max(0, 1 − f(G(z))) for the discriminator."
     assert verdicts("modern-losses/wgan", right)[3] == COVERED
     assert verdicts("modern-losses/wgan", wrong)[3] == CONTRADICTED
+
+
+def test_a_case_in_words_beside_a_case_with_a_condition() -> None:
+    wrong = "Huber's derivative is a for small residuals and sign(a) once |a| > d."
+    assert verdicts("exercises/derive-huber", wrong)[0] == CONTRADICTED
+    right = "Huber's derivative is a for small residuals and d*sign(a) once |a| > d."
+    assert verdicts("exercises/derive-huber", right)[0] == COVERED

@@ -179,7 +179,7 @@ _CASE = re.compile(
     # "…, and for x <= 0 it's alpha*exp(x)": the condition first, then what the case is
     r"(?:(?<=^)|(?<=[\s,;]))\s*(?:and\s+)?(?:for|if|when)\s+(?P<c2>[^,;]+?)\s+"
     r"(?:it's|it is|is|equals|=|gives)\s+(?P<e2>[^,;]+?)(?=\s*(?:,|;|\band\b|\.\s|\.?$))"
-    r"|(?P<e>[^,;:]+?)\s+(?:for|if|when|where)\s+(?P<c>[^,;]+?)"
+    r"|(?P<e>[^,;:]+?)\s+(?:for|if|when|where|once|whenever)\s+(?P<c>[^,;]+?)"
     r"(?=\s*(?:,|;|\band\b|\.\s|\.?$))"
     r"|(?P<o>[^,;:]+?)\s+(?:otherwise|elsewhere|else)\b",
 )
@@ -218,8 +218,17 @@ def _piecewise(found: Derivation, answer: str) -> ExpressionVerdict | None:
                 continue
             reversed_case = case.group("c2") is not None
             condition = _condition(case.group("c2" if reversed_case else "c"), names, found.wrt)
+            said = case.group("e2" if reversed_case else "e")
             if condition is not None:
-                cases.append((case.group("e2" if reversed_case else "e"), condition))
+                cases.append((said, condition))
+            elif not reversed_case and _uses(_right_side(said), names):
+                cases.append((said, None))  # "a for small residuals": a case in words
+        if len(cases) == 3 and cases[2][1] is None:
+            cases.pop()  # "…, so for outliers it is capped": a remark after the two cases
+        if len(cases) == 2 and cases[0][1] is None and cases[1][1] is not None:
+            # "a for small residuals and δ·sign(a) once |a| > δ": the second case's
+            # condition decides, the first holds otherwise
+            cases.reverse()
         if len(cases) != 2 or cases[0][1] is None:
             continue
         head = sentence[: sentence.find(cases[0][0])] + cases[0][0]
@@ -236,6 +245,12 @@ def _piecewise(found: Derivation, answer: str) -> ExpressionVerdict | None:
         region = _wrong_side(found, condition, first, second) or f"not ({condition})"
         return ExpressionVerdict(False, evidence, True, True, region, cases=True)
     return None
+
+
+def _uses(expression: str, names: set[str]) -> bool:
+    """A short expression in the card's variables (not a word of prose)."""
+    words = re.findall(r"[A-Za-z_]+", expression)
+    return len(expression) <= 40 and any(w in names for w in words) and _bare_expression(expression)
 
 
 def _right_side(case: str) -> str:

@@ -305,6 +305,9 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
         if word == "right" and "left" in words:
             key, stemmed, axis = word, word, None  # "from the right": a side, not "correct"
         numeric = key in NUMBER_KEYS or key.replace(".", "", 1).isdigit()
+        if numeric and axis is None and out and out[-1].key in _APPROACHING and not neg:
+            # "derivative near 0" against "close to 1": values approached are exclusive
+            axis = "value"
         out.append(Token(key, stemmed, neg, axis, numeric and index in in_formula))
     if replaced_from >= 0:
         # "replace the one-hot label with (1 − ε)·onehot + ε/K": what comes back is kept
@@ -316,6 +319,7 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
     return _less_of(tuple(out)), math
 
 
+_APPROACHING = frozenset({"proximity+", "approach", "tend"})
 _REPLACE = frozenset({"replace", "replaces", "replaced", "replacing", "swap", "swaps"})
 _SET_ASIDE_ENDS = frozenset({"because", "since", "so", "which", "as", "to", "but", "and"})
 _BY = frozenset({"with", "by"})
