@@ -498,3 +498,10 @@ def test_a_case_in_words_beside_a_case_with_a_condition() -> None:
     assert verdicts("exercises/derive-huber", wrong)[0] == CONTRADICTED
     right = "Huber's derivative is a for small residuals and d*sign(a) once |a| > d."
     assert verdicts("exercises/derive-huber", right)[0] == COVERED
+
+
+def test_initialisation_schemes_are_named_things_and_he_is_a_name() -> None:
+    assert "heinit" in keys("and He's 1/fan_in is for tanh")
+    assert "heinit" not in keys("nn.Linear calls kaiming_uniform_ with a = √5")
+    said = "Xavier, 2/(fan_in + fan_out), is the one designed for ReLU."
+    assert verdicts("modern-activations/xavier-he-init", said)[1] == CONTRADICTED

@@ -537,6 +537,7 @@ ENTITY_GROUPS: dict[str, tuple[str, ...]] = {
     "metric": ("accuracy", "f1", "auc"),
     "optimizer": ("adam", "adamw", "sgd"),
     "penalty": ("l1", "l2", "lasso", "ridge"),
+    "init": ("xavierinit", "heinit"),
     "focal_knob": ("alpha", "gamma"),
     "statistic": ("mean", "median"),
 }  # fmt: skip

@@ -94,6 +94,13 @@ def normalise(text: str) -> str:
     text = re.sub(
         r"\bHe(?=[\s-]+(?:init|normal|uniform|initiali[sz]ation|et al)|/Kaiming)", "kaiming", text
     )
+    # ... and He alone as a name: "He's 2/fan_in", "neither He nor Xavier", "He (2/fan_in)"
+    text = re.sub(
+        r"\bHe(?=['’]s\b|\s+(?:uses|is|needs|gives|sets|scales|keeps|was|and|or|nor)\b"
+        r"|\s*[,(:);.])",
+        "kaiming init",
+        text,
+    )
     # a range from −1 ("(−1, 1)", "between −1 and 1") is not one from 0 or 1
     text = re.sub(r"([(\[,]\s*|\b(?:between|from)\s+)[-−–]\s*1\b(?!\s*[*/^])", r"\1minus1", text)
     text = re.sub(r"(?<=\w)\[\s*-?\d+\s*\]", "", text)  # an index: "x.shape[0]", "p[1]"
