@@ -505,3 +505,17 @@ def test_initialisation_schemes_are_named_things_and_he_is_a_name() -> None:
     assert "heinit" not in keys("nn.Linear calls kaiming_uniform_ with a = √5")
     said = "Xavier, 2/(fan_in + fan_out), is the one designed for ReLU."
     assert verdicts("modern-activations/xavier-he-init", said)[1] == CONTRADICTED
+
+
+def test_saying_a_named_requirement_is_not_needed_denies_it() -> None:
+    assert [t.dismissed for t in tokens(prepare("you don't need a reference model"))[0]][:1] == [
+        True
+    ]
+    for said in (
+        "The critic doesn't need a Lipschitz constraint.",
+        "A Lipschitz constraint is not needed for the critic.",
+    ):
+        assert verdicts("modern-losses/wgan", said)[2] == CONTRADICTED
+    # two words denied without saying they are unneeded are too little to call
+    said = "Its outputs never explode, which is what the Lipschitz constraint is for."
+    assert CONTRADICTED not in verdicts("modern-losses/wgan", said)

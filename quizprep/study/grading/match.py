@@ -388,7 +388,9 @@ def match(
     # Two words said the other way are too little to call a contradiction (a reject phrasing
     # excepted): "its weights never receive gradient" denies nothing about weights getting
     # gradient. Three, or two and the point's subject named, are a claim.
-    if flips % 2 and not strict and not formula and evidence < 3:
+    # ... unless the clause says they are not needed: "you don't need a reference model"
+    dismissed = evidence >= 2 and any(t.dismissed and t.key in keys for t in have)
+    if flips % 2 and not strict and not formula and evidence < 3 and not dismissed:
         return None
     if flips % 2 and evidence < 2 and not formula:
         return None  # one word said the other way is too little to call a contradiction

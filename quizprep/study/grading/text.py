@@ -53,6 +53,7 @@ class Token(NamedTuple):
     neg: bool  # governed by a negation
     axis: str | None = None  # for words with an opposite: the axis; key is axis + sign
     in_formula: bool = False  # a number inside a formula ("max(0, 1 − y·s)"), not a claim
+    dismissed: bool = False  # denied as not needed ("you don't need a reference model")
 
 
 class Clause(NamedTuple):
@@ -179,6 +180,12 @@ _POST_NEGATION = re.compile(
     r"\b(?:is|are|was|were)\s+(?:not|never)\s+(?:needed|required|necessary|used|true|the case)\b"
     r"|\b(?:is|are)\s+(?:unnecessary|a myth|a bad idea|a bad choice|a poor choice|a mistake"
     r"|discouraged|not recommended|best avoided|to be avoided)\b"
+    r"|\b(?:is|are)\s+(?:irrelevant|optional|pointless)\b"
+    r"|\bcan\s+(?:safely\s+)?be\s+(?:dropped|skipped|omitted|ignored)\b"
+)
+# ... of these, the ones that say it is not needed: a dismissal (see Token.dismissed)
+_DISMISSING = re.compile(
+    r"need|requir|necessar|irrelevant|optional|pointless|dropped|skipped|omitted|ignored"
 )
 
 
@@ -199,7 +206,11 @@ def tokens(text: str) -> tuple[tuple[Token, ...], str]:
             heads = [at]  # "sigmoid and tanh are a bad idea …": both are set aside
             while heads[-1] + 1 < len(before) and before[heads[-1] + 1].key in SUBJECTS:
                 heads.append(heads[-1] + 1)
-            flipped = [t._replace(neg=not t.neg) if i in heads else t for i, t in enumerate(before)]
+            dismissed = _DISMISSING.search(denied.group(0)) is not None
+            flipped = [
+                t._replace(neg=not t.neg if i in heads else t.neg, dismissed=dismissed)
+                for i, t in enumerate(before)
+            ]
             return (*flipped, *after), _tokens(text)[1]
     return _tokens(text)
 
@@ -209,6 +220,7 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
     math, in_formula = _math_runs(words)
     out: list[Token] = []
     pending = 0  # negations waiting for their content word
+    dismiss = False  # ... and they say it is not needed ("no need for", "don't need")
     window = 0
     wrt_object = -1
     set_aside = -1  # words before this index are what a "replace … with" removes
@@ -247,7 +259,11 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
             out.append(Token("than", "than", False))  # a comparison: see match.role_flip
             continue
         if pending and word in _MODALS:
+            dismiss = dismiss or word in _DISMISSALS
             continue  # "doesn't need to be differentiable" denies "differentiable"
+        if word in _DISMISSALS and not pending:
+            # "no smoothing term is needed": what was denied before is said to be unneeded
+            out = [t._replace(dismissed=True) if t.neg else t for t in out]
         if word in STOPWORDS:
             if pending:
                 window -= 1
@@ -308,7 +324,8 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
         if numeric and axis is None and out and out[-1].key in _APPROACHING and not neg:
             # "derivative near 0" against "close to 1": values approached are exclusive
             axis = "value"
-        out.append(Token(key, stemmed, neg, axis, numeric and index in in_formula))
+        out.append(Token(key, stemmed, neg, axis, numeric and index in in_formula, neg and dismiss))
+        dismiss = dismiss and bool(pending)
     if replaced_from >= 0:
         # "replace the one-hot label with (1 − ε)·onehot + ε/K": what comes back is kept
         ahead_keys = {t.key for t in out if not t.neg}
@@ -319,6 +336,7 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
     return _less_of(tuple(out)), math
 
 
+_DISMISSALS = frozenset({"need", "needs", "needed", "require", "requires", "required"})
 _APPROACHING = frozenset({"proximity+", "approach", "tend"})
 _REPLACE = frozenset({"replace", "replaces", "replaced", "replacing", "swap", "swaps"})
 _SET_ASIDE_ENDS = frozenset({"because", "since", "so", "which", "as", "to", "but", "and"})
