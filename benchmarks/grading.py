@@ -85,6 +85,10 @@ DEV_PARTS = (
     "dev36",
     "dev37",
     "dev38",
+    "dev39",
+    "dev40",
+    "dev41",
+    "dev42",
 )  # what tuning may look at
 HELDOUT_PARTS = (
     "heldout",

@@ -519,3 +519,11 @@ def test_saying_a_named_requirement_is_not_needed_denies_it() -> None:
     # two words denied without saying they are unneeded are too little to call
     said = "Its outputs never explode, which is what the Lipschitz constraint is for."
     assert CONTRADICTED not in verdicts("modern-losses/wgan", said)
+
+
+def test_a_description_after_the_subject_does_not_take_its_place() -> None:
+    said = "Mish is x·tanh(softplus(x)), basically a smoothed ReLU: it's monotonic."
+    subjects = [c.subject for c in split(prepare(said))]
+    assert subjects[-1] == "mish"
+    said = "I default to MSE: it is the most robust option with outliers."
+    assert split(prepare(said))[-1].subject == "mse"

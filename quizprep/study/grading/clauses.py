@@ -258,6 +258,8 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
             own = opened  # "Softplus, log(1 + eˣ), is a smooth ReLU": the sentence's subject
         elif same and named_alone is not None:
             own = named_alone  # "Softplus, log(1 + eˣ), …": an apposition to the name
+        elif same and carried[1] is not None and _DESCRIPTION.match(clause.text):
+            own = carried[1]  # "SiLU is x·σ(x), basically a smoothed ReLU": still SiLU
         elif pronoun and same and compared is not None and not carried[2]:
             own = compared  # "so I default to MSE: it is the most robust…": the last named
         elif pronoun and not carried[2]:
@@ -303,6 +305,11 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
 
 
 _COUNTERFACTUAL = FRAMES["counterfactual"]
+# a clause that only describes the thing before it, with no verb of its own
+_DESCRIPTION = re.compile(
+    r"(?:(?:basically|essentially|just|simply|roughly|effectively|kind of|sort of)\s+)?"
+    r"(?:a|an)\s+(?![^,;]*\b(?:is|are|was|were|has|have|does|do|can|will)\b)"
+)
 
 
 def frames_of(words: set[str] | list[str]) -> frozenset[str]:
