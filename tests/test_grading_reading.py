@@ -527,3 +527,10 @@ def test_a_description_after_the_subject_does_not_take_its_place() -> None:
     assert subjects[-1] == "mish"
     said = "I default to MSE: it is the most robust option with outliers."
     assert split(prepare(said))[-1].subject == "mse"
+
+
+def test_a_shorthand_the_question_defines_may_be_used_in_the_derivative() -> None:
+    right = "d/dx = ½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²)"
+    assert verdicts("exercises/derive-gelu-tanh", right) == [COVERED, COVERED]
+    wrong = "d/dx = ½(1 + tanh u) + ½x·(1 + tanh²u)·√(2/π)(1 + 3·0.044715x²)"
+    assert CONTRADICTED in verdicts("exercises/derive-gelu-tanh", wrong)

@@ -155,7 +155,9 @@ def grade(card: Card, answer: str) -> Grade:
     if card.derive and verdicts:
         from quizprep.study.grading.derivative import apply_derivative
 
-        verdicts = apply_derivative(card.derive, answer[:MAX_ANSWER_CHARS], verdicts, named)
+        verdicts = apply_derivative(
+            card.derive, answer[:MAX_ANSWER_CHARS], verdicts, named, card.question
+        )
     if any(v.evidence for v in verdicts):
         from quizprep.study.grading.clauses import as_typed
 

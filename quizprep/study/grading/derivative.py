@@ -17,17 +17,21 @@ if TYPE_CHECKING:
 
 
 def apply_derivative(
-    derive: str, answer: str, verdicts: tuple[PointVerdict, ...], named: bool = True
+    derive: str,
+    answer: str,
+    verdicts: tuple[PointVerdict, ...],
+    named: bool = True,
+    question: str = "",
 ) -> tuple[PointVerdict, ...]:
     """A derivation card's formula point (its first) decided by the derivative typed in the
     answer, checked numerically, when there is one: a match covers it, a wrong final answer
     contradicts it. When the formula is split over the first points ("… plus half x sech² u
     …", "minus (1 − p)^γ over p"), a match covers each piece; a mismatch given as the
     derivative ("d/dx = ½(1 + tanh u)", "Type: …", never one piece named as a piece)
-    contradicts the first."""
+    contradicts the first. A shorthand the question defines ("with u = …") may be used."""
     from quizprep.study.grading.expression import judge
 
-    typed = judge(derive, answer)
+    typed = judge(derive, answer, question)
     if typed is None:
         return verdicts
     if typed.cases:

@@ -60,9 +60,10 @@ class ExpressionVerdict(NamedTuple):
     cases: bool = False  # the derivative was given case by case
 
 
-def judge(derive: str, answer: str) -> ExpressionVerdict | None:
+def judge(derive: str, answer: str, question: str = "") -> ExpressionVerdict | None:
     """Whether the answer types the derivative ``derive`` names, rightly or wrongly; None
-    when it types no expression the grammar reads."""
+    when it types no expression the grammar reads. Shorthands the answer defines ("with u =
+    …"), or else the question does, are written out."""
     from quizprep.core.derivations import BY_NAME, check
 
     found = BY_NAME.get(derive)
@@ -74,6 +75,9 @@ def judge(derive: str, answer: str) -> ExpressionVerdict | None:
     if whole is not None:
         return whole
     defined = _definitions(answer, names)
+    given = {name for name, _ in defined}
+    defined += [d for d in _definitions(question, names) if d[0] not in given]
+    defined.sort(key=lambda item: not item[0].endswith("'"))
     for piece, final in _candidates(answer)[:MAX_PIECES]:
         said = final == "typed"
         text = _substituted(_spelled(piece, names), defined, names)
