@@ -466,6 +466,8 @@ def _contains(run: str, formula: str) -> bool:
         rest = run[start + len(formula) + 1 :]
         averaged = after == "/" and re.match(r"[nmbNMB](?![a-z0-9_])", rest) is not None  # "/n"
         divided = after in ("/", "^") and not averaged and not formula.endswith(("/", "^"))
+        # "(p − y)/(p(1 − p))": a denominator is a piece of another quantity
+        divided = divided or (run[start - 1 : start] == "/" or run[start - 2 : start] == "/(")
         bounded = (start == 0 or run[start - 1] in "=,;<>~") and (
             start + len(formula) == len(run) or after in "=,;<>~"
         )
