@@ -534,3 +534,11 @@ def test_a_shorthand_the_question_defines_may_be_used_in_the_derivative() -> Non
     assert verdicts("exercises/derive-gelu-tanh", right) == [COVERED, COVERED]
     wrong = "d/dx = ½(1 + tanh u) + ½x·(1 + tanh²u)·√(2/π)(1 + 3·0.044715x²)"
     assert CONTRADICTED in verdicts("exercises/derive-gelu-tanh", wrong)
+
+
+def test_a_typed_where_is_read_whole_and_a_lone_expression_is_the_answer() -> None:
+    assert verdicts("exercises/derive-elu", "where(x > 0, 1, alpha * exp(x))")[0] == COVERED
+    assert CONTRADICTED in verdicts("exercises/derive-elu", "where(x > 0, alpha, alpha * exp(x))")
+    # the answer's one expression, beside words only, is what it answers
+    assert verdicts("exercises/derive-l2", "lam * w / 2; weight decay.")[0] == CONTRADICTED
+    assert verdicts("exercises/derive-l2", "lam * w; weight decay.")[0] == COVERED

@@ -308,11 +308,14 @@ def _candidates(answer: str) -> list[tuple[str, bool | str]]:
     """Stretches that may be an expression, each with whether it is the final answer
     ("typed" when the answer says so in words: "Type: …", "the answer is …")."""
     out: list[tuple[str, bool | str]] = []
-    parts = [
-        p.strip().rstrip(".")
-        for p in re.split(r"[;\n]|(?<=[a-z)\]])\.\s+|,\s+(?=[a-zA-Z]{3,}\s)", answer)
-    ]
+    parts = [p.strip().rstrip(".") for p in _parts(answer)]
     parts = [p for p in parts if p]
+    expressions = [
+        p
+        for p in parts
+        if "=" not in p and _bare_expression(p) and re.search(r"[a-z]\W|\W[a-z]", p)
+    ]
+    lone = len(expressions) == 1 and not any("=" in p for p in parts)
     for number, part in enumerate(parts):
         typed = _FINAL.search(part)
         named = typed or _NAMED.search(part)
@@ -329,7 +332,9 @@ def _candidates(answer: str) -> list[tuple[str, bool | str]]:
             left = sides[index - 1]
             final = bool(_DERIVATIVE_LEFT.search(left[-24:])) and not region
             out.append((sides[index], final))
-        out.append((part, len(sides) == 1 and typed is None and _bare_expression(part)))
+        bare = len(sides) == 1 and typed is None and _bare_expression(part)
+        # the answer's one bare expression ("lam*w/2; weight decay") is its answer
+        out.append((part, "typed" if bare and lone else bare))
         if ":" in part:  # "Written out in x: 0.5*(1 + tanh(u)) + …", at the end: the answer
             head, _, tail_text = part.rpartition(":")
             # ... unless it names one piece of it ("The first term: …")
@@ -340,6 +345,27 @@ def _candidates(answer: str) -> list[tuple[str, bool | str]]:
         tail = _TAIL.search(part)  # "… and you get 1/(1 + e^(-x))"
         if tail is not None and tail.start() > 0:
             out.append((tail.group(0), False))
+    return out
+
+
+_BREAK = re.compile(r"[;\n]|(?<=[a-z)\]])\.\s+|,\s+(?=[a-zA-Z]{3,}\s)")
+
+
+def _parts(answer: str) -> list[str]:
+    """The answer cut into stretches at ";", a sentence's end and ", <word> ", never inside
+    brackets: "where(x > 0, 1, alpha * exp(x))" is one stretch."""
+    depth_at = []
+    depth = 0
+    for ch in answer:
+        depth_at.append(depth)
+        depth += ch in "(["
+        depth -= ch in ")]" and depth > 0
+    out, start = [], 0
+    for found in _BREAK.finditer(answer):
+        if depth_at[found.start()] == 0:
+            out.append(answer[start : found.start()])
+            start = found.end()
+    out.append(answer[start:])
     return out
 
 
