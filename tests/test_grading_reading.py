@@ -542,3 +542,10 @@ def test_a_typed_where_is_read_whole_and_a_lone_expression_is_the_answer() -> No
     # the answer's one expression, beside words only, is what it answers
     assert verdicts("exercises/derive-l2", "lam * w / 2; weight decay.")[0] == CONTRADICTED
     assert verdicts("exercises/derive-l2", "lam * w; weight decay.")[0] == COVERED
+
+
+def test_a_formula_with_two_variables_exchanged_contradicts_its_point() -> None:
+    swapped = "Triplet loss = max(0, d(a,n) − d(a,p) + m), averaged over the batch."
+    assert verdicts("modern-losses/triplet-loss", swapped)[0] == CONTRADICTED
+    right = "Triplet loss = max(0, d(a,p) − d(a,n) + m), averaged over the batch."
+    assert verdicts("modern-losses/triplet-loss", right)[0] == COVERED

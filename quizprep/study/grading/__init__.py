@@ -397,6 +397,7 @@ def _judge(
         formula_contradicted,
         formula_said,
         formula_sign_flipped,
+        formula_swapped,
     )
 
     compiled = _compile(point)
@@ -462,7 +463,9 @@ def _judge(
                 if not stronger and not agrees and not _both_poles(claim, sentence):
                     return verdict(CONTRADICTED, clause.text)
         if any(
-            formula_contradicted(f, clause) or formula_sign_flipped(f, clause)
+            formula_contradicted(f, clause)
+            or formula_sign_flipped(f, clause)
+            or formula_swapped(f, clause)
             for f in compiled.formulas
         ):
             return verdict(CONTRADICTED, clause.text)

@@ -415,12 +415,51 @@ def formula_said(formula: str, clause: Clause) -> bool:
     if want is None:
         return False
     size = len(want)
+    own = _pieces(formula)
     for run in runs:
         pieces = _pieces(run)
         for start in range(len(pieces) - size + 1):
-            if _rename(pieces[start : start + size]) == want:
+            window = pieces[start : start + size]
+            if _rename(window) == want and not _roles_swapped(own, window):
                 return True
     return False
+
+
+def formula_swapped(formula: str, clause: Clause) -> bool:
+    """The formula written with two of its own variables in each other's places across a
+    minus, a division or an argument list: ``max(0, d(a,n) − d(a,p) + m)`` against
+    ``max(0, d(a,p) − d(a,n) + m)``, ``KL(q‖p)`` against ``KL(p‖q)``. (A product or a sum
+    in either order is the same quantity.)"""
+    want = _skeleton(formula)
+    if want is None:
+        return False
+    own = _pieces(formula)
+    size = len(want)
+    for run in clause.math.split():
+        pieces = _pieces(run)
+        for start in range(len(pieces) - size + 1):
+            window = pieces[start : start + size]
+            if _rename(window) == want and _roles_swapped(own, window):
+                return True
+    return False
+
+
+def _roles_swapped(own: list[str], said: list[str]) -> bool:
+    """``said`` is ``own`` with pairs of its variables exchanged, each pair across a ``-``,
+    ``/``, ``|`` or ``,`` (not only a commutative ``+`` or ``*``)."""
+    differ = [i for i, (a, b) in enumerate(zip(own, said, strict=True)) if a != b]
+    if not differ or len(differ) % 2:
+        return False
+    pairs = []
+    left = list(differ)
+    while left:
+        i = left.pop(0)
+        j = next((k for k in left if own[k] == said[i] and own[i] == said[k]), None)
+        if j is None:
+            return False
+        left.remove(j)
+        pairs.append((i, j))
+    return all(any(p in "-/|," for p in own[i + 1 : j]) for i, j in pairs)
 
 
 def _said_whole(run: str, formula: str) -> bool:
