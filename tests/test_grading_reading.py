@@ -549,3 +549,10 @@ def test_a_formula_with_two_variables_exchanged_contradicts_its_point() -> None:
     assert verdicts("modern-losses/triplet-loss", swapped)[0] == CONTRADICTED
     right = "Triplet loss = max(0, d(a,p) − d(a,n) + m), averaged over the batch."
     assert verdicts("modern-losses/triplet-loss", right)[0] == COVERED
+
+
+def test_an_expression_followed_by_its_reason_is_the_answer() -> None:
+    wrong = "sigmoid(x) - x * sigmoid(x) * (1 - sigmoid(x)) from the product rule."
+    assert verdicts("exercises/derive-silu", wrong)[0] == CONTRADICTED
+    right = "sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x)) from the product rule."
+    assert verdicts("exercises/derive-silu", right)[0] == COVERED

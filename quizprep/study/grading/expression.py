@@ -43,6 +43,12 @@ _TAIL = re.compile(
     rf"(?:\b(?:{'|'.join(sorted(_MATH_WORDS, key=len, reverse=True))}|[a-zA-Z])\b"
     r"|[σαλδγŷ]|[\d\s.+\-−*/^()·×⊙²³,<>=])+$"
 )
+# ... and the one it opens on, when a reason follows it ("σ(x)(1 − σ(x)) from the chain rule")
+_HEAD = re.compile(
+    rf"^(?:\b(?:{'|'.join(sorted(_MATH_WORDS, key=len, reverse=True))}|[a-zA-Z])\b"
+    r"|[σαλδγŷ]|[\d\s.+\-−*/^()·×⊙²³<>=])+"
+    r"(?=\b(?:from|by|via|using|since|because|as|after|which|thanks)\b)"
+)
 _REGION = re.compile(
     r"\b(?:for|if|when|while|where)\b[^.;]*?(?:[<>≤≥]|\b(?:negative|positive|large|small)\b)"
     r"|\b(?:inside|outside|beyond|below|above)\b|[<>≤≥]\s*[-−]?\s*(?:0|δ|d|delta)\b",
@@ -342,6 +348,10 @@ def _candidates(answer: str) -> list[tuple[str, bool | str]]:
             out.append((tail_text, number == len(parts) - 1 and not piece))
         for chosen in _CONDITIONAL.finditer(part):  # "1 if x > 0 else alpha*exp(x)"
             out.append((chosen.group(0), _bare_expression(part[: chosen.end()])))
+        head = _HEAD.match(part)
+        if head is not None and re.search(r"[a-z]\W|\W[a-z]", head.group(0)):
+            # the answer's one expression, its reason after it: what it answers
+            out.append((head.group(0), "typed" if not expressions and "=" not in part else False))
         tail = _TAIL.search(part)  # "… and you get 1/(1 + e^(-x))"
         if tail is not None and tail.start() > 0:
             out.append((tail.group(0), False))
