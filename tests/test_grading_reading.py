@@ -556,3 +556,10 @@ def test_an_expression_followed_by_its_reason_is_the_answer() -> None:
     assert verdicts("exercises/derive-silu", wrong)[0] == CONTRADICTED
     right = "sigmoid(x) + x * sigmoid(x) * (1 - sigmoid(x)) from the product rule."
     assert verdicts("exercises/derive-silu", right)[0] == COVERED
+
+
+def test_one_written_as_a_digit_is_another_value_than_a_quarter() -> None:
+    said = "σ'(x) = σ(x)(1 − σ(x)), which peaks at 1 at x = 0."
+    assert verdicts("exercises/derive-sigmoid", said)[1] == CONTRADICTED
+    said = "σ'(x) = σ(x)(1 − σ(x)), which peaks at 0.25 at x = 0."
+    assert verdicts("exercises/derive-sigmoid", said)[1] == COVERED

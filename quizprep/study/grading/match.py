@@ -144,7 +144,12 @@ def _find(
     return best
 
 
+_NUMBER_WORDS = {"one": 1.0, "two": 2.0}  # not zero: "at x = 0" is a place, not a value
+
+
 def _value(key: str) -> float | None:
+    if key in _NUMBER_WORDS:
+        return _NUMBER_WORDS[key]  # "1" and "one" are both read as the key "one"
     try:
         return float(key)
     except ValueError:
