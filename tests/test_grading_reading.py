@@ -563,3 +563,17 @@ def test_one_written_as_a_digit_is_another_value_than_a_quarter() -> None:
     assert verdicts("exercises/derive-sigmoid", said)[1] == CONTRADICTED
     said = "σ'(x) = σ(x)(1 − σ(x)), which peaks at 0.25 at x = 0."
     assert verdicts("exercises/derive-sigmoid", said)[1] == COVERED
+
+
+def test_a_word_a_reject_repeats_said_both_ways_leaves_the_reject_unsaid() -> None:
+    from quizprep.decks.model import KeyPoint
+    from tests.test_grading import make
+
+    point = KeyPoint(
+        "set ignored labels to -100", ("labels of -100",), ("the attention mask masks the loss",)
+    )
+    card = make(point, card_id="lm-loss-masking")
+    said = "The attention mask does not mask the loss."
+    assert [p.verdict for p in grade(card, said).points] != [CONTRADICTED]
+    said = "The attention mask masks the loss as well."
+    assert [p.verdict for p in grade(card, said).points] == [CONTRADICTED]

@@ -177,6 +177,7 @@ class _Compiled(NamedTuple):
     said_by: tuple[str, ...]  # any of these said covers the point
     equations: frozenset[Phrase] = frozenset()  # claims read only where an "=" is written
     paired: tuple[Phrase, ...] = ()  # claims pairing the poles of two axes
+    repeated: tuple[frozenset[str], ...] = ()  # per reject, the words it says twice
 
 
 @lru_cache(maxsize=2048)
@@ -220,6 +221,7 @@ def _compile(point: KeyPoint) -> _Compiled:
             equations.append(accepted)
         claims.append(accepted)
     rejects = tuple(phrase(text, full=True) for text in point.reject)
+    repeated = tuple(_repeated_keys(text) for text in point.reject)
     # an accept written as a formula ("0.5 x (1 + tanh u)") is said by that formula in any
     # spelling: "½x(1+tanh(u))", "0.5*x*(1 + np.tanh(u))", its variables renamed
     said = [
@@ -244,7 +246,16 @@ def _compile(point: KeyPoint) -> _Compiled:
         frozenset(equations),
         # claims naming both poles of two axes ("quadratic for small, linear for large")
         tuple(c for c in (whole, *claims) if len(both_pole_axes(c.tokens)) >= 2),
+        repeated,
     )
+
+
+def _repeated_keys(text: str) -> frozenset[str]:
+    from quizprep.study.grading.match import _prepared
+    from quizprep.study.grading.text import tokens
+
+    keys = [t.key for t in tokens(_prepared(text))[0]]
+    return frozenset(k for k in keys if keys.count(k) > 1)
 
 
 @lru_cache(maxsize=1024)
@@ -349,6 +360,17 @@ def _denied_elsewhere(reject: Phrase, said: tuple[Token, ...]) -> bool:
     return any(t.neg and t.key not in wanted and t.axis is None for t in inside)
 
 
+def _both_ways(repeated: frozenset[str], said: tuple[Token, ...]) -> bool:
+    """The clause says a word the reject repeats both as it is and denied ("the attention
+    mask does not mask the loss" against "the attention mask masks the loss"): which of the
+    two the reject's one word stands for, is not known."""
+    seen: dict[str, set[bool]] = {}
+    for token in said:
+        if token.key in repeated:
+            seen.setdefault(token.key, set()).add(token.neg)
+    return any(len(polarities) > 1 for polarities in seen.values())
+
+
 def _both_poles(phrase: Phrase, said: tuple[Token, ...]) -> bool:
     """The words said name both ends of an axis the phrase names one end of (easy and hard):
     which end goes with the phrase's other words, a bag of words cannot tell."""
@@ -419,7 +441,7 @@ def _judge(
         clause = clauses[start]
         # "If you put a sigmoid on the scores, …": a supposition is not a claim
         supposed = re.match(_SUPPOSITION_WORDS, clause.text) is not None
-        for reject in () if supposed else compiled.rejects:
+        for number, reject in enumerate(() if supposed else compiled.rejects):
             found = memo.match(reject, one, subjects, one.subject, strict=True)
             # said as written: two flips ("not defined … derivative is 0") are no restatement
             if found is not None and found.flips == 0 and not found.swapped:
@@ -430,6 +452,8 @@ def _judge(
                     continue  # "less loss on easy ones, so it focuses on hard ones": word order
                 if _denied_elsewhere(reject, one.tokens) or _said_of_another(reject, one.tokens):
                     continue  # "an outlier can never contribute more than δ to the gradient"
+                if _both_ways(compiled.repeated[number], one.tokens):
+                    continue  # "the attention mask does not mask the loss": which "mask"?
                 return verdict(CONTRADICTED, clause.text)
         name = elided.get(start, ())
         for reject in () if supposed or not name else compiled.rejects:
