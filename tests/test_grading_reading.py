@@ -577,3 +577,13 @@ def test_a_word_a_reject_repeats_said_both_ways_leaves_the_reject_unsaid() -> No
     assert [p.verdict for p in grade(card, said).points] != [CONTRADICTED]
     said = "The attention mask masks the loss as well."
     assert [p.verdict for p in grade(card, said).points] == [CONTRADICTED]
+
+
+def test_a_second_verb_and_a_renaming_noun_phrase_keep_the_subject() -> None:
+    said = "MAE's gradient sign(a) is bounded and estimates the mean."
+    assert verdicts("deep-dives/robust-regression-outliers", said)[1] == CONTRADICTED
+    said = "BCE is −[y log p + (1−y) log(1−p)], the negative log-likelihood under Gaussian noise."
+    assert CONTRADICTED in verdicts("losses/bce", said)
+    # a noun phrase naming nothing does not carry the last thing named forward
+    said = "Absolute loss settles on 3, the middle value, so one targets the mean and the other the median."
+    assert CONTRADICTED not in verdicts("deep-dives/mae-vs-mse", said)

@@ -188,7 +188,13 @@ _IMPERATIVE_FIX = frozenset(
 )
 
 # a clause that opens on its verb has the sentence's subject ("X, an aside, is …")
-_VERB_FIRST = re.compile(r"(?:is|are|was|were|has|have|does|can|cannot|will|gives|makes)\b")
+_VERB_FIRST = re.compile(
+    r"(?:is|are|was|were|has|have|does|can|cannot|will|gives|makes|estimates|predicts|keeps"
+    r"|saturates|vanishes|pushes|penali[sz]es|treats|assumes|uses|needs|returns|computes"
+    r"|outputs|produces|becomes|stays|grows|shrinks|reduces|increases|decreases|means"
+    r"|ignores|applies|learns|requires|behaves|equals|matches|causes|helps|prevents|avoids"
+    r"|adds|removes|divides|multiplies|scales|focuses|dominates|explodes|dies|works|gets)\b"
+)
 _CONSEQUENCE = re.compile(r"(?:so|hence|thus|therefore|which means|meaning)\b")
 
 CONTRAST_START = re.compile(r"(?:but|whereas|while|although|though|however|unlike|instead of)\b")
@@ -242,7 +248,15 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
         ) or _PRONOUN_SUBJECT.search(clause.text)
         same = carried[0] == clause.segment
         later = [t.key for t in clause.tokens[1:] if t.key in SUBJECTS and not t.neg]
-        if first is not None and lead.neg and pronoun:
+        if (
+            first is not None
+            and same
+            and carried[1] is not None
+            and not carried[2]
+            and _APPOSITION.match(clause.text)
+        ):
+            own = carried[1]  # "BCE is −[…], the negative log-likelihood under …": still BCE
+        elif first is not None and lead.neg and pronoun:
             own = stated  # "Unlike ReLU it keeps a gradient": "it" is the thing stated before
         elif first is not None and lead.neg and later and later[0] not in clause.math:
             own = later[0]  # "unlike a ReLU a softplus unit can't die": softplus
@@ -305,6 +319,10 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
 
 
 _COUNTERFACTUAL = FRAMES["counterfactual"]
+# "…, the negative log-likelihood of …": a noun phrase with no verb renames what came before
+_APPOSITION = re.compile(
+    r"the\s+(?![^,;]*\b(?:is|are|was|were|has|have|does|do|can|will|gives|makes|means)\b)"
+)
 # a clause that only describes the thing before it, with no verb of its own
 _DESCRIPTION = re.compile(
     r"(?:(?:basically|essentially|just|simply|roughly|effectively|kind of|sort of)\s+)?"
