@@ -585,5 +585,8 @@ def test_a_second_verb_and_a_renaming_noun_phrase_keep_the_subject() -> None:
     said = "BCE is −[y log p + (1−y) log(1−p)], the negative log-likelihood under Gaussian noise."
     assert CONTRADICTED in verdicts("losses/bce", said)
     # a noun phrase naming nothing does not carry the last thing named forward
-    said = "Absolute loss settles on 3, the middle value, so one targets the mean and the other the median."
+    said = (
+        "Absolute loss settles on 3, the middle value, so one targets the mean and the other "
+        "the median."
+    )
     assert CONTRADICTED not in verdicts("deep-dives/mae-vs-mse", said)
