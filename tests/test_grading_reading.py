@@ -590,3 +590,9 @@ def test_a_second_verb_and_a_renaming_noun_phrase_keep_the_subject() -> None:
         "the median."
     )
     assert CONTRADICTED not in verdicts("deep-dives/mae-vs-mse", said)
+
+
+def test_a_root_is_another_quantity_than_what_it_is_the_root_of() -> None:
+    assert keys("ReLU gain √2") == keys("relu gain sqrt(2)") == ["relu", "gain", "sqrt_2"]
+    assert "two" not in keys("ReLU gain √2")
+    assert keys("divide by √d_k")[-1] == keys("divide by sqrt(d_k)")[-1] != "d_k"

@@ -255,6 +255,8 @@ def normalise(text: str) -> str:
     text = re.sub(r"\bsigma\s*(?=\()", "sigmoid", text)
     for _ in range(2):  # f(g(x)) → f_g_x
         text = _CALL.sub(r"\1_\2", text)
+    # "√2", "sqrt 2" as "sqrt(2)": a root is another quantity than what it is the root of
+    text = re.sub(r"\bsqrt\s+(?=[a-z0-9])", "sqrt_", text)
     return text
 
 

@@ -312,7 +312,7 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
             out.append(Token(word, word, neg, "diff:" + "|".join(sorted((left, right)))))
             continue
         call = re.fullmatch(r"([a-z]{2,})_[a-z0-9]{1,2}", word)
-        if call and call.group(1) not in ("y", "p"):
+        if call and call.group(1) not in ("y", "p", "sqrt"):
             word = call.group(1)  # onehot(y), softmax(z): the function is the word
         root = negated_root(word)
         if root is not None:
