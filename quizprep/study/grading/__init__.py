@@ -254,8 +254,12 @@ def _repeated_keys(text: str) -> frozenset[str]:
     from quizprep.study.grading.match import _prepared
     from quizprep.study.grading.text import tokens
 
-    keys = [t.key for t in tokens(_prepared(text))[0]]
-    return frozenset(k for k in keys if keys.count(k) > 1)
+    said = tokens(_prepared(text))[0]
+    keys = [t.key for t in said]
+    # ... both times the same way ("mask … masks"), not "linear layers learn nonlinear …"
+    return frozenset(
+        k for k in keys if keys.count(k) > 1 and len({t.neg for t in said if t.key == k}) == 1
+    )
 
 
 @lru_cache(maxsize=1024)

@@ -53,6 +53,8 @@ def apply_derivative(
         pieces += 1
     if not typed.right and not named and not typed.typed and not typed.about:
         return verdicts  # another function's derivative, in an answer about something else
+    if not typed.right and pieces > 1 and typed.bare:
+        return verdicts  # "½(1 + tanh u)" alone may be the first piece, said as one
     if not typed.right:
         pieces = 1  # which piece is wrong, a number cannot say: the first point stands for it
     decided = COVERED if typed.right else CONTRADICTED

@@ -64,6 +64,7 @@ class ExpressionVerdict(NamedTuple):
     about: bool = False  # the answer writes out this card's function as the one differentiated
     region: str | None = None  # for a derivative given by cases, the condition of a wrong one
     cases: bool = False  # the derivative was given case by case
+    bare: bool = False  # an expression on its own, nothing saying it is the derivative
 
 
 def judge(derive: str, answer: str, question: str = "") -> ExpressionVerdict | None:
@@ -105,6 +106,7 @@ def judge(derive: str, answer: str, question: str = "") -> ExpressionVerdict | N
                 _differentiates(found, answer),
                 region,
                 region is not None,
+                not (_DERIVATIVE_LEFT.search(answer) or _NAMED.search(answer)),
             )
     return wrong
 
