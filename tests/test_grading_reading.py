@@ -596,3 +596,19 @@ def test_a_root_is_another_quantity_than_what_it_is_the_root_of() -> None:
     assert keys("ReLU gain √2") == keys("relu gain sqrt(2)") == ["relu", "gain", "sqrt_2"]
     assert "two" not in keys("ReLU gain √2")
     assert keys("divide by √d_k")[-1] == keys("divide by sqrt(d_k)")[-1] != "d_k"
+
+
+def test_a_right_derivative_does_not_take_back_a_wrong_claim_in_words() -> None:
+    from quizprep.decks.model import KeyPoint
+    from tests.test_grading import make
+
+    point = KeyPoint(
+        "σ(x)(1 + x(1 − σ(x))), negative for x below about −1.28",
+        ("sigmoid(x)*(1 + x*(1 - sigmoid(x)))",),
+        ("the silu derivative is never negative",),
+    )
+    card = make(point, card_id="silu")._replace(derive="silu")
+    right = "sigmoid(x) * (1 + x * (1 - sigmoid(x)))"
+    assert [p.verdict for p in grade(card, right).points] == [COVERED]
+    wrong = f"{right}; and the SiLU derivative is never negative."
+    assert [p.verdict for p in grade(card, wrong).points] == [CONTRADICTED]

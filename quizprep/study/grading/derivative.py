@@ -59,8 +59,22 @@ def apply_derivative(
         pieces = 1  # which piece is wrong, a number cannot say: the first point stands for it
     decided = COVERED if typed.right else CONTRADICTED
     return tuple(
-        v._replace(verdict=decided, evidence=typed.evidence) if i < pieces else v
+        v._replace(verdict=decided, evidence=typed.evidence)
+        if i < pieces and not _said_wrong_elsewhere(v, typed.evidence, typed.right)
+        else v
         for i, v in enumerate(verdicts)
+    )
+
+
+def _said_wrong_elsewhere(verdict: PointVerdict, expression: str, right: bool) -> bool:
+    """A wrong claim of the point read in words away from the typed expression ("…; and
+    it's always non-negative"): a right expression does not take it back."""
+    return (
+        right
+        and verdict.verdict == CONTRADICTED
+        and verdict.evidence is not None
+        and expression.strip().lower() not in verdict.evidence.lower()
+        and re.search(r"[=()·*/^_+−\-\d]|[^\x00-\x7f]", verdict.evidence) is None  # words only
     )
 
 
