@@ -612,3 +612,8 @@ def test_a_right_derivative_does_not_take_back_a_wrong_claim_in_words() -> None:
     assert [p.verdict for p in grade(card, right).points] == [COVERED]
     wrong = f"{right}; and the SiLU derivative is never negative."
     assert [p.verdict for p in grade(card, wrong).points] == [CONTRADICTED]
+
+
+def test_like_x_opening_a_sentence_leaves_its_subject_to_the_sentence_before() -> None:
+    said = "Mish is smooth. Like ReLU, its gradient is zero for negative inputs."
+    assert [c.subject for c in split(prepare(said))] == ["mish", None, "mish"]

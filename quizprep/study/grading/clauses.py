@@ -295,6 +295,8 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
             compared = named[-1]  # "the fix is Leaky ReLU, which …"
         else:
             compared = None  # "tanh is a rescaled sigmoid, which …" is still about tanh
+        if _LIKENESS.match(clause.text) and len(clause.tokens) <= 2:
+            compared = None  # "Like ReLU, its gradient is zero …": "its" is not ReLU's
         # a clause that is only a name ("Softplus, …") is followed by what it is
         opens = carried[0] != clause.segment  # the sentence's first clause: its subject
         named_alone = first if opens and len(clause.tokens) == 1 and not lead.neg else None
@@ -319,6 +321,7 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
 
 
 _COUNTERFACTUAL = FRAMES["counterfactual"]
+_LIKENESS = re.compile(r"(?:just |much |exactly )?like\s")
 # "…, the negative log-likelihood of …": a noun phrase with no verb renames what came before
 _APPOSITION = re.compile(
     r"the\s+(?![^,;]*\b(?:is|are|was|were|has|have|does|do|can|will|gives|makes|means)\b)"
