@@ -617,3 +617,7 @@ def test_a_right_derivative_does_not_take_back_a_wrong_claim_in_words() -> None:
 def test_like_x_opening_a_sentence_leaves_its_subject_to_the_sentence_before() -> None:
     said = "Mish is smooth. Like ReLU, its gradient is zero for negative inputs."
     assert [c.subject for c in split(prepare(said))] == ["mish", None, "mish"]
+
+
+def test_re_hyphen_joins_its_word() -> None:
+    assert keys("focal loss re-weights classes") == keys("focal loss reweights classes")

@@ -262,7 +262,8 @@ def normalise(text: str) -> str:
 
 def prepare(text: str) -> str:
     """:func:`normalise`, then hyphens read as compounds or minus signs."""
-    return _hyphens(normalise(text))
+    # "re-weights" is one word, "reweights"
+    return _hyphens(re.sub(r"\bre-(?=[a-z]{3})", "re", normalise(text)))
 
 
 def _hyphens(text: str) -> str:
