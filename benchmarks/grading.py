@@ -109,6 +109,12 @@ HELDOUT_PARTS = (
     "heldout16",
     "heldout17",
     "heldout18",
+    "heldout19",
+    "heldout20",
+    "heldout21",
+    "heldout22",
+    "heldout23",
+    "heldout24",
 )  # looked at only for the final figures
 
 
