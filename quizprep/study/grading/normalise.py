@@ -246,6 +246,13 @@ def normalise(text: str) -> str:
         r"prevents \2 \1",
         text,
     )
+    # "multiplies the weights by slightly less than one": a factor below one shrinks them
+    text = re.sub(
+        r"\b(?:by|with)\s+(?:a\s+factor\s+(?:of\s+)?)?(?:slightly\s+|a\s+bit\s+|a\s+little\s+|just\s+)?"
+        r"(?:less\s+than|below|under|smaller\s+than)\s+(?:one|1)\b(?!\s*[./\d])",
+        "by a shrinking factor",
+        text,
+    )
     text = re.sub(r"\ba poor fit\b", "not a fit", text)  # "a poor fit for 0/1 labels"
     text = re.sub(r"\bpoorly\b", "not", text)  # "poorly calibrated"
     text = re.sub(r"\bbetween (\S+) and (\S+)", r"between \1 to \2", text)  # one range
