@@ -23,7 +23,8 @@ from quizprep.study.grading import (
     toggled,
 )
 from quizprep.study.grading.clauses import split
-from quizprep.study.grading.match import formula_said, phrase
+from quizprep.study.grading.formula import formula_said
+from quizprep.study.grading.match import phrase
 from quizprep.study.grading.normalise import prepare
 from quizprep.study.grading.text import tokens
 

@@ -419,7 +419,7 @@ def _judge(
     """The point's verdict, and whether it rests on a match of only a word or two.
     ``elided``: clauses about the card whose name they leave out, with that name."""
 
-    from quizprep.study.grading.match import (
+    from quizprep.study.grading.formula import (
         formula_contradicted,
         formula_said,
         formula_sign_flipped,
