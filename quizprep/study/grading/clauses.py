@@ -322,14 +322,13 @@ def _renumber(clauses: list[Clause]) -> list[Clause]:
 
 _COUNTERFACTUAL = FRAMES["counterfactual"]
 _LIKENESS = re.compile(r"(?:just |much |exactly )?like\s")
+_NO_VERB = r"(?![^,;]*\b(?:is|are|was|were|has|have|does|do|can|will|gives|makes|means)\b)"
 # "…, the negative log-likelihood of …": a noun phrase with no verb renames what came before
-_APPOSITION = re.compile(
-    r"the\s+(?![^,;]*\b(?:is|are|was|were|has|have|does|do|can|will|gives|makes|means)\b)"
-)
+_APPOSITION = re.compile(rf"the\s+{_NO_VERB}")
 # a clause that only describes the thing before it, with no verb of its own
 _DESCRIPTION = re.compile(
     r"(?:(?:basically|essentially|just|simply|roughly|effectively|kind of|sort of)\s+)?"
-    r"(?:a|an)\s+(?![^,;]*\b(?:is|are|was|were|has|have|does|do|can|will)\b)"
+    rf"(?:a|an)\s+{_NO_VERB}"
 )
 
 

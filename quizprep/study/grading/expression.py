@@ -39,14 +39,11 @@ _DERIVATIVE_LEFT = re.compile(
     re.I,
 )
 # the expression a sentence ends on: maths characters and function names, no other words
-_TAIL = re.compile(
-    rf"(?:\b(?:{'|'.join(sorted(_MATH_WORDS, key=len, reverse=True))}|[a-zA-Z])\b"
-    r"|[σαλδγŷ]|[\d\s.+\-−*/^()·×⊙²³,<>=])+$"
-)
+_NAME = rf"\b(?:{'|'.join(sorted(_MATH_WORDS, key=len, reverse=True))}|[a-zA-Z])\b|[σαλδγŷ]"
+_TAIL = re.compile(rf"(?:{_NAME}|[\d\s.+\-−*/^()·×⊙²³,<>=])+$")
 # ... and the one it opens on, when a reason follows it ("σ(x)(1 − σ(x)) from the chain rule")
 _HEAD = re.compile(
-    rf"^(?:\b(?:{'|'.join(sorted(_MATH_WORDS, key=len, reverse=True))}|[a-zA-Z])\b"
-    r"|[σαλδγŷ]|[\d\s.+\-−*/^()·×⊙²³<>=])+"
+    rf"^(?:{_NAME}|[\d\s.+\-−*/^()·×⊙²³<>=])+"
     r"(?=\b(?:from|by|via|using|since|because|as|after|which|thanks)\b)"
 )
 _REGION = re.compile(
@@ -81,13 +78,13 @@ def judge(derive: str, answer: str, question: str = "") -> ExpressionVerdict | N
     whole = _piecewise(found, answer)
     if whole is not None:
         return whole
-    defined = _definitions(answer, names)
-    given = {name for name, _ in defined}
-    defined += [d for d in _definitions(question, names) if d[0] not in given]
-    defined.sort(key=lambda item: not item[0].endswith("'"))
+    # the answer's own shorthands first, then the question's; primed names ("u'") are
+    # written out before their bare ones
+    defined = {**_definitions(question, names), **_definitions(answer, names)}
+    shorthands = sorted(defined.items(), key=lambda item: not item[0].endswith("'"))
     for piece, final in _candidates(answer)[:MAX_PIECES]:
         said = final == "typed"
-        text = _substituted(_spelled(piece, names), defined, names)
+        text = _substituted(_spelled(piece, names), shorthands, names)
         if not text or not re.search(r"[A-Za-z0-9]", text):
             continue
         result = check(found, text)
@@ -118,9 +115,9 @@ _DEFINITION = re.compile(
 )
 
 
-def _definitions(answer: str, names: set[str]) -> list[tuple[str, str]]:
+def _definitions(answer: str, names: set[str]) -> dict[str, str]:
     """The one-letter shorthands an answer defines (not the card's own variables), each
-    with its value in the grammar's spelling: ``[("u'", "…"), ("u", "…")]``."""
+    with its value in the grammar's spelling: ``{"u": "…", "u'": "…"}``."""
     out: dict[str, str] = {}
     for found in _DEFINITION.finditer(answer):
         name = found["name"] + ("'" if found["prime"] else "")
@@ -129,8 +126,7 @@ def _definitions(answer: str, names: set[str]) -> list[tuple[str, str]]:
         value = _substituted(_spelled(found["value"], names), list(out.items()), names)
         if re.search(r"[A-Za-z0-9]", value):
             out[name] = value
-    # primed names first: "u'" is replaced before "u"
-    return sorted(out.items(), key=lambda item: not item[0].endswith("'"))
+    return out
 
 
 def _substituted(text: str, defined: list[tuple[str, str]], names: set[str]) -> str:

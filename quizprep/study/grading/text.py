@@ -105,11 +105,15 @@ def _role(word: str) -> str:
 
 # words a negation passes over to what they govern: "doesn't need to be differentiable",
 # "don't add a softmax before it", "never use sigmoid" deny the differentiable, the softmax
-_MODALS = frozenset({"need", "needs", "needed", "require", "requires", "required", "have",
-                     "has", "necessarily", "go", "goes", "get", "gets", "become", "becomes",
-                     "add", "adding", "use", "using", "apply", "applying", "put", "insert",
-                     "include", "cause", "causes", "produce", "produces", "create", "creates",
-                     "real", "actual", "major", "significant", "serious", "big"})  # fmt: skip
+# ... of which these say the thing is not needed ("no need for", "doesn't need"): see
+# Token.dismissed
+_DISMISSALS = frozenset({"need", "needs", "needed", "require", "requires", "required"})
+_MODALS = _DISMISSALS | frozenset(
+    {"have", "has", "necessarily", "go", "goes", "get", "gets", "become", "becomes", "add",
+     "adding", "use", "using", "apply", "applying", "put", "insert", "include", "cause",
+     "causes", "produce", "produces", "create", "creates", "real", "actual", "major",
+     "significant", "serious", "big"}
+)  # fmt: skip
 _PRONOUN_OBJECTS = frozenset({"it", "this", "that", "them", "these", "those"})
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "true", "this"})
 
@@ -336,7 +340,6 @@ def _tokens(text: str) -> tuple[tuple[Token, ...], str]:
     return _less_of(tuple(out)), math
 
 
-_DISMISSALS = frozenset({"need", "needs", "needed", "require", "requires", "required"})
 _APPROACHING = frozenset({"proximity+", "approach", "tend"})
 _REPLACE = frozenset({"replace", "replaces", "replaced", "replacing", "swap", "swaps"})
 _SET_ASIDE_ENDS = frozenset({"because", "since", "so", "which", "as", "to", "but", "and"})
